@@ -1,0 +1,175 @@
+"""The command line: the only module that prints or exits.
+
+Exit codes: 0 no finding at or above the fail threshold; 1 findings at or above it; 2 usage, configuration or
+internal error (a bad option, an unreadable configuration, a missing path, a rule that crashed).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import click
+
+from linter import __version__
+from linter.model import Severity
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMAT_NAMES = ("text", "sarif")
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    out: list[str] = []
+    for value in values:
+        out.extend(part.strip() for part in value.split(",") if part.strip())
+    return tuple(out)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"palette-lint: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _parse_now(text: str) -> _dt.datetime:
+    try:
+        value = _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not an ISO 8601 date or date-time") from None
+    return value if value.tzinfo else value.replace(tzinfo=_dt.timezone.utc)
+
+
+def _load_catalogue(extra_dirs: tuple[Path, ...] = ()) -> list[Any]:
+    from linter.registry import RuleLoadError, load_rules
+    from linter.resources import rules_dir
+
+    try:
+        return load_rules((rules_dir(), *extra_dirs))
+    except RuleLoadError as exc:
+        _fail(str(exc))
+        raise AssertionError("unreachable")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", "-V", prog_name="palette-lint")
+def cli() -> None:
+    """Lint Spectro Cloud Palette Edge cluster profiles and EdgeForge user-data.
+
+    palette-lint finds registry set-ups that Palette ignores or refuses (see "Deploy Cluster with a Private
+    Provider Registry") and reports each at its line and column, as text or SARIF.
+
+    Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage, configuration or
+    internal error.
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "-f", "output_format", type=click.Choice(FORMAT_NAMES), default="text",
+              show_default=True, help="Output format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write the report to this file instead of standard output.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default=None,
+              help="Lowest severity that makes the exit code 1 (default: error, or the config's fail-on).")
+@click.option("--select", multiple=True, metavar="RULES",
+              help="Only these rules: ids (PAL106), id prefixes (PAL1) or names; comma-separated or repeated.")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (same forms as --select).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Configuration file (default: the nearest .palette-lint.yaml above the first path).")
+@click.option("--now", metavar="DATE", help="Fix the clock (ISO 8601) for certificate checks.")
+def check(paths: tuple[str, ...], output_format: str, output: Optional[str], fail_on: Optional[str],
+          select: tuple[str, ...], ignore: tuple[str, ...], config_path: Optional[str], now: Optional[str]) -> None:
+    """Lint PATHS (files or directories; default: the current directory).
+
+    Directories are walked for *.yaml, *.yml, *.json and files named user-data, skipping .git and the
+    configuration's exclude patterns; the kind of each file is read from its content. A file named
+    explicitly that is not a Palette file is reported and skipped.
+    """
+    from linter.config import ConfigError, find_config, load_config
+    from linter.document import YamlParser
+    from linter.engine import Engine, Settings
+    from linter.output import FORMATTERS
+    from linter.output.text import format_text
+    from linter.schemas import SchemaStore
+
+    targets = paths or (".",)
+    parser = YamlParser()
+    try:
+        found = Path(config_path) if config_path else find_config(Path(targets[0]))
+        if config_path and not Path(config_path).is_file():
+            _fail(f"configuration file not found: {config_path}")
+        config = load_config(found, parser, SchemaStore())
+    except ConfigError as exc:
+        _fail(str(exc))
+        return
+    threshold_name = fail_on or config.fail_on or "error"
+    threshold = None if threshold_name == "never" else Severity.parse(threshold_name)
+    clock_text = now or config.now
+    clock = _parse_now(clock_text) if clock_text else None
+    engine = Engine(_load_catalogue(config.rule_dirs))
+    settings = Settings(paths=targets, config=config, select=_split(select) or None, ignore=_split(ignore),
+                        fail_on=threshold, now=clock)
+    for token in (*(settings.select or ()), *settings.ignore):
+        from linter.registry import resolve
+
+        if not resolve(token, engine.catalogue):
+            _fail(f"unknown rule selector {token!r} (use an id such as PAL106, a prefix such as PAL1, or a name)")
+    run = engine.run(settings)
+    if output_format == "text" and not output:
+        colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        report = format_text(run, colour=colour)
+    else:
+        report = FORMATTERS[output_format](run)
+    if output:
+        try:
+            Path(output).write_text(report, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot write {output}: {(exc.strerror or str(exc)).lower()}")
+    else:
+        click.echo(report, nl=False)
+    if run.internal_errors or any(n.level == "error" for n in run.notices):
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if run.failed() else EXIT_OK)
+
+
+@cli.command(name="rules")
+def list_rules() -> None:
+    """List every rule: id, name, default severity, scope and summary."""
+    catalogue = _load_catalogue()
+    width = max(len(r.name) for r in catalogue)
+    for item in catalogue:
+        click.echo(f"{item.id}  {item.name:<{width}}  {item.severity.label:<7}  {item.scope:<8}  {item.doc.summary}")
+
+
+@cli.command(name="rule")
+@click.argument("rule_id")
+def show_rule(rule_id: str) -> None:
+    """Show the documentation of one rule (by id or name)."""
+    from linter.registry import resolve
+
+    catalogue = _load_catalogue()
+    matches = [r for r in resolve(rule_id, catalogue) if r.id == rule_id.upper() or r.name == rule_id.lower()]
+    if not matches:
+        _fail(f"no rule {rule_id!r}; `palette-lint rules` lists them")
+    found = matches[0]
+    click.echo(f"# {found.id} {found.name}\n")
+    click.echo(f"Default severity: {found.severity.label}. Scope: {found.scope}. "
+               f"Applies to: {', '.join(sorted(found.kinds))}.\n")
+    click.echo(found.doc.markdown)
+
+
+def main() -> None:
+    try:
+        cli(prog_name="palette-lint")
+    except KeyboardInterrupt:
+        click.echo("palette-lint: interrupted", err=True)
+        sys.exit(EXIT_ERROR)
+    except Exception as exc:  # never a traceback; the type and place are enough to report it
+        import traceback
+
+        frames = traceback.extract_tb(exc.__traceback__)
+        where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+        click.echo(f"palette-lint: internal error: {type(exc).__name__}{where}; please report it", err=True)
+        sys.exit(EXIT_ERROR)

@@ -1,0 +1,104 @@
+"""Group documents into clusters: the profiles (infra plus add-ons) and user-data that deploy one edge cluster.
+
+- A cluster declared in the configuration takes the files its patterns match.
+- Otherwise the files of one directory form a cluster when that directory holds exactly one OS layer
+  (one OS-layer values file, or one profile with an OS layer). A directory with several OS layers (a flat
+  ``profiles/`` folder, say) forms no cluster: each of its files is linted alone.
+- A file in no cluster is a cluster of its own, so that cluster rules still see what one file holds
+  (two ``providerCredentials`` in one profile, say).
+
+Grouping is one pass over the files plus one pass over the declared patterns per file: linear in the files.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Sequence
+
+from linter import kinds
+from linter.config import Config
+from linter.document import Document, PackInfo, ParsedFile
+
+
+@dataclass
+class Cluster:
+    """The documents that deploy one cluster. ``origin`` says how it was formed: ``config``, ``directory``
+    or ``file`` (a file linted alone)."""
+
+    name: str
+    origin: str
+    files: list[ParsedFile] = field(default_factory=list)
+
+    @property
+    def documents(self) -> list[Document]:
+        return [doc for parsed in self.files for doc in parsed.documents]
+
+    def of_kind(self, kind: str) -> list[Document]:
+        return [doc for doc in self.documents if doc.kind == kind]
+
+    @property
+    def os_layers(self) -> list[Document]:
+        return self.of_kind(kinds.OS_LAYER)
+
+    @property
+    def user_data(self) -> list[Document]:
+        return self.of_kind(kinds.USER_DATA)
+
+    @property
+    def profiles(self) -> list[Document]:
+        return self.of_kind(kinds.PROFILE)
+
+    def packs(self) -> Iterator[tuple[Document, PackInfo]]:
+        """Every pack the cluster's profiles list, with the profile document it is listed in."""
+        for profile in self.profiles:
+            packs_path, packs = kinds.profile_packs(profile.data)
+            for index, pack in enumerate(packs):
+                if isinstance(pack, dict):
+                    name = pack.get("name")
+                    layer = pack.get("layer")
+                    yield profile, PackInfo(index, name if isinstance(name, str) else "",
+                                            layer if isinstance(layer, str) else "")
+
+    def documents_with(self, path: Sequence[object]) -> list[Document]:
+        """The documents that have a value at ``path``."""
+        return [doc for doc in self.documents if doc.has(tuple(path))]  # type: ignore[arg-type]
+
+
+def _os_layer_count(parsed: ParsedFile) -> int:
+    return sum(1 for doc in parsed.documents if doc.kind == kinds.OS_LAYER)
+
+
+def group_clusters(files: Iterable[ParsedFile], config: Config) -> list[Cluster]:
+    """Every parsed file in exactly one cluster, in a deterministic order."""
+    pending = [parsed for parsed in files if parsed.documents]
+    clusters: list[Cluster] = []
+    declared = {spec.name: Cluster(spec.name, "config") for spec in config.clusters}
+    rest: list[ParsedFile] = []
+    for parsed in pending:
+        placed = False
+        if config.clusters and config.path is not None:
+            relative = _relative_to_config(parsed, config)
+            for spec in config.clusters:
+                if any(p.matches(relative) for p in spec.patterns):
+                    declared[spec.name].files.append(parsed)
+                    placed = True
+                    break
+        if not placed:
+            rest.append(parsed)
+    clusters.extend(c for c in declared.values() if c.files)
+    by_directory: dict[str, list[ParsedFile]] = {}
+    for parsed in rest:
+        by_directory.setdefault(posixpath.dirname(parsed.source.path), []).append(parsed)
+    for directory, members in sorted(by_directory.items()):
+        if sum(_os_layer_count(p) for p in members) == 1 and len(members) > 1:
+            clusters.append(Cluster(directory or ".", "directory", sorted(members, key=lambda p: p.source.path)))
+        else:
+            clusters.extend(Cluster(p.source.path, "file", [p]) for p in sorted(members, key=lambda p: p.source.path))
+    return clusters
+
+
+def _relative_to_config(parsed: ParsedFile, config: Config) -> str:
+    if parsed.absolute_path:
+        return config.relative(parsed.absolute_path)
+    return parsed.source.path

@@ -1,0 +1,58 @@
+"""What a rule module declares (the ``@rule`` decorator) and what it is given (``RuleContext``)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping, Optional
+
+from linter.model import Severity
+
+SCOPES = ("document", "cluster", "change")
+RULE_MARK = "__palette_rule__"
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """The declaration a ``@rule`` decorator attaches to a check function."""
+
+    id: str
+    name: str
+    scope: str
+    kinds: frozenset[str]
+    severity: Severity
+    options: tuple[tuple[str, Any], ...] = ()
+    tags: tuple[str, ...] = ()
+
+
+def rule(*, id: str, name: str, kinds: Iterable[str], severity: str, scope: str = "document",
+         options: Optional[Mapping[str, Any]] = None, tags: Iterable[str] = ()) -> Callable[[Any], Any]:
+    """Declare a rule. The module docstring is its documentation; the decorated function is its check:
+    ``check(doc, ctx)`` for scope ``document``, ``check(cluster, ctx)`` for ``cluster``, and
+    ``check(before, after, ctx)`` for ``change``."""
+    if scope not in SCOPES:
+        raise ValueError(f"rule {id}: scope must be one of {SCOPES}")
+    spec = RuleSpec(id=id, name=name, scope=scope, kinds=frozenset(kinds), severity=Severity.parse(severity),
+                    options=tuple(sorted((options or {}).items())), tags=tuple(tags))
+
+    def mark(function: Any) -> Any:
+        setattr(function, RULE_MARK, spec)
+        return function
+
+    return mark
+
+
+@dataclass
+class RuleContext:
+    """What a rule may use besides its documents: its options, the run's clock and the shared services."""
+
+    options: dict[str, Any] = field(default_factory=dict)
+    now: _dt.datetime = field(default_factory=lambda: _dt.datetime.now(_dt.timezone.utc))
+    schemas: Any = None  # linter.schemas.SchemaStore
+
+    def validate(self, schema_name: str, data: Any) -> list[Any]:
+        """Validate ``data`` against one of palette-lint's JSON Schemas; returns ``SchemaError`` items."""
+        return list(self.schemas.validate(schema_name, data))
+
+    def option(self, name: str, default: Any = None) -> Any:
+        return self.options.get(name, default)

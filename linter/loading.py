@@ -1,0 +1,105 @@
+"""Read a file, decode it, parse it once and classify it; parse the packs embedded in a profile."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Optional
+
+from linter import kinds
+from linter.document import (
+    Document, FixedMap, PackInfo, ParsedFile, ParseFailure, SourceFile, YamlParser, embedded_position_map,
+)
+from linter.model import Span
+
+#: Files larger than this are not parsed (a finding says so). Profiles and user-data are a few KB.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+
+#: Text that marks a file as meant for Palette, used to decide whether a walked file that fails to parse is ours.
+_PALETTE_MARKERS = ("#cloud-config", "stylus:", "providerCredentials", "system.uri", "edge-native",
+                    "registryCredentials", "externalRegistries", '"packs"', "\npacks:")
+
+
+def looks_like_palette_text(text: str) -> bool:
+    return any(marker in text for marker in _PALETTE_MARKERS)
+
+
+def read_source(abs_path: str, rel_path: str, display_path: str,
+                max_bytes: int = MAX_FILE_BYTES) -> tuple[Optional[SourceFile], Optional[ParseFailure], str]:
+    """The decoded text of a file, or why it cannot be had. The third item is a best-effort text
+    (for sniffing whether a failing file is meant for Palette)."""
+    start = Span(1, 1, 1, 2)
+    try:
+        size = os.path.getsize(abs_path)
+        if size > max_bytes:
+            return None, ParseFailure(
+                f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; palette-lint does not parse it "
+                "(profiles and user-data are a few KB: is this the right file?)", start, kind="limit"), ""
+        with open(abs_path, "rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        return None, ParseFailure(f"cannot read the file: {reason.lower()}", start, kind="unreadable"), ""
+    if b"\x00" in raw:
+        return None, ParseFailure("binary file (it contains NUL bytes): not YAML or JSON text", start,
+                                  kind="binary"), ""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        sniff = raw.decode("utf-8", errors="replace")
+        return None, ParseFailure(
+            f"not UTF-8 text: invalid byte at line {line}, column {column}; save the file as UTF-8",
+            Span(line, column, line, column + 1), kind="encoding"), sniff
+    return SourceFile(text, rel_path, display_path), None, text
+
+
+def parse_file(parser: YamlParser, source: SourceFile, explicit: bool) -> ParsedFile:
+    """Parse a decoded file into its documents; a profile's packs become embedded documents."""
+    parsed = ParsedFile(source, explicit=explicit)
+    try:
+        root = parser.parse(source)
+    except ParseFailure as failure:
+        parsed.failures.append(failure)
+        return parsed
+    root.kind = kinds.classify_data(root.data, root.header)
+    parsed.documents.append(root)
+    if root.kind == kinds.OS_LAYER:
+        name = kinds.pack_name_from_macros(source.text)
+        root.pack = PackInfo(index=-1, name=name or "", layer="os")
+    elif root.kind == kinds.PROFILE:
+        _parse_packs(parser, root, parsed)
+    return parsed
+
+
+def _parse_packs(parser: YamlParser, root: Document, parsed: ParsedFile) -> None:
+    packs_path, packs = kinds.profile_packs(root.data)
+    for index, pack in enumerate(packs):
+        if not isinstance(pack, dict):
+            continue
+        values_path = packs_path + (index, "values")
+        values = pack.get("values")
+        info = PackInfo(index=index, name=_text(pack.get("name")), layer=_text(pack.get("layer")),
+                        type=_text(pack.get("type")), version=_text(pack.get("version") or pack.get("tag")))
+        if not isinstance(values, str) or not values.strip():
+            continue
+        mapper = embedded_position_map(root, values_path)
+        try:
+            child = parser.parse(root.source, values, base=values_path, position_map=mapper, parent=root,
+                                 pack=info)
+        except ParseFailure as failure:
+            failure.message = f"in the values of pack {info.name or '#' + str(index)}: {failure.message}"
+            if isinstance(mapper, FixedMap):
+                failure.span = root.span_of(values_path, "value")
+            parsed.failures.append(failure)
+            continue
+        child.kind = kinds.OS_LAYER if kinds.pack_is_os_layer(pack, child.data) else kinds.PACK_VALUES
+        root.children.append(child)
+        parsed.documents.append(child)
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ("" if value is None else str(value))

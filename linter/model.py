@@ -1,0 +1,202 @@
+"""The value types that flow through a run: severities, spans, issues, findings, rules and the run."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Union
+
+if TYPE_CHECKING:  # pragma: no cover
+    from linter.document import Document
+
+#: A YAML path: mapping keys (which may contain dots, such as ``"system.uri"``) and sequence indexes.
+YamlPath = tuple[Union[str, int], ...]
+
+
+class Severity(enum.IntEnum):
+    """Finding severities; their names are SARIF levels, their order is the fail threshold's order."""
+
+    NOTE = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r}: use error, warning or note") from None
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A region of a file: 1-based lines and columns; ``end_column`` is the column after the last character."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def point(cls, line: int, column: int) -> Span:
+        return cls(line, column, line, column + 1)
+
+
+@dataclass(frozen=True)
+class Related:
+    """Another place that explains an issue: possibly in another document of the same cluster."""
+
+    message: str
+    at: YamlPath = ()
+    doc: Document | None = None
+
+
+@dataclass(frozen=True)
+class Issue:
+    """What a rule reports: what is wrong and where, as a YAML path in a document.
+
+    ``part`` chooses what the path points at: ``"key"`` (the mapping key), ``"value"`` (the value) or
+    ``"auto"`` (the value for scalars, the key for mappings and sequences). ``span`` is for the engine's
+    own parse findings, which have a position but no path. ``severity`` is a suggestion (a rule with two
+    degrees of the same problem); the configured severity always wins. ``doc`` is required in cluster and
+    change rules, which see several documents. ``value`` is a stable digest of the offending value that
+    makes the fingerprint tell apart two issues at the same path; never put a secret in clear here, the
+    engine hashes it.
+    """
+
+    message: str
+    at: YamlPath = ()
+    part: str = "auto"
+    doc: Document | None = None
+    related: tuple[Related, ...] = ()
+    severity: Severity | None = None
+    span: Span | None = None
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a finding is: a repository-relative path, the path as the user gave it, a span, a YAML path."""
+
+    path: str
+    display_path: str
+    span: Span
+    yaml_path: str = ""
+
+
+@dataclass(frozen=True)
+class RelatedLocation:
+    location: Location
+    message: str
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """A suppression that applied to a finding (inline comment or configuration) and its reason."""
+
+    kind: str
+    justification: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    rule_name: str
+    severity: Severity
+    message: str
+    location: Location
+    related: tuple[RelatedLocation, ...] = ()
+    fingerprint: str = ""
+    suppression: Suppression | None = None
+
+    def sort_key(self) -> tuple[Any, ...]:
+        loc = self.location
+        return (loc.path, loc.span.line, loc.span.column, self.rule_id, self.message)
+
+
+@dataclass(frozen=True)
+class RuleDoc:
+    """A rule's documentation, taken from its module docstring."""
+
+    summary: str
+    markdown: str
+
+    def section(self, heading: str) -> str:
+        """The text under ``## heading`` (empty when the heading is missing)."""
+        lines = self.markdown.splitlines()
+        out: list[str] = []
+        inside = False
+        for line in lines:
+            if line.startswith("## "):
+                if inside:
+                    break
+                inside = line[3:].strip().lower() == heading.lower()
+                continue
+            if inside:
+                out.append(line)
+        return "\n".join(out).strip()
+
+
+RuleCheck = Callable[..., Iterator[Issue]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A loaded rule: its identity, where it applies, its default severity, documentation and check."""
+
+    id: str
+    name: str
+    scope: str  # "document", "cluster" or "change"
+    kinds: frozenset[str]
+    severity: Severity
+    check: RuleCheck = field(compare=False)
+    doc: RuleDoc = field(compare=False, default=RuleDoc("", ""))
+    options: tuple[tuple[str, Any], ...] = ()
+    tags: tuple[str, ...] = ()
+    source: str = ""  # the module file the rule was loaded from
+
+    @property
+    def default_options(self) -> dict[str, Any]:
+        return dict(self.options)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the run wants the user to know that is not a finding (a skipped file, a skipped step)."""
+
+    message: str
+    path: str = ""
+    level: str = "note"  # SARIF notification level: note, warning or error
+
+
+@dataclass(frozen=True)
+class Run:
+    """The immutable result of one run, which every formatter takes."""
+
+    findings: tuple[Finding, ...]
+    rules: tuple[Rule, ...]
+    files_checked: int
+    notices: tuple[Notice, ...] = ()
+    tool_version: str = ""
+    fail_on: Severity | None = Severity.ERROR
+
+    @property
+    def active_findings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.suppression is None)
+
+    @property
+    def internal_errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.rule_id == INTERNAL_ERROR_ID)
+
+    def failed(self) -> bool:
+        if self.fail_on is None:
+            return False
+        return any(f.severity >= self.fail_on for f in self.active_findings)
+
+
+PARSE_ERROR_ID = "PAL000"
+INTERNAL_ERROR_ID = "PAL999"

@@ -1,0 +1,110 @@
+"""SARIF 2.1.0 for GitHub code scanning and editors: one run, every enabled rule, deterministic output."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote
+
+from linter.model import Finding, Location, Rule, Run, Severity
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+
+_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
+_LIMIT = 1024
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _LIMIT else text[: _LIMIT - 1] + "…"
+
+
+def _plain(markdown: str) -> str:
+    """The docstring as plain text: headings and code fences kept readable."""
+    out = []
+    for line in markdown.splitlines():
+        if line.startswith("```"):
+            continue
+        out.append(line[3:].upper() if line.startswith("## ") else line)
+    return "\n".join(out).strip()
+
+
+def rule_descriptor(rule: Rule) -> dict[str, Any]:
+    full = rule.doc.section("What it does") or rule.doc.summary
+    descriptor: dict[str, Any] = {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": _clip(rule.doc.summary)},
+        "fullDescription": {"text": _clip(full)},
+        "help": {"text": _plain(rule.doc.markdown) or rule.doc.summary, "markdown": rule.doc.markdown or rule.doc.summary},
+        "defaultConfiguration": {"level": _LEVELS[rule.severity]},
+        "properties": {"tags": sorted({"palette", *rule.tags})},
+    }
+    return descriptor
+
+
+def _uri(path: str) -> dict[str, Any]:
+    if path.startswith("/"):
+        return {"uri": "file://" + quote(path, safe="/")}
+    return {"uri": quote(path, safe="/"), "uriBaseId": "%SRCROOT%"}
+
+
+def _physical(location: Location) -> dict[str, Any]:
+    span = location.span
+    return {
+        "artifactLocation": _uri(location.path),
+        "region": {"startLine": span.line, "startColumn": span.column, "endLine": span.end_line,
+                   "endColumn": span.end_column},
+    }
+
+
+def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "ruleId": finding.rule_id,
+        "level": _LEVELS[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [{"physicalLocation": _physical(finding.location)}],
+        "partialFingerprints": {"paletteLint/v1": finding.fingerprint},
+    }
+    if finding.rule_id in index:
+        result["ruleIndex"] = index[finding.rule_id]
+    if finding.location.yaml_path:
+        result["locations"][0]["logicalLocations"] = [
+            {"fullyQualifiedName": finding.location.yaml_path, "kind": "object"}]
+    if finding.related:
+        result["relatedLocations"] = [
+            {"id": number, "physicalLocation": _physical(related.location), "message": {"text": related.message}}
+            for number, related in enumerate(finding.related, start=1)
+        ]
+    return result
+
+
+def sarif_log(run: Run) -> dict[str, Any]:
+    rules = sorted(run.rules, key=lambda r: r.id)
+    index = {rule.id: position for position, rule in enumerate(rules)}
+    notifications = [
+        {"level": notice.level, "message": {"text": (f"{notice.path}: " if notice.path else "") + notice.message}}
+        for notice in run.notices
+    ]
+    invocation: dict[str, Any] = {"executionSuccessful": not run.internal_errors}
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "palette-lint",
+                "version": run.tool_version,
+                "semanticVersion": run.tool_version,
+                "rules": [rule_descriptor(rule) for rule in rules],
+            }},
+            "invocations": [invocation],
+            "columnKind": "unicodeCodePoints",
+            "results": [_result(finding, index) for finding in run.active_findings],
+        }],
+    }
+
+
+def format_sarif(run: Run) -> str:
+    return json.dumps(sarif_log(run), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,48 @@
+"""``path:line:col: severity PALnnn message [rule-name]``, one finding a line, then a summary."""
+
+from __future__ import annotations
+
+from linter.model import Run, Severity
+
+_COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.NOTE: "\033[36m"}
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+
+
+def format_text(run: Run, colour: bool = False) -> str:
+    lines: list[str] = []
+    for finding in run.active_findings:
+        loc = finding.location
+        where = f"{loc.display_path}:{loc.span.line}:{loc.span.column}:"
+        severity = finding.severity.label
+        if colour:
+            where = f"{_BOLD}{where}{_RESET}"
+            severity = f"{_COLOURS[finding.severity]}{severity}{_RESET}"
+        name = f"[{finding.rule_name}]"
+        if colour:
+            name = f"{_DIM}{name}{_RESET}"
+        lines.append(f"{where} {severity} {finding.rule_id} {finding.message} {name}")
+        for related in finding.related:
+            rloc = related.location
+            lines.append(f"    {rloc.display_path}:{rloc.span.line}:{rloc.span.column}: {related.message}")
+    for notice in run.notices:
+        prefix = f"{notice.path}: " if notice.path else ""
+        lines.append(f"{prefix}{notice.level}: {notice.message}")
+    lines.append(summary(run))
+    return "\n".join(lines) + "\n"
+
+
+def summary(run: Run) -> str:
+    active = run.active_findings
+    counts = {level: sum(1 for f in active if f.severity == level) for level in Severity}
+    files = f"{run.files_checked} file{'s' if run.files_checked != 1 else ''}"
+    if not active:
+        text = f"No problems found in {files}."
+    else:
+        parts = [f"{counts[level]} {level.label}{'s' if counts[level] != 1 else ''}"
+                 for level in (Severity.ERROR, Severity.WARNING, Severity.NOTE) if counts[level]]
+        total = len(active)
+        text = f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) in {files}."
+    suppressed = len(run.findings) - len(active)
+    if suppressed:
+        text += f" {suppressed} suppressed."
+    return text

@@ -1,0 +1,55 @@
+"""Files must be readable UTF-8 YAML or JSON that parses.
+
+## What it does
+Reports a file that cannot be read, decoded or parsed, at the line and column where parsing stopped, and
+values that parse but not as meant. Known Palette traps get their own message and fix:
+
+- a value that starts with `{{` unquoted: YAML reads it as a nested mapping, not as a macro;
+- `password: ******` (the masked value in Palette's own examples): `*` starts a YAML alias;
+- tab characters in indentation;
+- binary files, text that is not UTF-8, files over the size limit, alias bombs and extreme nesting.
+
+## Why is this bad?
+Palette cannot use a file it cannot parse, and an unquoted macro is silently turned into a mapping: the
+cluster gets no password or image at all. Users find out when an edge site fails to boot.
+
+## Example
+```yaml
+providerCredentials:
+  registry: registry.example.com
+  user: edge
+  password: {{.spectro.macro.REGISTRY_PASSWORD}}
+```
+
+## Use instead
+```yaml
+providerCredentials:
+  registry: registry.example.com
+  user: edge
+  password: '{{.spectro.macro.REGISTRY_PASSWORD}}'
+```
+
+## Source
+- Macros must be quoted: Palette "Macros Support" and "Create Cluster Profile Variables" (wrap each
+  variable in quotes); palette-formats.md 4.2.
+- `password: ******` in "Deploy Cluster with a Private Provider Registry" is not valid YAML
+  (palette-formats.md 4.3, a documentation bug).
+- Files that fail to parse are reported when named explicitly, or when a walked file looks like Palette
+  configuration (it mentions `#cloud-config`, `stylus:`, `providerCredentials`, `system.uri`, ...);
+  other unparsable YAML found by walking a directory (Helm templates, say) is skipped. This is an
+  inference about intent.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from linter.api import ALL_DOCUMENT_KINDS, Document, Issue, RuleContext, rule
+
+
+@rule(id="PAL000", name="parse-error", kinds=ALL_DOCUMENT_KINDS, severity="error", tags=("correctness",))
+def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
+    # Files that do not parse at all are reported by the engine under this rule; here are the values that
+    # parsed, but not as the author meant.
+    for problem in doc.problems:
+        yield Issue(problem.message, at=problem.path, span=problem.span, value=problem.kind)

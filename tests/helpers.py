@@ -1,0 +1,62 @@
+"""Shared test helpers: run the engine the way the CLI does, read inline expectations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Iterable, Optional
+
+from linter.config import find_config, load_config
+from linter.document import YamlParser
+from linter.engine import Engine, Settings
+from linter.model import Run
+from linter.registry import load_rules
+from linter.resources import rules_dir
+from linter.schemas import SchemaStore
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures"
+#: The clock every fixture and golden run uses, so nothing rots with time.
+FIXED_NOW = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.timezone.utc)
+
+_EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9 ,]+)")
+
+
+def run_paths(paths: Iterable[Path], *, config_path: Optional[Path] = None, root: Optional[Path] = None,
+              select: Optional[tuple[str, ...]] = None) -> Run:
+    """Lint ``paths`` with the configuration found above the first path, like ``palette-lint check``."""
+    paths = list(paths)
+    parser = YamlParser()
+    found = config_path or find_config(paths[0])
+    config = load_config(found, parser, SchemaStore())
+    engine = Engine(load_rules((rules_dir(), *config.rule_dirs)))
+    settings = Settings(paths=tuple(str(p) for p in paths), config=config, select=select, now=FIXED_NOW,
+                        root=root or REPO)
+    return engine.run(settings)
+
+
+def expectations(path: Path) -> Counter[tuple[int, str]]:
+    """``# expect: PAL106[, PAL301]`` on a line expects those findings on that line; alone on its line, on the
+    next line. A sidecar ``<file>.expect`` (``LINE PALnnn`` per line) serves files that cannot hold comments."""
+    expected: Counter[tuple[int, str]] = Counter()
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (UnicodeDecodeError, OSError):
+        lines = []
+    for number, line in enumerate(lines, start=1):
+        for match in _EXPECT.finditer(line):
+            own_line = line.strip().startswith("#") and line.strip()[1:].strip().startswith("expect:")
+            target = number + 1 if own_line else number
+            for rule_id in re.split(r"[ ,]+", match.group(1).strip()):
+                if rule_id:
+                    expected[(target, rule_id)] += 1
+    sidecar = path.with_name(path.name + ".expect")
+    if sidecar.is_file():
+        for raw in sidecar.read_text(encoding="utf-8").splitlines():
+            raw = raw.split("#", 1)[0].strip()
+            if raw:
+                line_text, rule_id = raw.split()
+                expected[(int(line_text), rule_id)] += 1
+    return expected
