@@ -135,9 +135,16 @@ def check(paths: tuple[str, ...], output_format: str, output: Optional[str], fai
 
 
 @cli.command(name="rules")
-def list_rules() -> None:
+@click.option("--format", "-f", "output_format", type=click.Choice(["text", "markdown"]), default="text",
+              show_default=True, help="A plain listing, or the Markdown table the README carries.")
+def list_rules(output_format: str) -> None:
     """List every rule: id, name, default severity, scope and summary."""
     catalogue = _load_catalogue()
+    if output_format == "markdown":
+        from linter.rule_table import markdown_table
+
+        click.echo(markdown_table(catalogue), nl=False)
+        return
     width = max(len(r.name) for r in catalogue)
     for item in catalogue:
         click.echo(f"{item.id}  {item.name:<{width}}  {item.severity.label:<7}  {item.scope:<8}  {item.doc.summary}")

@@ -1,0 +1,60 @@
+"""Golden text, SARIF and README outputs for the bundled examples. Regenerate on purpose with
+``pytest --regenerate`` and review the diff; a normal run never rewrites them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from linter.output.sarif import format_sarif
+from linter.output.text import format_text
+from linter.registry import load_rules
+from linter.resources import rules_dir
+from linter.rule_table import markdown_table, replace_table
+from tests.helpers import REPO, run_paths
+
+GOLDEN = REPO / "tests" / "golden"
+
+
+def _compare(name: str, actual: str, regenerate: bool) -> None:
+    path = GOLDEN / name
+    if regenerate:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+    assert path.is_file(), f"{path} is missing: run pytest --regenerate and review it"
+    assert actual == path.read_text(encoding="utf-8"), f"{name} differs: run pytest --regenerate and review the diff"
+
+
+def _examples_run():
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(REPO)  # display paths as a user in the repository root sees them
+    try:
+        return run_paths([Path("examples")], root=REPO)
+    finally:
+        os.chdir(cwd)
+
+
+def test_examples_text(regenerate: bool) -> None:
+    _compare("examples.txt", format_text(_examples_run()), regenerate)
+
+
+def test_examples_sarif(regenerate: bool) -> None:
+    _compare("examples.sarif", format_sarif(_examples_run()), regenerate)
+
+
+def test_examples_show_findings_in_two_of_three_clusters() -> None:
+    run = _examples_run()
+    sites = {f.location.path.split("/")[1] for f in run.findings}
+    assert "clean-site" not in sites
+    assert {"trouble-site", "override-site"} <= sites
+
+
+def test_readme_rule_table_is_current(regenerate: bool) -> None:
+    readme_path = REPO / "README.md"
+    readme = readme_path.read_text(encoding="utf-8")
+    expected = replace_table(readme, markdown_table(load_rules([rules_dir()])))
+    if regenerate:
+        readme_path.write_text(expected, encoding="utf-8")
+        readme = expected
+    assert readme == expected, "README rule table is stale: run pytest --regenerate (or palette-lint rules -f markdown)"

@@ -1,0 +1,71 @@
+"""A rule's docstring is its documentation: the headings are there, and its examples are true.
+
+Every ``yaml`` (or ``json``) block under "Example" must make the rule fire, every block under "Use instead"
+must leave it silent. A block may hold several files: a line ``# file: NAME`` starts each one (a cluster's
+profile and user-data, say); otherwise the file name comes from the content.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from linter.registry import load_rules
+from linter.resources import rules_dir
+from tests.helpers import run_paths
+
+CATALOGUE = load_rules([rules_dir()])
+HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead", "Source")
+_BLOCK = re.compile(r"```(yaml|json)\n(.*?)```", re.S)
+_FILE = re.compile(r"^# file: (\S+)\s*$", re.M)
+
+
+def _blocks(markdown: str) -> list[str]:
+    return [m.group(2) for m in _BLOCK.finditer(markdown)]
+
+
+def _write(block: str, directory: Path) -> None:
+    directory.mkdir(parents=True)
+    parts = _FILE.split(block)
+    if len(parts) > 1:
+        for name, content in zip(parts[1::2], parts[2::2]):
+            target = directory / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(content.lstrip("\n"), encoding="utf-8")
+        return
+    if block.startswith("#cloud-config"):
+        name = "user-data"
+    elif block.lstrip().startswith("{"):
+        name = "profile.json"
+    else:
+        name = "values.yaml"
+    (directory / name).write_text(block, encoding="utf-8")
+
+
+def _fires(rule_id: str, block: str, directory: Path) -> list[str]:
+    _write(block, directory)
+    run = run_paths([directory], root=directory)
+    return [f.message for f in run.findings if f.rule_id == rule_id]
+
+
+@pytest.mark.parametrize("rule", CATALOGUE, ids=[r.id for r in CATALOGUE])
+def test_docstring_has_the_headings(rule) -> None:
+    headings = [line[3:].strip() for line in rule.doc.markdown.splitlines() if line.startswith("## ")]
+    assert [h for h in HEADINGS if h in headings] == list(HEADINGS), f"{rule.id} headings: {headings}"
+    assert rule.doc.summary and not rule.doc.summary.startswith("#")
+
+
+@pytest.mark.parametrize("rule", [r for r in CATALOGUE if r.id != "PAL999"],
+                         ids=[r.id for r in CATALOGUE if r.id != "PAL999"])
+def test_examples_fire_and_alternatives_stay_clean(rule, tmp_path: Path) -> None:
+    examples = _blocks(rule.doc.section("Example"))
+    alternatives = _blocks(rule.doc.section("Use instead"))
+    assert examples, f"{rule.id} has no yaml example"
+    assert alternatives, f"{rule.id} has no yaml alternative"
+    for number, block in enumerate(examples):
+        assert _fires(rule.id, block, tmp_path / f"example{number}"), f"{rule.id} example {number} does not fire"
+    for number, block in enumerate(alternatives):
+        messages = _fires(rule.id, block, tmp_path / f"instead{number}")
+        assert not messages, f"{rule.id} 'Use instead' block {number} fires: {messages}"
