@@ -1,0 +1,119 @@
+"""Positions: every key and value keeps its line and column, also inside a pack's embedded values."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from linter.document import MAX_EXPANDED_NODES, ParseFailure, SourceFile, YamlParser, format_path
+from linter.loading import parse_file
+from linter.model import Span
+
+
+@pytest.fixture(scope="module")
+def parser() -> YamlParser:
+    return YamlParser()
+
+
+def _parse(parser: YamlParser, text: str, name: str = "f.yaml"):
+    return parse_file(parser, SourceFile(text, name, name), explicit=True)
+
+
+def _column_of(text: str, needle: str, occurrence: int = 0) -> tuple[int, int]:
+    """1-based (line, column) of the start of ``needle`` in ``text``."""
+    index = -1
+    for _ in range(occurrence + 1):
+        index = text.index(needle, index + 1)
+    before = text[:index]
+    return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
+
+
+def test_the_c_parser_is_in_use(parser: YamlParser) -> None:
+    assert parser.uses_c_parser
+
+
+def test_scalar_and_key_positions(parser: YamlParser) -> None:
+    text = "providerCredentials:\n  registry: registry.example.com\n  user: edge\noptions:\n  system.uri: a.io/b:1\n"
+    doc = _parse(parser, text).root
+    assert doc.kind == "os-layer"
+    assert doc.span_of(("providerCredentials", "user")) == Span(3, 9, 3, 13)
+    assert doc.span_of(("providerCredentials", "user"), "key") == Span(3, 3, 3, 7)
+    assert doc.span_of(("providerCredentials",)) == Span(1, 1, 1, 20)  # a mapping: its key
+    assert doc.span_of(("options", "system.uri")).line == 5
+    # A missing path falls back to its nearest ancestor.
+    assert doc.span_of(("providerCredentials", "password")) == Span(1, 1, 1, 20)
+
+
+def test_non_ascii_columns_count_code_points(parser: YamlParser) -> None:
+    text = "name: réseau-é\nproviderCredentials:\n  user: ü\n"
+    doc = _parse(parser, text).root
+    assert doc.span_of(("providerCredentials", "user")) == Span(3, 9, 3, 10)
+    assert doc.span_of(("name",)) == Span(1, 7, 1, 15)
+
+
+def test_block_scalar_values_map_to_exact_lines_and_columns(parser: YamlParser) -> None:
+    text = (
+        "name: infra\n"
+        "packs:\n"
+        "  - name: edge-native-byoi\n"
+        "    layer: os\n"
+        "    values: |\n"
+        "      pack:\n"
+        "        content: {}\n"
+        "\n"
+        "      providerCredentials:\n"
+        "        user: AWS\n"
+        "      options:\n"
+        "        system.uri: a.io/b:1\n"
+    )
+    parsed = _parse(parser, text)
+    profile, os_layer = parsed.documents
+    assert profile.kind == "profile" and os_layer.kind == "os-layer"
+    assert os_layer.pack.name == "edge-native-byoi"
+    assert os_layer.span_of(("providerCredentials", "user")) == Span(10, 15, 10, 18)
+    assert (10, 15) == _column_of(text, "AWS")
+    assert format_path(os_layer.outer_path(("options", "system.uri"))) == 'packs[0].values.options["system.uri"]'
+
+
+def test_json_string_values_map_to_the_column_of_the_text(parser: YamlParser) -> None:
+    values = 'pack:\n  content: {}\nname: "q\\"t" # é\nproviderCredentials:\n  user: AWS\noptions:\n  system.uri: a.io/b:1\n'
+    text = json.dumps({"spec": {"template": {"packs": [
+        {"name": "x", "layer": "addon", "values": "a: 1\n"},
+        {"name": "edge-native-byoi", "layer": "os", "values": values},
+    ]}}}, indent=2, ensure_ascii=True)
+    parsed = _parse(parser, text, "p.json")
+    os_layer = parsed.documents[2]
+    assert os_layer.kind == "os-layer"
+    line, column = _column_of(text, "AWS")
+    assert os_layer.span_of(("providerCredentials", "user")) == Span(line, column, line, column + 3)
+    assert os_layer.span_of(("providerCredentials", "user"), "key").column == _column_of(text, "user: AWS")[1]
+
+
+def test_duplicates_and_unquoted_macros_are_recorded(parser: YamlParser) -> None:
+    doc = _parse(parser, "a: 1\nb: {{.spectro.macro.X}}\na: 2\n").root
+    assert [d.key for d in doc.duplicates] == ["a"]
+    assert doc.duplicates[0].second == Span(3, 1, 3, 2)
+    assert doc.problems[0].kind == "unquoted-macro"
+    assert doc.data["b"] == "{{.spectro.macro.X}}"
+
+
+def test_alias_bomb_is_refused(parser: YamlParser) -> None:
+    lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for i in range(1, 10):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
+    parsed = _parse(parser, "\n".join(lines) + "\n")
+    assert parsed.root is None
+    assert parsed.failures[0].kind == "limit"
+    assert f"{MAX_EXPANDED_NODES:,}" in parsed.failures[0].message
+
+
+def test_parse_failure_messages_do_not_quote_the_text(parser: YamlParser) -> None:
+    with pytest.raises(ParseFailure) as caught:
+        parser.parse(SourceFile("password: 'hunter2-secret\n", "f", "f"))
+    assert "hunter2" not in caught.value.message
+
+
+def test_merge_keys_are_applied(parser: YamlParser) -> None:
+    doc = _parse(parser, "base: &b {user: edge, registry: r.io}\nproviderCredentials:\n  <<: *b\n  user: other\n").root
+    assert doc.data["providerCredentials"] == {"user": "other", "registry": "r.io"}
