@@ -41,6 +41,17 @@ def _parse_now(text: str) -> _dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=_dt.timezone.utc)
 
 
+def _find_config_for(target: str) -> Optional[Path]:
+    """The configuration for a run whose first path is ``target``. A path that cannot be resolved (a symlink
+    loop) is searched from the directory that holds it; the engine then reports the path itself."""
+    from linter.config import find_config
+
+    try:
+        return find_config(Path(target))
+    except (OSError, RuntimeError):
+        return find_config(Path(os.path.abspath(target)).parent)
+
+
 def _load_catalogue(extra_dirs: tuple[Path, ...] = ()) -> list[Any]:
     from linter.registry import RuleLoadError, load_rules
     from linter.resources import rules_dir
@@ -87,7 +98,7 @@ def check(paths: tuple[str, ...], output_format: str, output: Optional[str], fai
     configuration's exclude patterns; the kind of each file is read from its content. A file named
     explicitly that is not a Palette file is reported and skipped.
     """
-    from linter.config import ConfigError, find_config, load_config
+    from linter.config import ConfigError, load_config
     from linter.document import YamlParser
     from linter.engine import Engine, Settings
     from linter.output import FORMATTERS
@@ -97,7 +108,7 @@ def check(paths: tuple[str, ...], output_format: str, output: Optional[str], fai
     targets = paths or (".",)
     parser = YamlParser()
     try:
-        found = Path(config_path) if config_path else find_config(Path(targets[0]))
+        found = Path(config_path) if config_path else _find_config_for(targets[0])
         if config_path and not Path(config_path).is_file():
             _fail(f"configuration file not found: {config_path}")
         config = load_config(found, parser, SchemaStore())

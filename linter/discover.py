@@ -37,13 +37,23 @@ def find_root(start: Path) -> Path:
     return start
 
 
+def printable_path(path: str) -> str:
+    """``path`` as text that can be printed and encoded as UTF-8. A file name that is not valid UTF-8 reaches
+    Python with its bad bytes as lone surrogates, which fail when printed or hashed; they are shown as
+    ``\\xNN`` escapes instead. Valid names are returned unchanged."""
+    try:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def relative_path(absolute: str, root: Path) -> str:
     """A path relative to the repository root in POSIX form; absolute when it lies outside the root."""
     path = Path(absolute)
     try:
-        return path.relative_to(root).as_posix()
+        return printable_path(path.relative_to(root).as_posix())
     except ValueError:
-        return path.as_posix()
+        return printable_path(path.as_posix())
 
 
 def discover(paths: Iterable[str], exclude: tuple[PathPattern, ...], relative_to_config: Optional[Path],
@@ -68,7 +78,7 @@ def discover(paths: Iterable[str], exclude: tuple[PathPattern, ...], relative_to
             def on_error(error: OSError, shown: str = given) -> None:
                 where = error.filename or shown
                 notices.append(Notice(f"cannot read directory: {(error.strerror or 'error').lower()}",
-                                      path=str(where), level="error"))
+                                      path=printable_path(str(where)), level="error"))
 
             for directory, dirnames, filenames in os.walk(absolute, onerror=on_error):
                 dirnames[:] = sorted(d for d in dirnames
@@ -80,12 +90,13 @@ def discover(paths: Iterable[str], exclude: tuple[PathPattern, ...], relative_to
                     if file_path in seen or excluded(file_path) or not os.path.isfile(file_path):
                         continue
                     seen.add(file_path)
-                    display = os.path.normpath(os.path.join(given, os.path.relpath(file_path, absolute)))
+                    display = printable_path(
+                        os.path.normpath(os.path.join(given, os.path.relpath(file_path, absolute))))
                     found.append(Candidate(file_path, display, explicit=False))
         elif os.path.exists(absolute) or os.path.islink(absolute):
             if absolute not in seen:
                 seen.add(absolute)
-                found.append(Candidate(absolute, os.path.normpath(given), explicit=True))
+                found.append(Candidate(absolute, printable_path(os.path.normpath(given)), explicit=True))
         else:
-            notices.append(Notice("no such file or directory", path=given, level="error"))
+            notices.append(Notice("no such file or directory", path=printable_path(given), level="error"))
     return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from typing import Any, Optional
 
 from linter import kinds
@@ -29,7 +30,12 @@ def read_source(abs_path: str, rel_path: str, display_path: str,
     (for sniffing whether a failing file is meant for Palette)."""
     start = Span(1, 1, 1, 2)
     try:
-        size = os.path.getsize(abs_path)
+        info = os.stat(abs_path)
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO, socket or device named explicitly: opening a FIFO would block until a writer comes.
+            return None, ParseFailure("cannot read the file: not a regular file (a pipe, socket or device?)",
+                                      start, kind="unreadable"), ""
+        size = info.st_size
         if size > max_bytes:
             return None, ParseFailure(
                 f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; palette-lint does not parse it "
