@@ -138,3 +138,82 @@ PALETTE_PUBLIC_SOURCES = ("us-docker.pkg.dev/palette-images", "gcr.io/spectro-im
 def is_palette_public_source(text: str) -> bool:
     value = _SCHEME.sub("", text.strip()).lower().rstrip("/")
     return any(value == s or value.startswith(s + "/") for s in PALETTE_PUBLIC_SOURCES)
+
+
+# ---- credentials that are tokens, not a user name and password (palette-formats.md section 7) -------
+
+#: User names that mean "the password is a token" (or a key file), with the service that issues them.
+TOKEN_USERNAMES = {
+    "aws": "AWS ECR",
+    "oauth2accesstoken": "Google Cloud (an OAuth access token)",
+    "_json_key": "Google Cloud (a service account key)",
+    "_json_key_base64": "Google Cloud (a base64 service account key)",
+    "_dcgcloud_token": "Google Cloud (a gcloud helper token)",
+    "00000000-0000-0000-0000-000000000000": "Azure Container Registry (a Microsoft Entra token)",
+}
+_JWT = re.compile(r"^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
+_ECR_TOKEN_PREFIX = "eyJwYXlsb2FkIjoi"  # base64 of '{"payload":"', how an ECR authorization token starts
+
+
+def token_username(user: object) -> Optional[str]:
+    """What a token user name stands for (``AWS`` -> AWS ECR ...), None for an ordinary user name.
+    ``AWS`` is matched as written (ECR's user name is upper case); the others ignore case."""
+    if not isinstance(user, str):
+        return None
+    value = user.strip()
+    if value == "AWS":
+        return TOKEN_USERNAMES["aws"]
+    if value.lower() == "aws":
+        return None
+    return TOKEN_USERNAMES.get(value.lower())
+
+
+def token_password(password: object) -> Optional[str]:
+    """What kind of token a password looks like, None when it looks like an ordinary password. The result
+    names the kind only: it never contains the password."""
+    if not isinstance(password, str):
+        return None
+    value = password.strip()
+    if value.startswith("ya29."):
+        return "a Google OAuth access token"
+    if value.startswith(_ECR_TOKEN_PREFIX):
+        return "an AWS ECR authorization token"
+    if _JWT.match(value):
+        return "a JSON Web Token"
+    return None
+
+
+# ---- where an external registry sends an image (palette-formats.md sections 1.3 and 1.5) ------------
+
+
+def mapping_rule_for(reference: str, rules: object) -> Optional[tuple[str, str]]:
+    """The ``registryMappingRules`` entry (source prefix, rewritten reference) that applies to ``reference``:
+    the longest source that equals the reference or is a prefix of it at a ``/`` boundary. A reference that
+    names no registry is also tried with Docker Hub's host. None when no rule applies."""
+    if not isinstance(rules, dict):
+        return None
+    text = reference.strip()
+    candidates = [text]
+    parsed = parse_image(text)
+    if parsed is not None and not parsed.explicit_host:
+        canonical = f"{DOCKER_HUB}/{parsed.repository}" + (f":{parsed.tag}" if parsed.tag else "") \
+            + (f"@{parsed.digest}" if parsed.digest else "")
+        candidates.extend(dict.fromkeys((f"{DOCKER_HUB}/{text}", canonical)))
+    best: Optional[tuple[str, str]] = None
+    for source, target in rules.items():
+        if not isinstance(source, str) or not isinstance(target, str) or not source.strip():
+            continue
+        prefix = _SCHEME.sub("", source.strip()).rstrip("/")
+        for candidate in candidates:
+            if candidate == prefix or candidate.startswith(prefix + "/"):
+                rewritten = _SCHEME.sub("", target.strip()).rstrip("/") + candidate[len(prefix):]
+                if best is None or len(prefix) > len(_SCHEME.sub("", best[0].strip()).rstrip("/")):
+                    best = (source, rewritten)
+                break
+    return best
+
+
+def prefixed_reference(domain: str, reference: str) -> str:
+    """``reference`` pulled through an external registry: its domain (with path) prefixed to the original
+    reference, ``10.10.254.254:8000/spectro-images`` + ``quay.io/kairos/x:1`` -> ``10.10.254.254:8000/...``."""
+    return _SCHEME.sub("", domain.strip()).rstrip("/") + "/" + reference.strip()

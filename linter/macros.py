@@ -4,7 +4,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, Mapping, Optional
+
+from linter import images
 
 MACRO = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}", re.S)
 _PACK_OPTION = re.compile(r"^\.spectro\.pack\.([A-Za-z0-9_-]+)\.options\.(.+?)(?:\s*\|.*)?$")
@@ -55,3 +58,127 @@ def resolve_options(value: str, options: Mapping[str, Any], placeholder: str = "
         return placeholder
 
     return MACRO.sub(substitute, value)
+
+
+def resolve_options_for_display(value: str, options: Mapping[str, Any]) -> str:
+    """``value`` with the pack option references that can be resolved replaced by their values and every
+    other macro kept as written: for messages."""
+
+    def substitute(match: re.Match[str]) -> str:
+        ref = pack_option(match.group(1))
+        if ref is not None:
+            found = options.get(ref[1])
+            if isinstance(found, (str, int, float)) and not contains_macro(str(found)):
+                return str(found)
+        return match.group(0)
+
+    return MACRO.sub(substitute, value)
+
+
+# ---- the provider image of an OS layer (palette-formats.md sections 2.2 and 7) ---------------------
+
+#: The ``system.uri`` value that marks an Agent Mode OS layer (no provider image is pulled).
+AGENT_MODE_URI = "NA"
+
+
+@dataclass(frozen=True)
+class ProviderImage:
+    """The provider image an OS layer's values name, as far as it can be known without Palette.
+
+    ``path`` is where ``system.uri`` is (``("options", "system.uri")``, or the nested fallback
+    ``("options", "system", "uri")``); empty when it is missing. ``text`` is the reference with every pack
+    option reference resolved and every other macro replaced by a placeholder. ``host_path`` is the value
+    that decides the registry host: ``system.uri`` itself, or the option (``system.registry``) the host part
+    is templated from. ``host`` is the normalised registry host, empty when unknown (not a reference, or
+    the host comes from a macro that cannot be resolved)."""
+
+    path: tuple[Any, ...] = ()
+    raw: Any = None
+    text: str = ""
+    display: str = ""  # the reference for messages: resolvable options resolved, other macros kept
+    templated: bool = False
+    agent_mode: bool = False
+    reference: Optional[images.ImageReference] = None
+    host: str = ""
+    host_path: tuple[Any, ...] = ()
+    sources: tuple[tuple[str, tuple[Any, ...]], ...] = ()  # (option key, its path) the uri is templated from
+
+    @property
+    def missing(self) -> bool:
+        return not self.path
+
+
+def flat_options(values: Any) -> tuple[dict[str, Any], dict[str, tuple[Any, ...]]]:
+    """An OS layer's ``options`` as flat keys (``system.uri``) and the path of each; nested ``system:``
+    mappings are flattened as a fallback, flat keys win."""
+    options = values.get("options") if isinstance(values, dict) else None
+    flat: dict[str, Any] = {}
+    paths: dict[str, tuple[Any, ...]] = {}
+    if not isinstance(options, dict):
+        return flat, paths
+    for key, value in options.items():
+        if isinstance(value, dict) and isinstance(key, str):
+            for sub, sub_value in value.items():
+                name = f"{key}.{sub}"
+                if name not in options and not isinstance(sub_value, dict):
+                    flat[name] = sub_value
+                    paths[name] = ("options", key, sub)
+    for key, value in options.items():
+        if isinstance(key, str) and not isinstance(value, dict):
+            flat[key] = value
+            paths[key] = ("options", key)
+    return flat, paths
+
+
+def _first_segment(value: str) -> str:
+    """The text before the first ``/`` that is not inside a macro."""
+    depth = 0
+    index = 0
+    while index < len(value):
+        if value.startswith("{{", index):
+            depth += 1
+            index += 2
+            continue
+        if value.startswith("}}", index) and depth:
+            depth -= 1
+            index += 2
+            continue
+        if value[index] == "/" and not depth:
+            return value[:index]
+        index += 1
+    return value
+
+
+def provider_image(values: Any) -> ProviderImage:
+    """The provider image of an OS layer's values (``options.system.uri``), resolved through the other
+    options it is templated from."""
+    flat, paths = flat_options(values)
+    if "system.uri" not in flat:
+        return ProviderImage()
+    path = paths["system.uri"]
+    raw = flat["system.uri"]
+    if not isinstance(raw, str):
+        return ProviderImage(path=path, raw=raw, host_path=path)
+    if raw.strip().upper() == AGENT_MODE_URI:
+        return ProviderImage(path=path, raw=raw, text=raw.strip(), display=raw.strip(), agent_mode=True,
+                             host_path=path)
+    templated = contains_macro(raw)
+    sources = tuple((key, paths[key]) for key in dict.fromkeys(option_references(raw)) if key in paths)
+    text = resolve_options(raw, flat, "x.x") if templated else raw.strip()
+    display = resolve_options_for_display(raw, flat).strip() if templated else raw.strip()
+    reference = images.parse_image(text)
+    host = ""
+    host_path = path
+    if reference is not None:
+        host = reference.host
+        if templated:
+            other = images.parse_image(resolve_options(raw, flat, "y.y"))
+            if other is None or other.host != reference.host:
+                host = ""  # the host comes from a macro that cannot be resolved
+            first = _first_segment(raw)
+            for key in option_references(first):
+                if key in paths:
+                    host_path = paths[key]
+                    break
+    return ProviderImage(path=path, raw=raw, text=text, display=display, templated=templated, reference=reference,
+                         host=host, host_path=host_path, sources=sources)
