@@ -1,0 +1,201 @@
+"""Registry credentials must reach Palette as the strings you wrote.
+
+## What it does
+Checks the credential fields of a private registry: `registry`, `user` and `password` in the OS layer's
+`providerCredentials`, and `domain`, `username` and `password` in user-data's `stylus.registryCredentials`
+and `stylus.externalRegistries.registries[]`. It reports a value written as a plain (unquoted) scalar
+that YAML does not read as that text:
+
+- a value YAML reads as null: nothing after the colon, `~`, `null`, or a value that starts with `#`
+  (`password: ####` is an empty value followed by a comment);
+- a value YAML reads as a number (`password: 123456`, `password: 0x1F`, `user: 1e5`) or as a boolean
+  (`password: true`; `yes`, `no`, `on` and `off` for YAML 1.1 parsers);
+- a value cut short by a comment: in `password: abc #def` everything from ` #` on is a comment, so the
+  password is `abc`. For `password` any comment right after a plain value is reported; for the other
+  fields, a `#` that follows the value after a single space and is itself followed by text.
+
+The message says how YAML read the value; it never repeats the value.
+
+## Why is this bad?
+The registry receives a different password, or none: a number loses its leading zeros or is turned into
+another number (`0x1F` is 31), a null fails validation (`palette-edge-cli validate` reports
+`password: Invalid type. Expected: string, given: null`) and a password cut at ` #` simply fails to log in.
+The image pull fails on the edge host, far from the file that caused it.
+
+## Example
+```yaml
+pack:
+  content:
+    images:
+      - image: '{{.spectro.pack.edge-native-byoi.options.system.uri}}'
+providerCredentials:
+  registry: harbor.example.com
+  user: 1000
+  password: ####
+options:
+  system.uri: harbor.example.com/edge/ubuntu-k3s:v1.30.4-v4.5.3
+```
+
+```yaml
+#cloud-config
+stylus:
+  registryCredentials:
+    domain: harbor.example.com
+    username: robot-edge
+    password: Tr0ub4dor #3
+```
+
+## Use instead
+```yaml
+pack:
+  content:
+    images:
+      - image: '{{.spectro.pack.edge-native-byoi.options.system.uri}}'
+providerCredentials:
+  registry: harbor.example.com
+  user: "1000"
+  password: '{{.spectro.macro.REGISTRY_PASSWORD}}'
+options:
+  system.uri: harbor.example.com/edge/ubuntu-k3s:v1.30.4-v4.5.3
+```
+
+```yaml
+#cloud-config
+stylus:
+  registryCredentials:
+    domain: harbor.example.com
+    username: robot-edge
+    password: "Tr0ub4dor #3"
+```
+
+## Source
+- `providerCredentials` takes `registry`, `user`, `password` (a macro may be used) and `certificates`:
+  "Deploy Cluster with a Private Provider Registry"
+  (https://docs.spectrocloud.com/clusters/edge/site-deployment/deploy-custom-registries/deploy-private-registry/);
+  palette-formats.md 2.3.
+- `registryCredentials` and `externalRegistries.registries[]` fields are strings: "Installer Configuration"
+  (https://docs.spectrocloud.com/clusters/edge/edge-configuration/installer-reference/); the null error
+  text is from "Validate User Data"; palette-formats.md 1.2, 1.3 and 8.
+- `password: ####` in CanvOS's `user-data.template` parses as null; ` #` starts a comment (YAML 1.2
+  section 6.6); palette-formats.md 4.3.
+- That YAML 1.1 parsers (Go's `gopkg.in/yaml.v2`) read `yes`/`no`/`on`/`off` as booleans is YAML 1.1's
+  bool type; whether Palette's tooling uses such a parser for these fields is an inference.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator, Optional
+
+from linter.api import OS_LAYER, USER_DATA, Document, Issue, RuleContext, YamlPath, format_path, rule
+
+#: The scalar credential fields of each credential mapping (keys that are not documented there are
+#: included too: a value that YAML misreads is wrong whatever the key is called).
+_FIELDS = ("registry", "domain", "user", "username", "password")
+_YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
+_COMMENT_AFTER_VALUE = re.compile(r"^([ \t]+)#(.?)")
+_COMMENT_AFTER_KEY = re.compile(r"^\s*:[ \t]+#")
+
+
+def _credential_mappings(doc: Document) -> Iterator[YamlPath]:
+    """The credential mappings of the document's kind."""
+    if doc.kind == OS_LAYER:
+        yield ("providerCredentials",)
+        return
+    yield ("stylus", "registryCredentials")
+    registries = doc.get(("stylus", "externalRegistries", "registries"))
+    if isinstance(registries, list):
+        for index in range(len(registries)):
+            yield ("stylus", "externalRegistries", "registries", index)
+
+
+def _own_lines(doc: Document) -> list[str]:
+    """The lines of this document's own text (a pack's values string for an embedded document)."""
+    if doc.parent is not None:
+        text = doc.parent.get(doc.base)
+        if isinstance(text, str):
+            return text.split("\n")
+        return []
+    return doc.source.text.split("\n")
+
+
+def _line(lines: list[str], line: int) -> str:
+    return lines[line - 1].rstrip("\r") if 1 <= line <= len(lines) else ""
+
+
+def _misread(doc: Document, path: YamlPath, lines: list[str]) -> Optional[str]:
+    """Why YAML does not read the value as the text written (a reason code), or None."""
+    info = doc.info(path)
+    if info is None or info.style != "":
+        return None  # quoted and block scalars are strings; collections are the schema rules' business
+    if info.tag == "null":
+        after_key = ""
+        if info.key is not None:
+            after_key = _line(lines, info.key.end_line)[info.key.end_column - 1:]
+        return "null-comment" if _COMMENT_AFTER_KEY.match(after_key) else "null"
+    if info.tag in ("int", "float"):
+        return "number"
+    if info.tag == "bool":
+        return "bool"
+    value = doc.get(path)
+    if not isinstance(value, str):
+        return None
+    if value.lower() in _YAML11_BOOLS:
+        return "yaml11-bool"
+    rest = _line(lines, info.value.end_line)[info.value.end_column - 1:]
+    found = _COMMENT_AFTER_VALUE.match(rest)
+    if found is not None:
+        gap, after = found.group(1), found.group(2)
+        if path[-1] == "password" or (len(gap) == 1 and after.strip()):
+            return "comment"
+    return None
+
+
+_NOUN = {"registry": "registry address", "domain": "registry address", "user": "user name",
+         "username": "user name", "password": "password"}
+_WHAT = {
+    "null-comment": "is null: YAML reads an unquoted value that starts with '#' as a comment, so Palette gets no "
+                    "{noun} at all",
+    "null": "is null (empty), so Palette gets no {noun} at all",
+    "number": "is read as a number, not as the text written (YAML drops leading zeros and reads 0x... as hex), "
+              "so Palette gets a different {noun}",
+    "bool": "is read as a boolean, so Palette gets no usable {noun}",
+    "yaml11-bool": "is read as a boolean by YAML 1.1 parsers (such as Go's yaml.v2), so Palette may get no "
+                   "usable {noun}",
+    "comment": "is cut short at ' #': YAML reads the rest of the line as a comment, so Palette gets only the "
+               "text before it as the {noun}",
+}
+
+
+def _fix(doc: Document, field: str, reason: str) -> str:
+    fix = "quote the value"
+    if reason == "comment":
+        fix = "quote the whole value and put any comment on its own line"
+    elif reason == "null":
+        fix = "give it a quoted value"
+    if field == "password" and doc.kind == OS_LAYER:
+        fix += ", or use a macro such as '{{.spectro.macro.REGISTRY_PASSWORD}}'"
+    return fix
+
+
+@rule(id="PAL002", name="ambiguous-credential-value", kinds={OS_LAYER, USER_DATA}, severity="error",
+      tags=("correctness", "credentials"))
+def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
+    lines = _own_lines(doc)
+    reported = {tuple(problem.path) for problem in doc.problems}  # an unquoted macro: PAL000 reports it
+    for mapping_path in _credential_mappings(doc):
+        mapping = doc.get(mapping_path)
+        if not isinstance(mapping, dict):
+            continue
+        for field in _FIELDS:
+            if field not in mapping:
+                continue
+            path = mapping_path + (field,)
+            if path in reported:
+                continue
+            reason = _misread(doc, path, lines)
+            if reason is None:
+                continue
+            what = _WHAT[reason].format(noun=_NOUN[field])
+            yield Issue(f"{format_path(path)} {what}; {_fix(doc, field, reason)}", at=path, part="value",
+                        value=reason)
