@@ -1,8 +1,9 @@
 """Parse a file once into Documents that remember where every key and value came from.
 
-The lint path uses ruamel.yaml's C parser (libyaml through ``ruamel.yaml.clib``) to *compose* a node graph
-that carries marks, then builds plain Python data and a position index from it in one pass. The round-trip
-loader is never used here: it is about ten times slower and the rules only need values and positions.
+The lint path reads the events of ruamel.yaml's C parser (libyaml through ``ruamel.yaml.clib``) and builds
+plain Python data and a position index from them in one pass, typing plain scalars itself
+(``linter/yaml_types.py``). No node graph is composed and the round-trip loader is never used: both cost many
+times more, and the rules only need values and positions.
 
 A pack's values inside a profile (a block scalar in packs-list YAML, a JSON string in an export) is parsed as
 a document of its own whose positions are translated back into the outer file by a :class:`PositionMap`.
@@ -11,10 +12,12 @@ a document of its own whose positions are translated back into the outer file by
 from __future__ import annotations
 
 import bisect
+import itertools
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional, Union
 
 from linter.model import Span, YamlPath
+from linter.yaml_types import plain_scalar_type
 
 #: Documents whose aliases expand to more nodes than this are refused (a "billion laughs" YAML bomb).
 MAX_EXPANDED_NODES = 200_000
@@ -123,6 +126,10 @@ class PositionMap:
 
     def outer(self, line0: int, column0: int) -> tuple[int, int]:
         return line0 + 1, column0 + 1
+
+    def resolved(self) -> PositionMap:
+        """The map itself; a lazy map returns the map it stands for."""
+        return self
 
 
 @dataclass
@@ -290,6 +297,8 @@ class Document:
         self.problems = problems
         self.header = header  # the file's first line, for user-data's ``#cloud-config``
         self.children: list[Document] = []
+        self._walked: Optional[list[tuple[YamlPath, Value]]] = None
+        self._keys: Optional[dict[str, list[YamlPath]]] = None
 
     # ---- identity -------------------------------------------------------------------------------
     @property
@@ -323,14 +332,21 @@ class Document:
         return get_path(self.data, path, marker) is not marker
 
     def walk(self) -> Iterator[tuple[YamlPath, Value]]:
-        """Every node as (path, value), parents first, in document order. Aliased subtrees are visited once."""
-        yield from walk(self.data)
+        """Every node as (path, value), parents first, in document order. Aliased subtrees are visited once.
+        The walk is done once per document and shared by every rule that asks."""
+        if self._walked is None:
+            self._walked = list(walk(self.data))
+        return iter(self._walked)
 
     def find_key(self, key: str) -> Iterator[YamlPath]:
-        """Paths (including the key) of every mapping entry named ``key``, at any depth."""
-        for path, _value in self.walk():
-            if path and path[-1] == key and not isinstance(path[-1], int):
-                yield path
+        """Paths (including the key) of every mapping entry named ``key``, at any depth, in document order."""
+        if self._keys is None:
+            index: dict[str, list[YamlPath]] = {}
+            for path, _value in self.walk():
+                if path and isinstance(path[-1], str):
+                    index.setdefault(path[-1], []).append(path)
+            self._keys = index
+        return iter(self._keys.get(key, ()))
 
     def info(self, path: YamlPath) -> Optional[NodeInfo]:
         return self.nodes.get(path)
@@ -442,21 +458,39 @@ def format_path(path: YamlPath) -> str:
 # Parsing
 
 
-def _yaml_loader() -> Any:
-    from ruamel.yaml import YAML
+def _event_source() -> Any:
+    """A callable that turns text into a parser whose ``get_event()`` yields YAML events: libyaml through
+    ruamel.yaml.clib on CPython, ruamel.yaml's pure-Python parser where the C extension is missing."""
+    try:
+        from _ruamel_yaml import CParser
+    except ImportError:  # pragma: no cover - only without ruamel.yaml.clib (PyPy)
+        from ruamel.yaml import YAML
 
-    return YAML(typ="safe", pure=False)
+        pure = YAML(typ="safe", pure=True)
+
+        class _PureEvents:
+            def __init__(self, text: str) -> None:
+                self._events = pure.parse(text)
+
+            def get_event(self) -> Any:
+                return next(self._events)
+
+            def dispose(self) -> None:
+                self._events.close()
+
+        return _PureEvents
+    return CParser
 
 
 class YamlParser:
-    """Composes YAML (and JSON, which is YAML) with ruamel.yaml's C parser. Create one per run."""
+    """Parses YAML (and JSON, which is YAML) from ruamel.yaml's C parser events. Create one per run."""
 
     def __init__(self) -> None:
-        self._yaml = _yaml_loader()
+        self._events = _event_source()
 
     @property
     def uses_c_parser(self) -> bool:
-        return "CParser" in getattr(self._yaml.Parser, "__name__", "")
+        return getattr(self._events, "__name__", "") == "CParser"
 
     def parse(
         self,
@@ -468,33 +502,40 @@ class YamlParser:
         parent: Optional[Document] = None,
         pack: Optional[PackInfo] = None,
     ) -> Document:
-        """Parse ``text`` (default: the whole file) into a Document, or raise :class:`ParseFailure` with a
-        position in the outer file."""
+        """Parse the first YAML document of ``text`` (default: the whole file) into a Document, or raise
+        :class:`ParseFailure` with a position in the outer file."""
         own_text = source.text if text is None else text
         mapper = position_map or PositionMap()
         from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+        events = self._events(own_text)
+        builder = _EventBuilder(events, own_text)
         try:
-            root = None
-            for node in self._yaml.compose_all(own_text):
-                root = node
-                break
+            data = builder.first_document()
         except MarkedYAMLError as exc:
             raise _describe_yaml_error(exc, own_text, mapper) from None
         except YAMLError as exc:
             raise _describe_reader_error(exc, own_text, mapper) from None
+        except ParseFailure as failure:
+            failure.span = _outer(mapper, failure.span)
+            raise
         except RecursionError:
             raise ParseFailure(
-                "nesting is too deep to parse; flatten the structure", Span(*mapper.outer(0, 0), *mapper.outer(0, 1)),
-                kind="limit",
+                "nesting is too deep to parse; flatten the structure", _mark_span(mapper, 0, 0), kind="limit",
             ) from None
-        builder = _Builder(own_text)
-        data = builder.build(root) if root is not None else None
+        finally:
+            events.dispose()
         header = own_text.split("\n", 1)[0].rstrip("\r") if own_text else ""
         return Document(
             source, data, builder.nodes, base=base, position_map=mapper, parent=parent, pack=pack,
             duplicates=tuple(builder.duplicates), problems=tuple(builder.problems), header=header,
         )
+
+
+def _outer(mapper: PositionMap, span: Span) -> Span:
+    """A span of parsed text in the file's coordinates."""
+    line, column = mapper.outer(span.line - 1, span.column - 1)
+    return Span(line, column, line, column + 1)
 
 
 def _mark_span(mapper: PositionMap, line0: int, column0: int) -> Span:
@@ -524,11 +565,6 @@ def _describe_yaml_error(exc: Any, text: str, mapper: PositionMap) -> ParseFailu
             "unquoted value starting with '*' is read as a YAML alias (a masked password such as ******): "
             "quote the value, or better, use a macro such as '{{.spectro.macro.REGISTRY_PASSWORD}}'",
             span, kind="alias-star",
-        )
-    if problem == "found undefined alias":
-        return ParseFailure(
-            "unquoted value starting with '*' refers to an undefined YAML alias: quote the value if it is a "
-            "literal (a password, say)", span, kind="undefined-alias",
         )
     if "{{" in line_text:
         return ParseFailure(
@@ -572,30 +608,61 @@ def _scrub(message: str) -> str:
     return "".join(out)
 
 
-class _Builder:
-    """Builds plain data and the position index from a composed node graph, in one pass."""
+_UNDEFINED_ALIAS = ("unquoted value starting with '*' refers to an undefined YAML alias: quote the value if it is a "
+                    "literal (a password, say)")
 
-    def __init__(self, text: str) -> None:
+
+class _Anchor:
+    """What an anchor names: a value already built (with its expanded size and, for a scalar, its text), or a
+    collection still being built (an alias to it is recursive)."""
+
+    __slots__ = ("value", "size", "text", "span", "building")
+
+    def __init__(self, span: Span) -> None:
+        self.value: Value = None
+        self.size = 1
+        self.text: Optional[str] = None
+        self.span = span
+        self.building = True
+
+
+class _EventBuilder:
+    """Builds plain data and the position index straight from parser events, in one pass.
+
+    No node graph is composed and no resolver object runs: plain scalars are typed by
+    :func:`linter.yaml_types.plain_scalar_type`. Aliases are expanded by reference (an aliased collection is
+    the same Python object at each use) and counted, so an alias bomb is refused before it costs memory.
+    """
+
+    def __init__(self, events: Any, text: str) -> None:
+        self._get = events.get_event
         self.text = text
         self.nodes: dict[YamlPath, NodeInfo] = {}
         self.duplicates: list[DuplicateKey] = []
         self.problems: list[ParseProblem] = []
-        self._memo: dict[int, tuple[Value, int]] = {}
-        self._active: set[int] = set()
+        self._anchors: dict[str, _Anchor] = {}
         self._expanded = 0
         self._lines: Optional[list[str]] = None
+        self._version: Optional[tuple[int, int]] = None
 
     def _line(self, line0: int) -> str:
         if self._lines is None:
             self._lines = self.text.split("\n")
         return self._lines[line0] if 0 <= line0 < len(self._lines) else ""
 
-    def build(self, root: Any) -> Value:
-        value, _size = self._node(root, (), None, 0)
+    def first_document(self) -> Value:
+        """The data of the stream's first document (None for an empty stream). Later documents are not read:
+        user-data may follow its ``#cloud-config`` document with others that palette-lint does not lint."""
+        self._get()  # StreamStartEvent
+        event = self._get()
+        if type(event).__name__ != "DocumentStartEvent":
+            return None  # StreamEndEvent: no document at all
+        self._version = getattr(event, "version", None)
+        value, _size = self._node(self._get(), (), None, 0)
+        self._get()  # DocumentEndEvent
         return value
 
-    def _span(self, node: Any) -> Span:
-        start, end = node.start_mark, node.end_mark
+    def _span(self, start: Any, end: Any) -> Span:
         line, column = start.line, start.column
         end_line, end_column = end.line, end.column
         if end_line > line and end_column == 0:
@@ -604,114 +671,194 @@ class _Builder:
             end_column = len(self._line(end_line).rstrip("\r"))
         return Span(line + 1, column + 1, end_line + 1, end_column + 1)
 
-    def _node(self, node: Any, path: YamlPath, key_span: Optional[Span], depth: int) -> tuple[Value, int]:
-        if depth > MAX_DEPTH:
-            raise ParseFailure(
-                f"nesting deeper than {MAX_DEPTH} levels; palette-lint refuses such files", self._span(node),
-                kind="limit",
-            )
-        if id(node) in self._active:
-            raise ParseFailure("recursive YAML alias: an anchor cannot contain its own alias", self._span(node),
-                               kind="limit")
-        memo = self._memo.get(id(node))
-        if memo is not None:
-            value, size = memo
-            self._count(size, node)
-            return value, size
-        kind = type(node).__name__
-        tag = _TAGS.get(node.tag, "")
-        if kind == "ScalarNode":
-            self.nodes[path] = NodeInfo(self._span(node), key_span, node.style or "", tag or "str")
-            value = _scalar(node.value, tag, node.style)
-            self._memo[id(node)] = (value, 1)
-            self._count(1, node)
-            return value, 1
-        if kind == "SequenceNode":
-            self.nodes[path] = NodeInfo(self._span(node), key_span, "flow" if node.flow_style else "block", "seq")
-            items: list[Value] = []
-            size = 1
-            self._active.add(id(node))
-            for index, child in enumerate(node.value):
-                child_value, child_size = self._node(child, path + (index,), None, depth + 1)
-                items.append(child_value)
-                size += child_size
-            self._active.discard(id(node))
-            self._memo[id(node)] = (items, size)
-            self._count(1, node)
-            return items, size
-        # MappingNode
-        if node.flow_style and self._is_unquoted_macro(node):
-            span = self._span(node)
-            text = self._source_slice(node)
-            self.problems.append(ParseProblem(
-                "unquoted-macro",
-                "a value that starts with '{{' must be quoted: YAML reads an unquoted macro as a nested "
-                "mapping, so Palette receives no usable value; quote it, e.g. '{{.spectro.macro.NAME}}'",
-                path, span,
-            ))
-            self.nodes[path] = NodeInfo(span, key_span, "", "str")
-            self._memo[id(node)] = (text, 1)
-            self._count(1, node)
-            return text, 1
-        self.nodes[path] = NodeInfo(self._span(node), key_span, "flow" if node.flow_style else "block", "map")
-        mapping: dict[Union[str, int], Value] = {}
-        self._active.add(id(node))
-        size = 1
-        first_spans: dict[str, Span] = {}
-        merges: list[Any] = []
-        for key_node, value_node in node.value:
-            if getattr(key_node, "tag", "") == "tag:yaml.org,2002:merge":
-                merges.append(value_node)
-                continue
-            key = self._key(key_node)
-            this_key_span = self._span(key_node)
-            child_path = path + (key,)
-            if key in first_spans:
-                self.duplicates.append(DuplicateKey(key, child_path, first_spans[key], this_key_span))
-            else:
-                first_spans[key] = this_key_span
-            child_value, child_size = self._node(value_node, child_path, this_key_span, depth + 1)
-            mapping[key] = child_value
-            size += child_size
-        for merge in merges:  # YAML 1.1 merge keys: explicit keys win
-            sources = merge.value if type(merge).__name__ == "SequenceNode" else [merge]
-            for source in sources:
-                merged, merged_size = self._node(source, path + ("<<",), None, depth + 1)
-                self.nodes.pop(path + ("<<",), None)
-                if isinstance(merged, dict):
-                    for k, v in merged.items():
-                        mapping.setdefault(k, v)
-                size += merged_size
-        self._active.discard(id(node))
-        self._memo[id(node)] = (mapping, size)
-        self._count(1, node)
-        return mapping, size
-
-    def _count(self, size: int, node: Any) -> None:
+    def _count(self, size: int, span: Span) -> None:
         self._expanded += size
         if self._expanded > MAX_EXPANDED_NODES:
             raise ParseFailure(
                 f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (a \"billion laughs\" bomb?); "
-                "palette-lint refuses to expand them", self._span(node), kind="limit",
+                "palette-lint refuses to expand them", span, kind="limit",
             )
 
-    def _key(self, key_node: Any) -> str:
-        if type(key_node).__name__ == "ScalarNode":
-            return str(key_node.value)
-        return self._source_slice(key_node)
+    def _node(self, event: Any, path: YamlPath, key_span: Optional[Span], depth: int) -> tuple[Value, int]:
+        """Build the node that starts with ``event``: its value and its expanded size in nodes."""
+        kind = type(event).__name__
+        if kind == "ScalarEvent":
+            return self._scalar(event, path, key_span)
+        if kind == "AliasEvent":
+            return self._alias(event)
+        if depth >= MAX_DEPTH:
+            raise ParseFailure(
+                f"nesting deeper than {MAX_DEPTH} levels; palette-lint refuses such files",
+                self._span(event.start_mark, event.end_mark), kind="limit",
+            )
+        if kind == "SequenceStartEvent":
+            return self._sequence(event, path, key_span, depth)
+        return self._mapping(event, path, key_span, depth)
 
-    def _source_slice(self, node: Any) -> str:
-        start, end = node.start_mark, node.end_mark
+    def _scalar(self, event: Any, path: YamlPath, key_span: Optional[Span]) -> tuple[Value, int]:
+        style = event.style or ""
+        tag = event.ctag
+        if tag is None or tag == "!":
+            type_name = plain_scalar_type(event.value, self._version) \
+                if event.implicit[0] and not style else "str"
+            value = _scalar(event.value, type_name, style, self._version == (1, 1))
+        else:
+            type_name = _TAGS.get(str(tag), "")
+            value = _scalar(event.value, type_name, style, self._version == (1, 1))
+            type_name = type_name or "str"
+        span = self._span(event.start_mark, event.end_mark)
+        self.nodes[path] = NodeInfo(span, key_span, style, type_name)
+        self._count(1, span)
+        if event.anchor is not None:
+            anchor = _Anchor(span)
+            anchor.value, anchor.text, anchor.building = value, event.value, False
+            self._anchors[event.anchor] = anchor
+        return value, 1
+
+    def _alias(self, event: Any) -> tuple[Value, int]:
+        anchor = self._anchors.get(event.anchor)
+        if anchor is None:
+            raise ParseFailure(_UNDEFINED_ALIAS, self._span(event.start_mark, event.end_mark),
+                               kind="undefined-alias")
+        if anchor.building:
+            raise ParseFailure("recursive YAML alias: an anchor cannot contain its own alias", anchor.span,
+                               kind="limit")
+        self._count(anchor.size, self._span(event.start_mark, event.end_mark))
+        return anchor.value, anchor.size
+
+    def _begin_anchor(self, event: Any, span: Span) -> Optional[_Anchor]:
+        if event.anchor is None:
+            return None
+        anchor = _Anchor(span)
+        self._anchors[event.anchor] = anchor
+        return anchor
+
+    @staticmethod
+    def _end_anchor(anchor: Optional[_Anchor], value: Value, size: int) -> None:
+        if anchor is not None:
+            anchor.value, anchor.size, anchor.building = value, size, False
+
+    def _sequence(self, event: Any, path: YamlPath, key_span: Optional[Span], depth: int) -> tuple[Value, int]:
+        start = event.start_mark
+        anchor = self._begin_anchor(event, self._span(start, event.end_mark))
+        items: list[Value] = []
+        size = 1
+        get = self._get
+        child = get()
+        while type(child).__name__ != "SequenceEndEvent":
+            item, item_size = self._node(child, path + (len(items),), None, depth + 1)
+            items.append(item)
+            size += item_size
+            child = get()
+        span = self._span(start, child.end_mark)
+        self.nodes[path] = NodeInfo(span, key_span, "flow" if event.flow_style else "block", "seq")
+        self._count(1, span)
+        self._end_anchor(anchor, items, size)
+        return items, size
+
+    def _mapping(self, event: Any, path: YamlPath, key_span: Optional[Span], depth: int) -> tuple[Value, int]:
+        start = event.start_mark
+        if event.flow_style and self._line(start.line)[start.column:start.column + 2] == "{{":
+            return self._unquoted_macro(event, path, key_span)
+        anchor = self._begin_anchor(event, self._span(start, event.end_mark))
+        mapping: dict[Union[str, int], Value] = {}
+        size = 1
+        first_spans: dict[str, Span] = {}
+        merges: list[Value] = []
+        get = self._get
+        key_event = get()
+        while type(key_event).__name__ != "MappingEndEvent":
+            key, this_key_span, is_merge = self._key(key_event)
+            child_path = path + (key,)
+            if is_merge:
+                recorded = len(self.nodes)
+                merged, merged_size = self._node(get(), child_path, None, depth + 1)
+                self._forget_since(recorded)
+                merges.append(merged)
+                size += merged_size
+                key_event = get()
+                continue
+            if key in first_spans:
+                self.duplicates.append(DuplicateKey(key, child_path, first_spans[key], this_key_span))
+            else:
+                first_spans[key] = this_key_span
+            child_value, child_size = self._node(get(), child_path, this_key_span, depth + 1)
+            mapping[key] = child_value
+            size += child_size
+            key_event = get()
+        for merged in merges:  # YAML 1.1 merge keys: explicit keys win, earlier merged mappings win
+            for source in (merged if isinstance(merged, list) else [merged]):
+                if isinstance(source, dict):
+                    for merged_key, merged_value in source.items():
+                        mapping.setdefault(merged_key, merged_value)
+        span = self._span(start, key_event.end_mark)
+        self.nodes[path] = NodeInfo(span, key_span, "flow" if event.flow_style else "block", "map")
+        self._count(1, span)
+        self._end_anchor(anchor, mapping, size)
+        return mapping, size
+
+    def _key(self, event: Any) -> tuple[str, Span, bool]:
+        """A mapping key as text, its span, and whether it is the ``<<`` merge key. A collection used as a key
+        is kept as its source text."""
+        kind = type(event).__name__
+        if kind == "ScalarEvent":
+            span = self._span(event.start_mark, event.end_mark)
+            is_merge = event.ctag is None and event.implicit[0] and not event.style and event.value == "<<"
+            return event.value, span, is_merge
+        if kind == "AliasEvent":
+            anchor = self._anchors.get(event.anchor)
+            span = self._span(event.start_mark, event.end_mark)
+            if anchor is None:
+                raise ParseFailure(_UNDEFINED_ALIAS, span, kind="undefined-alias")
+            text = anchor.text if anchor.text is not None else self._slice(event.start_mark, event.end_mark)
+            return text, span, False
+        end = self._skip(event)
+        return self._slice(event.start_mark, end), self._span(event.start_mark, end), False
+
+    def _unquoted_macro(self, event: Any, path: YamlPath, key_span: Optional[Span]) -> tuple[Value, int]:
+        """``key: {{.spectro.macro.X}}`` parses as a flow mapping inside a flow mapping: keep its text."""
+        end = self._skip(event)
+        span = self._span(event.start_mark, end)
+        self.problems.append(ParseProblem(
+            "unquoted-macro",
+            "a value that starts with '{{' must be quoted: YAML reads an unquoted macro as a nested "
+            "mapping, so Palette receives no usable value; quote it, e.g. '{{.spectro.macro.NAME}}'",
+            path, span,
+        ))
+        text = self._slice(event.start_mark, end)
+        self.nodes[path] = NodeInfo(span, key_span, "", "str")
+        self._count(1, span)
+        anchor = self._begin_anchor(event, span)
+        self._end_anchor(anchor, text, 1)
+        return text, 1
+
+    def _skip(self, event: Any) -> Any:
+        """Consume the rest of the collection ``event`` starts; return the end mark of its last event."""
+        depth = 1
+        end = event.end_mark
+        while depth:
+            current = self._get()
+            name = type(current).__name__
+            if name in ("MappingStartEvent", "SequenceStartEvent"):
+                depth += 1
+            elif name in ("MappingEndEvent", "SequenceEndEvent"):
+                depth -= 1
+            end = current.end_mark
+        return end
+
+    def _slice(self, start: Any, end: Any) -> str:
         if start.line == end.line:
             return self._line(start.line)[start.column:end.column]
         return self._line(start.line)[start.column:].strip()
 
-    def _is_unquoted_macro(self, node: Any) -> bool:
-        line = self._line(node.start_mark.line)
-        return line[node.start_mark.column:node.start_mark.column + 2] == "{{"
+    def _forget_since(self, count: int) -> None:
+        """Drop the positions recorded after the first ``count`` (those under a merge key: its content is
+        reached through the merged keys). Positions are recorded in order, so these are the newest."""
+        for recorded in list(itertools.islice(reversed(self.nodes), len(self.nodes) - count)):
+            del self.nodes[recorded]
 
 
-def _scalar(text: str, tag: str, style: Optional[str]) -> Value:
+def _scalar(text: str, tag: str, style: Optional[str], yaml_11: bool = False) -> Value:
     if style:  # quoted and block scalars are always strings
         return text
     if tag == "null":
@@ -732,8 +879,8 @@ def _scalar(text: str, tag: str, style: Optional[str]) -> Value:
                 return int(cleaned, 8)
             if cleaned.lower().startswith(("0b", "-0b", "+0b")):
                 return int(cleaned, 2)
-            if len(cleaned) > 1 and cleaned.startswith("0") and cleaned.isdigit():
-                return int(cleaned, 8)
+            if yaml_11 and len(cleaned) > 1 and cleaned.startswith("0") and cleaned.isdigit():
+                return int(cleaned, 8)  # YAML 1.1 octal; YAML 1.2 reads 0700 as decimal 700
             if ":" in cleaned:
                 return text  # sexagesimal: keep the text
             return int(cleaned)
@@ -773,10 +920,26 @@ def embedded_position_map(outer: Document, path: YamlPath) -> PositionMap:
                 return mapped
         elif info.style == '"':
             offset = outer.source.offset(span.line - 1, span.column - 1)
-            mapped_chars = _decode_double_quoted(outer.source, offset, value)
-            if mapped_chars is not None:
-                return mapped_chars
+            return QuotedStringMap(outer.source, offset, value, FixedMap(span.line, span.column))
     return FixedMap(span.line, span.column)
+
+
+class QuotedStringMap(PositionMap):
+    """The map of a double-quoted string (an export's pack values in JSON), worked out the first time a
+    position is asked for: most embedded documents have no finding, and re-reading the escapes costs."""
+
+    def __init__(self, source: SourceFile, offset: int, value: str, fallback: FixedMap) -> None:
+        self._source, self._offset, self._value, self._fallback = source, offset, value, fallback
+        self._resolved: Optional[PositionMap] = None
+
+    def resolved(self) -> PositionMap:
+        """The character map, or the fallback (the string's start) when the string is not of a simple form."""
+        if self._resolved is None:
+            self._resolved = _decode_double_quoted(self._source, self._offset, self._value) or self._fallback
+        return self._resolved
+
+    def outer(self, line0: int, column0: int) -> tuple[int, int]:
+        return self.resolved().outer(line0, column0)
 
 
 @dataclass

@@ -98,7 +98,7 @@ def _parse_packs(parser: YamlParser, root: Document, parsed: ParsedFile) -> None
                                  pack=info)
         except ParseFailure as failure:
             failure.message = f"in the values of pack {info.name or '#' + str(index)}: {failure.message}"
-            if isinstance(mapper, FixedMap):
+            if isinstance(mapper.resolved(), FixedMap):
                 failure.span = root.span_of(values_path, "value")
             parsed.failures.append(failure)
             continue

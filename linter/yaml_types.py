@@ -1,0 +1,92 @@
+"""What type YAML gives a plain (unquoted, untagged) scalar: the implicit typing rules of YAML 1.2 and 1.1.
+
+palette-lint reads the parser's events itself (see ``linter/document.py``) and types plain scalars here, with
+the same rules ruamel.yaml's safe loader applies (its YAML 1.2 rules accept a few 1.1 forms, such as ``_``
+digit separators and ``0o``-less octal, and both versions know timestamps and the ``<<`` merge key). A test
+compares this module with ruamel.yaml's resolver on generated scalars, so the two cannot drift apart.
+
+The answer is a short type name: ``str``, ``bool``, ``int``, ``float``, ``null``, ``timestamp``, ``merge`` or
+``value`` (the ``=`` default-value key of YAML 1.1, which palette-lint treats as text).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+Version = tuple[int, int]
+
+_DIGITS = "0123456789"
+_SIGNED_DIGITS = "-+" + _DIGITS
+
+# Building blocks, written once and combined per version.
+_DEC_FRACTION = r"[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?"  # 1.5, 1., 1_0.2e3
+_DEC_EXPONENT = r"[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+"  # 1e5
+_INFINITY = r"[-+]?\.(?:inf|Inf|INF)"
+_NOT_A_NUMBER = r"\.(?:nan|NaN|NAN)"
+_BINARY = r"[-+]?0b[01_]+"
+_HEXADECIMAL = r"[-+]?0x[0-9a-fA-F_]+"
+_TIMESTAMP = (r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+              r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
+              r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?")
+
+
+def _rule(type_name: str, alternatives: list[str], first: str) -> tuple[str, re.Pattern[str], frozenset[str]]:
+    """One implicit type: its name, the full-match pattern and the characters its scalars can start with
+    ('' stands for the empty scalar)."""
+    pattern = re.compile("(?:" + "|".join(alternatives) + r")\Z")
+    starts = frozenset(first) | (frozenset({""}) if "" in alternatives else frozenset())
+    return type_name, pattern, starts
+
+
+_COMMON_TAIL = [
+    _rule("merge", ["<<"], "<"),
+    _rule("null", ["~", "null", "Null", "NULL", ""], "~nN"),
+    _rule("timestamp", [_TIMESTAMP], _DIGITS),
+    _rule("value", ["="], "="),
+]
+
+_YAML_12 = [
+    _rule("bool", ["true", "True", "TRUE", "false", "False", "FALSE"], "tTfF"),
+    _rule("float", [_DEC_FRACTION, _DEC_EXPONENT, r"[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?", _INFINITY, _NOT_A_NUMBER],
+          _SIGNED_DIGITS + "."),
+    _rule("int", [_BINARY, r"[-+]?0o?[0-7_]+", r"[-+]?[0-9_]+", _HEXADECIMAL], _SIGNED_DIGITS),
+    *_COMMON_TAIL,
+]
+
+_YAML_11 = [
+    _rule("bool", ["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false",
+                   "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF"], "yYnNtTfFoO"),
+    _rule("float", [_DEC_FRACTION, _DEC_EXPONENT, r"\.[0-9_]+(?:[eE][-+][0-9]+)?",
+                    r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*", _INFINITY, _NOT_A_NUMBER],
+          _SIGNED_DIGITS + "."),
+    _rule("int", [_BINARY, r"[-+]?0?[0-7_]+", r"[-+]?(?:0|[1-9][0-9_]*)", _HEXADECIMAL,
+                  r"[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+"], _SIGNED_DIGITS),
+    *_COMMON_TAIL,
+]
+
+#: Plain scalars that start with none of these characters are strings whatever the version.
+_TYPED_STARTS = frozenset("".join(sorted({c for rules in (_YAML_11, _YAML_12) for _t, _p, s in rules for c in s})))
+
+_CACHE: dict[tuple[bool, str], str] = {}
+_CACHE_LIMIT = 50_000
+
+
+def plain_scalar_type(text: str, version: Optional[Version] = None) -> str:
+    """The type of a plain scalar under YAML 1.2 (the default) or 1.1 (``%YAML 1.1`` documents)."""
+    if text and text[0] not in _TYPED_STARTS:
+        return "str"
+    yaml_11 = version == (1, 1)
+    key = (yaml_11, text)
+    found = _CACHE.get(key)
+    if found is not None:
+        return found
+    first = text[:1]
+    found = "str"
+    for type_name, pattern, starts in (_YAML_11 if yaml_11 else _YAML_12):
+        if first in starts and pattern.match(text):
+            found = type_name
+            break
+    if len(_CACHE) < _CACHE_LIMIT:
+        _CACHE[key] = found
+    return found
