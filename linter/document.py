@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Optional, Union
+from typing import Any, Iterator, NamedTuple, Optional, Union
 
 from linter.model import Span, YamlPath
 from linter.yaml_types import plain_scalar_type
@@ -70,10 +71,10 @@ class DuplicateKey:
     second: Span
 
 
-@dataclass(frozen=True)
-class NodeInfo:
+class NodeInfo(NamedTuple):
     """Where a value came from. ``style`` is the scalar style ('' plain, '"', "'", '|', '>') or 'flow'/'block'
-    for collections; ``tag`` is the resolved type (str, int, float, bool, null, timestamp, map, seq)."""
+    for collections; ``tag`` is the resolved type (str, int, float, bool, null, timestamp, map, seq).
+    One is made per node, so it is a named tuple (cheap to make, immutable)."""
 
     value: Span
     key: Optional[Span]
@@ -144,21 +145,30 @@ class BlockScalarMap(PositionMap):
         return self.first_line0 + line0 + 1, self.indent + column0 + 1
 
 
-@dataclass
 class CharacterMap(PositionMap):
-    """A quoted string (a JSON string, say): each decoded character's place in the file, computed by
-    re-reading the string's source text with its escapes."""
+    """A single-line quoted string (a JSON string, say): where each decoded character is in the file.
 
-    inner_line_starts: list[int]
-    places: list[tuple[int, int]]  # per decoded character: (0-based outer line, 0-based outer column)
+    The decoded text is a series of runs: literal characters, which advance one column each, and escapes
+    (``\\n``, ``\\u00e9``), which all sit at the column of their backslash. Only the run starts are kept, so
+    the map costs one entry per escape rather than one per character."""
+
+    def __init__(self, line0: int, inner_line_starts: list[int], run_starts: list[int], run_columns: list[int],
+                 run_steps: list[int], length: int) -> None:
+        self.line0 = line0  # the string's 0-based line in the file
+        self.inner_line_starts = inner_line_starts
+        self.run_starts = run_starts  # decoded index where each run starts
+        self.run_columns = run_columns  # 0-based file column of that index
+        self.run_steps = run_steps  # 1 for literal runs, 0 for an escape
+        self.length = length
 
     def outer(self, line0: int, column0: int) -> tuple[int, int]:
-        if not self.places:
-            return 1, 1
+        if not self.run_starts:
+            return self.line0 + 1, 1
         line0 = max(0, min(line0, len(self.inner_line_starts) - 1))
-        index = min(self.inner_line_starts[line0] + column0, len(self.places) - 1)
-        outer_line, outer_column = self.places[index]
-        return outer_line + 1, outer_column + 1
+        index = max(0, min(self.inner_line_starts[line0] + column0, self.length - 1))
+        run = bisect.bisect_right(self.run_starts, index) - 1
+        column = self.run_columns[run] + (index - self.run_starts[run]) * self.run_steps[run]
+        return self.line0 + 1, column + 1
 
 
 @dataclass
@@ -180,69 +190,78 @@ _SIMPLE_ESCAPES = {
 _HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
 
 
+_ESCAPE = re.compile(r'\\(?:[xuU]|.)|"|\n')
+
+
 def _decode_double_quoted(source: SourceFile, start_offset: int, expected: str) -> Optional[CharacterMap]:
-    """Re-read a single-line double-quoted string from its opening quote and map each decoded character
-    to its source position. Returns None when the string is not of that simple form."""
+    """Re-read a single-line double-quoted string from its opening quote and map its decoded characters to
+    their source columns. None when the string is not of that simple form (it spans lines, say)."""
     text = source.text
     if start_offset >= len(text) or text[start_offset] != '"':
         return None
     line_starts = source.line_starts
     line0 = bisect.bisect_right(line_starts, start_offset) - 1
     line_start = line_starts[line0]
-    places: list[tuple[int, int]] = []
     decoded: list[str] = []
-    i = start_offset + 1
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch == '"':
+    run_starts: list[int] = []
+    run_columns: list[int] = []
+    run_steps: list[int] = []
+    length = 0
+    position = start_offset + 1
+    while True:
+        found = _ESCAPE.search(text, position)
+        if found is None or found.group() == "\n":
+            return None  # unterminated, or a multi-line string (folded): fall back to the string's start
+        literal = text[position:found.start()]
+        if literal:
+            run_starts.append(length)
+            run_columns.append(position - line_start)
+            run_steps.append(1)
+            decoded.append(literal)
+            length += len(literal)
+        if found.group() == '"':
             break
-        if ch == "\n":
-            return None  # multi-line quoted scalars fold lines: fall back to the string's start
-        here = (line0, i - line_start)
-        if ch == "\\" and i + 1 < n:
-            esc = text[i + 1]
-            if esc in _SIMPLE_ESCAPES:
-                decoded.append(_SIMPLE_ESCAPES[esc])
-                places.append(here)
-                i += 2
-                continue
-            if esc in _HEX_ESCAPES:
-                width = _HEX_ESCAPES[esc]
-                digits = text[i + 2:i + 2 + width]
-                try:
-                    code = int(digits, 16)
-                    char = chr(code)
-                except ValueError:
-                    return None
-                # JSON writes characters outside the BMP as a surrogate pair: join them.
-                if esc == "u" and 0xD800 <= code < 0xDC00 and text[i + 6:i + 8] == "\\u":
-                    try:
-                        low = int(text[i + 8:i + 12], 16)
-                    except ValueError:
-                        low = 0
-                    if 0xDC00 <= low < 0xE000:
-                        char = chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00))
-                        decoded.append(char)
-                        places.append(here)
-                        i += 12
-                        continue
-                decoded.append(char)
-                places.append(here)
-                i += 2 + width
-                continue
+        char, end = _unescape(text, found.start())
+        if char is None:
             return None
-        decoded.append(ch)
-        places.append(here)
-        i += 1
+        run_starts.append(length)
+        run_columns.append(found.start() - line_start)
+        run_steps.append(0)
+        decoded.append(char)
+        length += len(char)
+        position = end
     if "".join(decoded) != expected:
         return None
     inner_starts = [0]
-    for index, char in enumerate(expected):
-        if char == "\n":
-            inner_starts.append(index + 1)
-    places.append(places[-1] if places else (line0, start_offset - line_start))
-    return CharacterMap(inner_starts, places)
+    index = expected.find("\n")
+    while index != -1:
+        inner_starts.append(index + 1)
+        index = expected.find("\n", index + 1)
+    return CharacterMap(line0, inner_starts, run_starts, run_columns, run_steps, length)
+
+
+def _unescape(text: str, backslash: int) -> tuple[Optional[str], int]:
+    """The character an escape at ``backslash`` stands for and the offset after it; (None, _) when invalid.
+    JSON writes characters outside the BMP as two ``\\u`` escapes (a surrogate pair): they are joined."""
+    letter = text[backslash + 1:backslash + 2]
+    if letter in _SIMPLE_ESCAPES:
+        return _SIMPLE_ESCAPES[letter], backslash + 2
+    width = _HEX_ESCAPES.get(letter)
+    if width is None:
+        return None, backslash
+    digits = text[backslash + 2:backslash + 2 + width]
+    try:
+        code = int(digits, 16) if len(digits) == width else -1
+        if code < 0:
+            return None, backslash
+        end = backslash + 2 + width
+        if letter == "u" and 0xD800 <= code < 0xDC00 and text[end:end + 2] == "\\u":
+            low = int(text[end + 2:end + 6], 16)
+            if 0xDC00 <= low < 0xE000:
+                return chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)), end + 6
+        return chr(code), end
+    except ValueError:
+        return None, backslash
 
 
 def _block_scalar_map(source: SourceFile, header_line0: int) -> Optional[BlockScalarMap]:
@@ -508,8 +527,9 @@ class YamlParser:
         mapper = position_map or PositionMap()
         from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-        events = self._events(own_text)
-        builder = _EventBuilder(events, own_text)
+        readable, shifts = _join_surrogate_escapes(own_text)
+        events = self._events(readable)
+        builder = _EventBuilder(events, readable, shifts)
         try:
             data = builder.first_document()
         except MarkedYAMLError as exc:
@@ -530,6 +550,33 @@ class YamlParser:
             source, data, builder.nodes, base=base, position_map=mapper, parent=parent, pack=pack,
             duplicates=tuple(builder.duplicates), problems=tuple(builder.problems), header=header,
         )
+
+
+_SURROGATE_PAIR = re.compile(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})")
+
+
+def _join_surrogate_escapes(text: str) -> tuple[str, dict[int, list[int]]]:
+    """JSON writes a character outside the BMP as a pair of ``\\u`` escapes (a surrogate pair), which libyaml
+    refuses. Rewrite each pair as one ``\\U`` escape for the same character, two characters shorter, and return,
+    per 0-based line, the columns of the rewritten text where each rewrite ends (later columns of that line lie
+    two further right in the file)."""
+    if "\\u" not in text or _SURROGATE_PAIR.search(text) is None:
+        return text, {}
+    shifts: dict[int, list[int]] = {}
+    parts: list[str] = []
+    last = 0
+    line0 = 0
+    for found in _SURROGATE_PAIR.finditer(text):
+        line0 += text.count("\n", last, found.start())
+        line_start = text.rfind("\n", 0, found.start()) + 1
+        ends = shifts.setdefault(line0, [])
+        code = 0x10000 + ((int(found.group(1), 16) - 0xD800) << 10) + (int(found.group(2), 16) - 0xDC00)
+        parts.append(text[last:found.start()])
+        parts.append(f"\\U{code:08X}")
+        ends.append(found.start() - line_start - 2 * len(ends) + 10)
+        last = found.end()
+    parts.append(text[last:])
+    return "".join(parts), shifts
 
 
 def _outer(mapper: PositionMap, span: Span) -> Span:
@@ -634,9 +681,10 @@ class _EventBuilder:
     the same Python object at each use) and counted, so an alias bomb is refused before it costs memory.
     """
 
-    def __init__(self, events: Any, text: str) -> None:
+    def __init__(self, events: Any, text: str, shifts: Optional[dict[int, list[int]]] = None) -> None:
         self._get = events.get_event
         self.text = text
+        self._shifts = shifts or {}  # see _join_surrogate_escapes
         self.nodes: dict[YamlPath, NodeInfo] = {}
         self.duplicates: list[DuplicateKey] = []
         self.problems: list[ParseProblem] = []
@@ -669,7 +717,14 @@ class _EventBuilder:
             # Block scalars and collections end at the start of the next line: end at the previous one.
             end_line -= 1
             end_column = len(self._line(end_line).rstrip("\r"))
+        if self._shifts:
+            column = self._file_column(line, column)
+            end_column = self._file_column(end_line, end_column)
         return Span(line + 1, column + 1, end_line + 1, end_column + 1)
+
+    def _file_column(self, line0: int, column0: int) -> int:
+        ends = self._shifts.get(line0)
+        return column0 + 2 * bisect.bisect_right(ends, column0) if ends else column0
 
     def _count(self, size: int, span: Span) -> None:
         self._expanded += size

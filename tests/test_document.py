@@ -117,3 +117,46 @@ def test_parse_failure_messages_do_not_quote_the_text(parser: YamlParser) -> Non
 def test_merge_keys_are_applied(parser: YamlParser) -> None:
     doc = _parse(parser, "base: &b {user: edge, registry: r.io}\nproviderCredentials:\n  <<: *b\n  user: other\n").root
     assert doc.data["providerCredentials"] == {"user": "other", "registry": "r.io"}
+
+
+# ---- JSON-string character maps: every decoded character lands on its own source column ----------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from linter.document import embedded_position_map  # noqa: E402
+
+
+# YAML refuses raw control characters (JSON escapes the C0 ones itself), so the text holds none; the escapes
+# JSON writes for newlines, tabs, quotes and backslashes are drawn explicitly.
+_JSON_TEXT = st.text(st.one_of(st.characters(blacklist_categories=("Cs", "Cc")), st.sampled_from('\n\t"\\/')),
+                     min_size=1, max_size=60).filter(lambda t: "\ufffe" not in t and "\uffff" not in t)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_JSON_TEXT, ascii_only=st.booleans(), indent=st.integers(0, 6))
+def test_json_string_map_points_at_each_characters_source(value: str, ascii_only: bool, indent: int) -> None:
+    encoded = json.dumps(value, ensure_ascii=ascii_only)
+    text = '{\n' + " " * indent + '"values": ' + encoded + "\n}\n"
+    outer = YamlParser().parse(SourceFile(text, "p.json", "p.json"))
+    mapper = embedded_position_map(outer, ("values",))
+    start_column = indent + len('"values": ') + 1  # 0-based column of the first character after the quote
+    column = start_column
+    inner_line, inner_column = 0, 0
+    for char in value:
+        assert mapper.outer(inner_line, inner_column) == (2, column + 1), (value, char)
+        column += len(json.dumps(char, ensure_ascii=ascii_only)) - 2
+        if char == "\n":
+            inner_line, inner_column = inner_line + 1, 0
+        else:
+            inner_column += 1
+
+
+def test_json_surrogate_pair_escapes_parse_and_keep_columns(parser: YamlParser) -> None:
+    # Python's json.dumps (ensure_ascii) writes an emoji as two \u escapes, which libyaml refuses on its own.
+    text = '{"description": "store \\ud83d\\ude00 \\ud83c\\udf89", "providerCredentials": {"user": "AWS"}}\n'
+    doc = _parse(parser, text, "p.json").root
+    assert doc.data["description"] == "store \U0001F600 \U0001F389"
+    line, column = _column_of(text, '"AWS"')
+    assert doc.span_of(("providerCredentials", "user")) == Span(line, column, line, column + 5)
+    assert doc.span_of(("providerCredentials",), "key").column == _column_of(text, '"providerCredentials"')[1]
