@@ -690,6 +690,7 @@ class _EventBuilder:
         self.problems: list[ParseProblem] = []
         self._anchors: dict[str, _Anchor] = {}
         self._expanded = 0
+        self._aliased = False
         self._lines: Optional[list[str]] = None
         self._version: Optional[tuple[int, int]] = None
 
@@ -726,13 +727,17 @@ class _EventBuilder:
         ends = self._shifts.get(line0)
         return column0 + 2 * bisect.bisect_right(ends, column0) if ends else column0
 
-    def _count(self, size: int, span: Span) -> None:
+    def _count(self, size: int, span: Span, aliased: bool = False) -> None:
         self._expanded += size
+        self._aliased = self._aliased or aliased
         if self._expanded > MAX_EXPANDED_NODES:
-            raise ParseFailure(
-                f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (a \"billion laughs\" bomb?); "
-                "palette-lint refuses to expand them", span, kind="limit",
-            )
+            if self._aliased:
+                message = (f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (a \"billion laughs\" "
+                           "bomb?); palette-lint refuses to expand them")
+            else:
+                message = (f"more than {MAX_EXPANDED_NODES:,} values in one document; palette-lint refuses "
+                           "documents this large (profiles and user-data hold a few hundred)")
+            raise ParseFailure(message, span, kind="limit")
 
     def _node(self, event: Any, path: YamlPath, key_span: Optional[Span], depth: int) -> tuple[Value, int]:
         """Build the node that starts with ``event``: its value and its expanded size in nodes."""
@@ -778,7 +783,7 @@ class _EventBuilder:
         if anchor.building:
             raise ParseFailure("recursive YAML alias: an anchor cannot contain its own alias", anchor.span,
                                kind="limit")
-        self._count(anchor.size, self._span(event.start_mark, event.end_mark))
+        self._count(anchor.size, self._span(event.start_mark, event.end_mark), aliased=True)
         return anchor.value, anchor.size
 
     def _begin_anchor(self, event: Any, span: Span) -> Optional[_Anchor]:
