@@ -9,6 +9,7 @@ from typing import Any, Optional
 
 from linter.model import YamlPath
 from linter.resources import schemas_dir
+from linter.schema_check import Check, compile_check
 
 SCHEMA_NAMES = ("os-layer", "user-data", "profile", "config")
 
@@ -38,23 +39,44 @@ def load_schema(name: str) -> dict[str, Any]:
 
 
 class SchemaStore:
-    """Compiles each schema the first time a rule asks for it; one store lives for one run."""
+    """Compiles each schema the first time a rule asks for it; one store lives for one run.
+
+    Validation first asks a quick yes/no check (``linter/schema_check.py``); jsonschema is imported and run
+    only to explain a document that fails it, so a run over valid files never loads jsonschema."""
 
     def __init__(self) -> None:
+        self._schemas: dict[str, dict[str, Any]] = {}
         self._validators: dict[str, Any] = {}
+        self._quick: dict[str, Optional[Check]] = {}
+
+    def schema(self, name: str) -> dict[str, Any]:
+        found = self._schemas.get(name)
+        if found is None:
+            found = self._schemas[name] = load_schema(name)
+        return found
 
     def validator(self, name: str) -> Any:
         found = self._validators.get(name)
         if found is None:
             from jsonschema.validators import validator_for
 
-            schema = load_schema(name)
+            schema = self.schema(name)
             cls = validator_for(schema)
             found = cls(schema)
             self._validators[name] = found
         return found
 
+    def is_valid(self, name: str, data: Any) -> bool:
+        if name not in self._quick:
+            self._quick[name] = compile_check(self.schema(name))
+        quick = self._quick[name]
+        if quick is not None:
+            return quick(data)
+        return bool(self.validator(name).is_valid(data))
+
     def validate(self, name: str, data: Any) -> list[SchemaError]:
+        if self.is_valid(name, data):
+            return []
         errors: list[SchemaError] = []
         for error in self.validator(name).iter_errors(data):
             errors.extend(_flatten(error))
