@@ -92,7 +92,7 @@ def load_config(path: Optional[Path], parser: YamlParser, schemas: Any) -> Confi
         where = format_path(error.path) or "the configuration"
         detail = error.message
         if error.keyword == "additionalProperties":
-            from linter.schemas import unknown_keys
+            from linter.schema_messages import unknown_keys
 
             extra = unknown_keys(error.schema, error.instance)
             if extra:

@@ -144,25 +144,3 @@ def _message(error: Any) -> str:
     if keyword == "minItems":
         return f"needs at least {error.validator_value} item(s)"
     return f"fails the schema's '{keyword}' check"
-
-
-def unknown_keys(schema: Any, instance: Any) -> list[str]:
-    """Keys of ``instance`` that a schema with ``additionalProperties: false`` does not allow."""
-    if not isinstance(schema, dict) or not isinstance(instance, dict):
-        return []
-    allowed = set(schema.get("properties", {}))
-    patterns = list(schema.get("patternProperties", {}))
-    import re
-
-    return [k for k in instance if k not in allowed and not any(re.search(p, str(k)) for p in patterns)]
-
-
-def known_keys(schema: Any) -> list[str]:
-    if not isinstance(schema, dict):
-        return []
-    return list(schema.get("properties", {}))
-
-
-def optional_schema(name: str) -> Optional[Path]:
-    path = schema_path(name)
-    return path if path.is_file() else None

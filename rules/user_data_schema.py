@@ -73,11 +73,10 @@ stylus:
 
 from __future__ import annotations
 
-import difflib
-import re
 from typing import Any, Iterator
 
-from linter.api import USER_DATA, Document, Issue, RuleContext, Span, YamlPath, format_path, rule
+from linter.api import USER_DATA, Document, Issue, RuleContext, Span, YamlPath, format_path, rule, \
+    schema_messages
 
 _CREDENTIAL_ALIASES = {
     "user": "username", "userName": "username", "login": "username",
@@ -113,38 +112,10 @@ _EXPLAIN: dict[str, dict[str, str]] = {
 _CREDENTIAL_FIELDS = {"domain", "username", "password"}
 
 
-def _allowed(schema: Any) -> list[str]:
-    return list(schema.get("properties", {})) if isinstance(schema, dict) else []
-
-
-def _unknown(schema: Any, instance: Any) -> list[str]:
-    if not isinstance(schema, dict) or not isinstance(instance, dict):
-        return []
-    allowed = set(_allowed(schema))
-    patterns = list(schema.get("patternProperties", {}))
-    return [k for k in instance if k not in allowed and not any(re.search(p, str(k)) for p in patterns)]
-
-
-def _container(path: YamlPath) -> str:
-    names = [step for step in path if isinstance(step, str)]
-    return names[-1] if names else ""
-
-
 def _unknown_key_message(path: YamlPath, key: str, allowed: list[str]) -> str:
-    where = format_path(path) or "the top level"
-    container = _container(path)
-    explanation = _EXPLAIN.get(container, {}).get(key)
-    if explanation:
-        return f"unknown key '{key}' in {where}: the installer ignores it; {explanation}"
-    meant = _ALIASES.get(container, {}).get(key)
-    if meant is None:
-        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-        meant = close[0] if close else None
-    if meant is not None and meant in allowed:
-        return f"unknown key '{key}' in {where}: the installer ignores it, so that setting never takes " \
-               f"effect; did you mean '{meant}'?"
-    return f"unknown key '{key}' in {where}: the installer ignores it; the keys it reads are " \
-           f"{', '.join(allowed)}"
+    return schema_messages.unknown_key_message(path, key, allowed, reader="the installer",
+                                               effect="that setting never takes effect", aliases=_ALIASES,
+                                               explanations=_EXPLAIN)
 
 
 def _is_credential_scalar(path: YamlPath, instance: Any) -> bool:
@@ -185,8 +156,8 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
     for error in ctx.validate("user-data", doc.data):
         path: YamlPath = tuple(error.path)
         if error.keyword == "additionalProperties":
-            allowed = _allowed(error.schema)
-            for key in _unknown(error.schema, error.instance):
+            allowed = schema_messages.allowed_keys(error.schema)
+            for key in schema_messages.unknown_keys(error.schema, error.instance):
                 yield Issue(_unknown_key_message(path, str(key), allowed), at=path + (key,), part="key",
                             value=str(key))
             continue
