@@ -40,6 +40,7 @@ class Settings:
     fail_on: Optional[Severity] = Severity.ERROR
     now: Optional[_dt.datetime] = None
     root: Optional[Path] = None
+    skip_unknown: bool = False  # named files are treated like walked ones (pre-commit names every file)
 
 
 def enabled_rules(rules: Iterable[Rule], settings: Settings) -> list[Rule]:
@@ -79,7 +80,8 @@ class Engine:
         notices: list[Notice] = []
         root = settings.root or find_root(Path.cwd())
         config = settings.config
-        candidates = discover(settings.paths, config.exclude, config.root if config.path else None, notices)
+        candidates = discover(settings.paths, config.exclude, config.root if config.path else None, notices,
+                              named_as_walked=settings.skip_unknown)
         now = settings.now or _dt.datetime.now(_dt.timezone.utc)
         collector = _Collector(settings, by_id, {r.id for r in rules})
         parsed_files: list[ParsedFile] = []
