@@ -67,11 +67,13 @@ def test_output_takes_the_format_without_a_file(tree: Path) -> None:
     (("-f", "xml",), "unknown format 'xml'"),
     (("-f", "sarif=",), "names no file"),
 ])
-def test_conflicting_outputs_are_usage_errors(tree: Path, args: tuple[str, ...], message: str) -> None:
-    result = palette_lint("check", *SELECT, *args, "dup.yaml", cwd=tree)
-    assert result.returncode == EXIT_ERROR
-    assert message in result.stderr
-    assert result.stdout == "" and not list(tree.glob("*.out"))
+def test_conflicting_outputs_are_usage_errors(tree: Path, args: tuple[str, ...], message: str,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tree)
+    result = CliRunner().invoke(cli, ["check", *SELECT, *args, "dup.yaml"])
+    assert result.exit_code == EXIT_ERROR
+    assert message in result.output
+    assert "PAL001" not in result.output and not list(tree.glob("*.out")), "nothing is linted or written"
 
 
 def test_plan_targets() -> None:
@@ -170,5 +172,9 @@ def test_exit_codes_are_documented_in_help_and_readme() -> None:
     (("--version",), EXIT_OK),
     (("no-such-command",), EXIT_ERROR),
 ])
-def test_exit_codes_of_each_command(tree: Path, args: tuple[str, ...], expected: int) -> None:
-    assert palette_lint(*args, cwd=tree).returncode == expected
+def test_exit_codes_of_each_command(tree: Path, args: tuple[str, ...], expected: int,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tree)
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == expected, result.output
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), result.exception

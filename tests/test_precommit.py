@@ -84,16 +84,20 @@ def _consumer(directory: Path) -> Path:
     return directory
 
 
-def _try_repo(consumer: Path, hook_repo: tuple[Path, str], env: dict[str, str]) -> dict[str, str]:
-    """Run every hook of the manifest on the files staged in ``consumer``; each hook's report (its status
-    line and output) by hook id, and the exit code under the key ``exit``."""
+def _try_repo(consumer: Path, hook_repo: tuple[Path, str], env: dict[str, str]) -> subprocess.Popen[str]:
+    """Start running every hook of the manifest on the files staged in ``consumer``."""
     path, commit = hook_repo
-    result = subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(path), "--ref", commit,
-                             "--color", "never", "--verbose"], cwd=consumer, capture_output=True, text=True,
-                            timeout=900, env=env)
-    output = result.stdout + result.stderr
+    return subprocess.Popen([sys.executable, "-m", "pre_commit", "try-repo", str(path), "--ref", commit,
+                             "--color", "never", "--verbose"], cwd=consumer, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env=env)
+
+
+def _sections(process: subprocess.Popen[str]) -> dict[str, str]:
+    """Each hook's report (its status line and output) by hook id; the exit code under ``exit`` and the
+    whole output under ``all``."""
+    output, _ = process.communicate(timeout=900)
     assert "Traceback" not in output, output
-    sections: dict[str, str] = {"exit": str(result.returncode), "all": output}
+    sections: dict[str, str] = {"exit": str(process.returncode), "all": output}
     for block in re.split(r"\n(?=\S[^\n]*\.{3,}(?:Passed|Failed|Skipped)\n)", output):
         hook = re.search(r"^- hook id: (\S+)$", block, re.MULTILINE)
         if hook:
@@ -101,23 +105,30 @@ def _try_repo(consumer: Path, hook_repo: tuple[Path, str], env: dict[str, str]) 
     return sections
 
 
-# try-repo clones the hook repository into a fresh store each time (it ignores PRE_COMMIT_HOME) and builds
-# the hook's environment there, several seconds a call: so one call per scenario, running both hooks.
+# try-repo clones the hook repository into a fresh store on every call (it ignores PRE_COMMIT_HOME) and builds
+# the hook's environment there, several seconds a call: so one call per scenario, both running at once, each
+# running both hooks.
 @pytest.fixture(scope="module")
-def clean_commit(hook_repo: tuple[Path, str], pre_commit_env: dict[str, str],
-                 tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    consumer = _consumer(tmp_path_factory.mktemp("clean") / "consumer")
-    return _try_repo(consumer, hook_repo, pre_commit_env)
+def commits(hook_repo: tuple[Path, str], pre_commit_env: dict[str, str],
+            tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str]]:
+    clean = _consumer(tmp_path_factory.mktemp("clean") / "consumer")
+    failing = _consumer(tmp_path_factory.mktemp("failing") / "consumer")
+    (failing / "sites" / "store" / "os-layer.yaml").write_text(TOKEN_OS_LAYER, encoding="utf-8")
+    _git("add", "sites/store/os-layer.yaml", cwd=failing)
+    (failing / "unstaged.yaml").write_text(TOKEN_OS_LAYER, encoding="utf-8")
+    running = {"clean": _try_repo(clean, hook_repo, pre_commit_env),
+               "failing": _try_repo(failing, hook_repo, pre_commit_env)}
+    return {name: _sections(process) for name, process in running.items()}
 
 
-@pytest.fixture(scope="module")
-def failing_commit(hook_repo: tuple[Path, str], pre_commit_env: dict[str, str],
-                   tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    consumer = _consumer(tmp_path_factory.mktemp("failing") / "consumer")
-    (consumer / "sites" / "store" / "os-layer.yaml").write_text(TOKEN_OS_LAYER, encoding="utf-8")
-    _git("add", "sites/store/os-layer.yaml", cwd=consumer)
-    (consumer / "unstaged.yaml").write_text(TOKEN_OS_LAYER, encoding="utf-8")
-    return _try_repo(consumer, hook_repo, pre_commit_env)
+@pytest.fixture()
+def clean_commit(commits: dict[str, dict[str, str]]) -> dict[str, str]:
+    return commits["clean"]
+
+
+@pytest.fixture()
+def failing_commit(commits: dict[str, dict[str, str]]) -> dict[str, str]:
+    return commits["failing"]
 
 
 def test_manifest_is_valid(pre_commit_env: dict[str, str], hook_repo: tuple[Path, str]) -> None:
