@@ -10,7 +10,7 @@ import pytest
 from linter.output import FORMATTERS, render
 from linter.registry import load_rules
 from linter.resources import rules_dir
-from linter.rule_table import markdown_table, replace_table
+from linter.rule_table import markdown_table, replace_table, rules_reference
 from tests.helpers import REPO, run_paths
 
 GOLDEN = REPO / "tests" / "golden"
@@ -60,3 +60,23 @@ def test_readme_rule_table_is_current(regenerate: bool) -> None:
         readme_path.write_text(expected, encoding="utf-8")
         readme = expected
     assert readme == expected, "README rule table is stale: run pytest --regenerate (or palette-lint rules -f markdown)"
+
+
+def test_docs_rules_is_current(regenerate: bool) -> None:
+    path = REPO / "docs" / "rules.md"
+    expected = rules_reference(load_rules([rules_dir()]))
+    if regenerate:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(expected, encoding="utf-8")
+    assert path.is_file(), "docs/rules.md is missing: run pytest --regenerate"
+    assert path.read_text(encoding="utf-8") == expected, "docs/rules.md is stale: run pytest --regenerate"
+
+
+def test_docs_rules_holds_every_rule_in_full() -> None:
+    text = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
+    for rule in load_rules([rules_dir()]):
+        assert f"\n## {rule.id} {rule.name}\n" in text
+        assert f"](#{rule.id.lower()}-{rule.name})" in text
+        for heading in ("What it does", "Why is this bad?", "Example", "Use instead", "Source"):
+            section = rule.doc.section(heading)
+            assert section and section in text, f"{rule.id}: section {heading!r} is not in docs/rules.md"
