@@ -71,7 +71,7 @@ def cli() -> None:
     """Lint Spectro Cloud Palette Edge cluster profiles and EdgeForge user-data.
 
     palette-lint finds registry set-ups that Palette ignores or refuses (see "Deploy Cluster with a Private
-    Provider Registry") and reports each at its line and column, as text or SARIF.
+    Provider Registry") and reports each at its line and column, as text, SARIF, JSON or a CI format.
 
     Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage, configuration or
     internal error.
@@ -180,7 +180,11 @@ def list_rules(output_format: str) -> None:
 @cli.command(name="rule")
 @click.argument("rule_id")
 def show_rule(rule_id: str) -> None:
-    """Show the documentation of one rule (by id or name)."""
+    """Show the documentation of one rule.
+
+    RULE_ID is an id (PAL106) or a name (token-auth-registry). Exits 2 when there is no such rule;
+    `palette-lint rules` lists them, and docs/rules.md holds them all.
+    """
     from linter.registry import resolve
 
     catalogue = _load_catalogue()

@@ -77,8 +77,9 @@ def test_multitool_accepts_golden_and_every_rule_sarif(tmp_path: Path) -> None:
     assert {"JSON1008", "GH2012"} <= broken_rules, found[broken.name]
 
 
-def test_one_run_with_automation_details() -> None:
+def test_golden_sarif_is_valid_with_one_run_and_automation_details() -> None:
     log = json.loads(GOLDEN_SARIF.read_text(encoding="utf-8"))
+    assert_valid_sarif(log)  # the OASIS schema and our own checks
     assert len(log["runs"]) == 1
     assert log["runs"][0]["automationDetails"] == {"id": AUTOMATION_ID}
     category = AUTOMATION_ID.rpartition("/")[0]
