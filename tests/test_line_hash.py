@@ -52,7 +52,9 @@ def _by_definition(text: str) -> list[str]:
     lines = [line.replace(" ", "").replace("\t", "") for line in normalised.split("\n")]
     stream = "\n".join(lines).encode("utf-16-le")
     units = [int.from_bytes(stream[i:i + 2], "little") for i in range(0, len(stream), 2)] + [65535] + [0] * 100
-    out, seen, offset = [], {}, 0
+    out: list[str] = []
+    seen: dict[int, int] = {}
+    offset = 0
     for line in lines:
         value = sum(units[offset + k] * 37 ** (99 - k) for k in range(100)) % 2 ** 64
         seen[value] = seen.get(value, 0) + 1
