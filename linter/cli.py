@@ -16,9 +16,11 @@ import click
 
 from linter import __version__
 from linter.model import Severity
+from linter.output import FORMATTERS
+from linter.report_targets import ReportTarget, TargetType, plan_targets
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMAT_NAMES = ("text", "sarif")
+FORMAT_NAMES = tuple(FORMATTERS)
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -69,7 +71,7 @@ def cli() -> None:
     """Lint Spectro Cloud Palette Edge cluster profiles and EdgeForge user-data.
 
     palette-lint finds registry set-ups that Palette ignores or refuses (see "Deploy Cluster with a Private
-    Provider Registry") and reports each at its line and column, as text or SARIF.
+    Provider Registry") and reports each at its line and column, as text, SARIF, JSON or a CI format.
 
     Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage, configuration or
     internal error.
@@ -78,10 +80,18 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "-f", "output_format", type=click.Choice(FORMAT_NAMES), default="text",
-              show_default=True, help="Output format.")
+@click.option("--format", "-f", "formats", type=TargetType(FORMAT_NAMES), multiple=True,
+              help=f"Report format: {', '.join(FORMAT_NAMES)} (default: text). Repeat it for several reports in "
+                   "one run; FORMAT=FILE writes that report to FILE, as in -f text -f sarif=palette-lint.sarif.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
-              help="Write the report to this file instead of standard output.")
+              help="Write the report of the format given without =FILE to this file instead of standard output.")
+@click.option("--omit-suppressed", is_flag=True,
+              help="Leave suppressed findings out of every report (GitHub code scanning ignores SARIF "
+                   "suppressions and would show them as open alerts).")
+@click.option("--skip-unknown", is_flag=True,
+              help="Treat named files like files found in a directory: skip silently those that are not Palette "
+                   "configuration and apply the configuration's exclude patterns (for pre-commit, which names "
+                   "every staged YAML and JSON file).")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default=None,
               help="Lowest severity that makes the exit code 1 (default: error, or the config's fail-on).")
 @click.option("--select", multiple=True, metavar="RULES",
@@ -90,21 +100,29 @@ def cli() -> None:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Configuration file (default: the nearest .palette-lint.yaml above the first path).")
 @click.option("--now", metavar="DATE", help="Fix the clock (ISO 8601) for certificate checks.")
-def check(paths: tuple[str, ...], output_format: str, output: Optional[str], fail_on: Optional[str],
-          select: tuple[str, ...], ignore: tuple[str, ...], config_path: Optional[str], now: Optional[str]) -> None:
+def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Optional[str],
+          omit_suppressed: bool, skip_unknown: bool, fail_on: Optional[str], select: tuple[str, ...],
+          ignore: tuple[str, ...], config_path: Optional[str], now: Optional[str]) -> None:
     """Lint PATHS (files or directories; default: the current directory).
 
     Directories are walked for *.yaml, *.yml, *.json and files named user-data, skipping .git and the
     configuration's exclude patterns; the kind of each file is read from its content. A file named
-    explicitly that is not a Palette file is reported and skipped.
+    explicitly that is not a Palette file is reported and skipped (unless --skip-unknown).
+
+    Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage, configuration or
+    internal error (a bad option, an unreadable configuration, a missing path, a report that cannot be
+    written, a rule that crashed).
     """
     from linter.config import ConfigError, load_config
     from linter.document import YamlParser
     from linter.engine import Engine, Settings
-    from linter.output import FORMATTERS
-    from linter.output.text import format_text
+    from linter.output import render
     from linter.schemas import SchemaStore
 
+    try:
+        reports = plan_targets(formats, output)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     targets = paths or (".",)
     parser = YamlParser()
     try:
@@ -121,25 +139,23 @@ def check(paths: tuple[str, ...], output_format: str, output: Optional[str], fai
     clock = _parse_now(clock_text) if clock_text else None
     engine = Engine(_load_catalogue(config.rule_dirs))
     settings = Settings(paths=targets, config=config, select=_split(select) or None, ignore=_split(ignore),
-                        fail_on=threshold, now=clock)
+                        fail_on=threshold, now=clock, skip_unknown=skip_unknown)
     for token in (*(settings.select or ()), *settings.ignore):
         from linter.registry import resolve
 
         if not resolve(token, engine.catalogue):
             _fail(f"unknown rule selector {token!r} (use an id such as PAL106, a prefix such as PAL1, or a name)")
     run = engine.run(settings)
-    if output_format == "text" and not output:
-        colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        report = format_text(run, colour=colour)
-    else:
-        report = FORMATTERS[output_format](run)
-    if output:
+    terminal = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    for report in sorted(reports, key=lambda r: r.path is None):  # files first, then standard output
+        text = render(report.format, run, colour=terminal and report.path is None, omit_suppressed=omit_suppressed)
+        if report.path is None:
+            click.echo(text, nl=False)
+            continue
         try:
-            Path(output).write_text(report, encoding="utf-8")
+            Path(report.path).write_text(text, encoding="utf-8")
         except OSError as exc:
-            _fail(f"cannot write {output}: {(exc.strerror or str(exc)).lower()}")
-    else:
-        click.echo(report, nl=False)
+            _fail(f"cannot write {report.path}: {(exc.strerror or str(exc)).lower()}")
     if run.internal_errors or any(n.level == "error" for n in run.notices):
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if run.failed() else EXIT_OK)
@@ -164,7 +180,11 @@ def list_rules(output_format: str) -> None:
 @cli.command(name="rule")
 @click.argument("rule_id")
 def show_rule(rule_id: str) -> None:
-    """Show the documentation of one rule (by id or name)."""
+    """Show the documentation of one rule.
+
+    RULE_ID is an id (PAL106) or a name (token-auth-registry). Exits 2 when there is no such rule;
+    `palette-lint rules` lists them, and docs/rules.md holds them all.
+    """
     from linter.registry import resolve
 
     catalogue = _load_catalogue()

@@ -57,9 +57,11 @@ def relative_path(absolute: str, root: Path) -> str:
 
 
 def discover(paths: Iterable[str], exclude: tuple[PathPattern, ...], relative_to_config: Optional[Path],
-             notices: list[Notice]) -> list[Candidate]:
+             notices: list[Notice], named_as_walked: bool = False) -> list[Candidate]:
     """Files to lint, each once, in a stable order. Problems (a missing path, an unreadable directory)
-    become notices of level ``error``."""
+    become notices of level ``error``. With ``named_as_walked`` a file named in ``paths`` is treated like
+    one found in a directory: ``exclude`` applies, and it is not marked explicit (so the engine skips it
+    silently when it is not Palette configuration)."""
     seen: set[str] = set()
     found: list[Candidate] = []
 
@@ -94,9 +96,10 @@ def discover(paths: Iterable[str], exclude: tuple[PathPattern, ...], relative_to
                         os.path.normpath(os.path.join(given, os.path.relpath(file_path, absolute))))
                     found.append(Candidate(file_path, display, explicit=False))
         elif os.path.exists(absolute) or os.path.islink(absolute):
-            if absolute not in seen:
+            if absolute not in seen and not (named_as_walked and excluded(absolute)):
                 seen.add(absolute)
-                found.append(Candidate(absolute, printable_path(os.path.normpath(given)), explicit=True))
+                found.append(Candidate(absolute, printable_path(os.path.normpath(given)),
+                                       explicit=not named_as_walked))
         else:
             notices.append(Notice("no such file or directory", path=printable_path(given), level="error"))
     return found

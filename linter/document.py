@@ -85,10 +85,11 @@ class NodeInfo(NamedTuple):
 class SourceFile:
     """One file's text and the three ways its path is shown."""
 
-    def __init__(self, text: str, path: str, display_path: str) -> None:
+    def __init__(self, text: str, path: str, display_path: str, bom: bool = False) -> None:
         self.text = text
         self.path = path  # repository-relative, POSIX separators
         self.display_path = display_path  # as the user gave it, for terminals
+        self.bom = bom  # the file started with a UTF-8 byte-order mark, which ``text`` leaves out
         self._line_starts: Optional[list[int]] = None
 
     @property

@@ -19,6 +19,7 @@ from linter.config import Config
 from linter.contract import RuleContext
 from linter.discover import Candidate, discover, find_root, relative_path
 from linter.document import Document, ParsedFile, ParseFailure, SourceFile, YamlParser, format_path
+from linter.line_hash import line_hashes
 from linter.loading import looks_like_palette_text, parse_file, read_source
 from linter.model import (
     INTERNAL_ERROR_ID, PARSE_ERROR_ID, Finding, Issue, Location, Notice, RelatedLocation, Rule, Run, Severity,
@@ -39,6 +40,7 @@ class Settings:
     fail_on: Optional[Severity] = Severity.ERROR
     now: Optional[_dt.datetime] = None
     root: Optional[Path] = None
+    skip_unknown: bool = False  # named files are treated like walked ones (pre-commit names every file)
 
 
 def enabled_rules(rules: Iterable[Rule], settings: Settings) -> list[Rule]:
@@ -78,7 +80,8 @@ class Engine:
         notices: list[Notice] = []
         root = settings.root or find_root(Path.cwd())
         config = settings.config
-        candidates = discover(settings.paths, config.exclude, config.root if config.path else None, notices)
+        candidates = discover(settings.paths, config.exclude, config.root if config.path else None, notices,
+                              named_as_walked=settings.skip_unknown)
         now = settings.now or _dt.datetime.now(_dt.timezone.utc)
         collector = _Collector(settings, by_id, {r.id for r in rules})
         parsed_files: list[ParsedFile] = []
@@ -116,6 +119,8 @@ class Engine:
               notices: list[Notice]) -> Optional[ParsedFile]:
         rel = relative_path(candidate.absolute, root)
         source, failure, sniff = read_source(candidate.absolute, rel, candidate.display)
+        if source is not None:
+            collector.sources[source.path] = source
         if source is None:
             assert failure is not None
             if candidate.explicit or looks_like_palette_text(sniff):
@@ -154,6 +159,7 @@ class _Collector:
         self.rules = rules
         self.enabled = enabled
         self.findings: list[Finding] = []
+        self.sources: dict[str, SourceFile] = {}  # every decoded file, by path: for GitHub's line hashes
 
     def _severity(self, current: Rule, suggested: Optional[Severity]) -> Severity:
         configured = self.settings.config.settings_for(current.id, current.name).severity
@@ -214,7 +220,22 @@ class _Collector:
             if count:
                 finding = _with_fingerprint(finding, f"{finding.fingerprint}:{count + 1}")
             unique.append(finding)
-        return tuple(unique)
+        return tuple(self._with_line_hashes(unique))
+
+    def _with_line_hashes(self, findings: list[Finding]) -> Iterable[Finding]:
+        """Stamp GitHub's ``primaryLocationLineHash`` of each finding's start line, hashing each file once and
+        only files with findings. A file that could not be decoded gets none (upload-sarif computes it)."""
+        hashes: dict[str, list[str]] = {}
+        for finding in findings:
+            source = self.sources.get(finding.location.path)
+            if source is None:
+                yield finding
+                continue
+            if source.path not in hashes:
+                hashes[source.path] = line_hashes(("\ufeff" if source.bom else "") + source.text)
+            per_line = hashes[source.path]
+            line = finding.location.span.line
+            yield replace(finding, line_hash=per_line[line - 1]) if 1 <= line <= len(per_line) else finding
 
 
 def _fingerprint(rule_id: str, location: Location, value: str) -> str:

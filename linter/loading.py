@@ -48,7 +48,8 @@ def read_source(abs_path: str, rel_path: str, display_path: str,
     if b"\x00" in raw:
         return None, ParseFailure("binary file (it contains NUL bytes): not YAML or JSON text", start,
                                   kind="binary"), ""
-    if raw.startswith(b"\xef\xbb\xbf"):
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    if bom:
         raw = raw[3:]
     try:
         text = raw.decode("utf-8")
@@ -60,7 +61,7 @@ def read_source(abs_path: str, rel_path: str, display_path: str,
         return None, ParseFailure(
             f"not UTF-8 text: invalid byte at line {line}, column {column}; save the file as UTF-8",
             Span(line, column, line, column + 1), kind="encoding"), sniff
-    return SourceFile(text, rel_path, display_path), None, text
+    return SourceFile(text, rel_path, display_path, bom=bom), None, text
 
 
 def parse_file(parser: YamlParser, source: SourceFile, explicit: bool) -> ParsedFile:

@@ -114,6 +114,7 @@ class Finding:
     related: tuple[RelatedLocation, ...] = ()
     fingerprint: str = ""
     suppression: Suppression | None = None
+    line_hash: str = ""  # GitHub's primaryLocationLineHash of the start line (linter/line_hash.py)
 
     def sort_key(self) -> tuple[Any, ...]:
         loc = self.location

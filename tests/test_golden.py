@@ -1,18 +1,22 @@
-"""Golden text, SARIF and README outputs for the bundled examples. Regenerate on purpose with
-``pytest --regenerate`` and review the diff; a normal run never rewrites them."""
+"""Golden outputs of every format for the bundled examples, and the README's rule table. Regenerate on purpose
+with ``pytest --regenerate`` and review the diff; a normal run never rewrites them."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from linter.output.sarif import format_sarif
-from linter.output.text import format_text
+import pytest
+
+from linter.output import FORMATTERS, render
 from linter.registry import load_rules
 from linter.resources import rules_dir
-from linter.rule_table import markdown_table, replace_table
+from linter.rule_table import markdown_table, replace_table, rules_reference
 from tests.helpers import REPO, run_paths
 
 GOLDEN = REPO / "tests" / "golden"
+#: The golden file of each format; a format registered without one fails test_examples_golden.
+GOLDEN_NAMES = {"text": "examples.txt", "sarif": "examples.sarif", "json": "examples.json",
+                "github": "examples.github.txt", "junit": "examples.junit.xml", "gitlab": "examples.gitlab.json"}
 
 
 def _compare(name: str, actual: str, regenerate: bool) -> None:
@@ -35,12 +39,10 @@ def _examples_run():
         os.chdir(cwd)
 
 
-def test_examples_text(regenerate: bool) -> None:
-    _compare("examples.txt", format_text(_examples_run()), regenerate)
-
-
-def test_examples_sarif(regenerate: bool) -> None:
-    _compare("examples.sarif", format_sarif(_examples_run()), regenerate)
+@pytest.mark.parametrize("name", sorted(FORMATTERS))
+def test_examples_golden(name: str, regenerate: bool) -> None:
+    assert name in GOLDEN_NAMES, f"format {name!r} has no golden file: add it to GOLDEN_NAMES"
+    _compare(GOLDEN_NAMES[name], render(name, _examples_run()), regenerate)
 
 
 def test_examples_show_findings_in_two_of_three_clusters() -> None:
@@ -58,3 +60,23 @@ def test_readme_rule_table_is_current(regenerate: bool) -> None:
         readme_path.write_text(expected, encoding="utf-8")
         readme = expected
     assert readme == expected, "README rule table is stale: run pytest --regenerate (or palette-lint rules -f markdown)"
+
+
+def test_docs_rules_is_current(regenerate: bool) -> None:
+    path = REPO / "docs" / "rules.md"
+    expected = rules_reference(load_rules([rules_dir()]))
+    if regenerate:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(expected, encoding="utf-8")
+    assert path.is_file(), "docs/rules.md is missing: run pytest --regenerate"
+    assert path.read_text(encoding="utf-8") == expected, "docs/rules.md is stale: run pytest --regenerate"
+
+
+def test_docs_rules_holds_every_rule_in_full() -> None:
+    text = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
+    for rule in load_rules([rules_dir()]):
+        assert f"\n## {rule.id} {rule.name}\n" in text
+        assert f"](#{rule.id.lower()}-{rule.name})" in text
+        for heading in ("What it does", "Why is this bad?", "Example", "Use instead", "Source"):
+            section = rule.doc.section(heading)
+            assert section and section in text, f"{rule.id}: section {heading!r} is not in docs/rules.md"

@@ -1,10 +1,15 @@
-"""Formatters: pure functions from a Run to text. The CLI chooses one per output by name."""
+"""Formatters: pure functions from a Run to text. The CLI obtains every report through :func:`render`."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Callable
 
 from linter.model import Run
+from linter.output.github import format_github
+from linter.output.gitlab import format_gitlab
+from linter.output.json_report import format_json
+from linter.output.junit import format_junit
 from linter.output.sarif import format_sarif
 from linter.output.text import format_text
 
@@ -13,4 +18,24 @@ Formatter = Callable[[Run], str]
 FORMATTERS: dict[str, Formatter] = {
     "text": format_text,
     "sarif": format_sarif,
+    "json": format_json,
+    "github": format_github,
+    "junit": format_junit,
+    "gitlab": format_gitlab,
 }
+
+
+def without_suppressed(run: Run) -> Run:
+    """The run with its suppressed findings left out (GitHub code scanning ignores SARIF suppressions and
+    would show suppressed results as open alerts)."""
+    return replace(run, findings=run.active_findings)
+
+
+def render(name: str, run: Run, *, colour: bool = False, omit_suppressed: bool = False) -> str:
+    """The report in format ``name``: the one way the CLI turns a run into text. ``colour`` applies to the
+    text format only (a terminal)."""
+    if omit_suppressed:
+        run = without_suppressed(run)
+    if name == "text" and colour:
+        return format_text(run, colour=True)
+    return FORMATTERS[name](run)

@@ -6,11 +6,15 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from linter.model import Finding, Location, Rule, Run, Severity
+from linter.model import Finding, Location, Rule, Run
+from linter.output.severity import PROBLEM_SEVERITIES, SARIF_LEVELS, security_severity
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+#: ``runAutomationDetails.id``: the category ``palette-lint`` (before the last ``/``) and no run id, so each
+#: upload for a commit replaces the previous palette-lint analysis (upload-sarif's ``category`` overrides it).
+AUTOMATION_ID = "palette-lint/"
 
-_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
+_LEVELS = SARIF_LEVELS
 _LIMIT = 1024
 
 
@@ -38,9 +42,20 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
         "fullDescription": {"text": _clip(full)},
         "help": {"text": _plain(rule.doc.markdown) or rule.doc.summary, "markdown": rule.doc.markdown or rule.doc.summary},
         "defaultConfiguration": {"level": _LEVELS[rule.severity]},
-        "properties": {"tags": sorted({"palette", *rule.tags})},
+        "properties": _rule_properties(rule),
     }
     return descriptor
+
+
+def _rule_properties(rule: Rule) -> dict[str, Any]:
+    """Tags and precision; GitHub's ``security-severity`` for security rules, ``problem.severity`` otherwise."""
+    properties: dict[str, Any] = {"tags": sorted({"palette", *rule.tags}), "precision": "high"}
+    score = security_severity(rule)
+    if score is not None:
+        properties["security-severity"] = score
+    else:
+        properties["problem.severity"] = PROBLEM_SEVERITIES[rule.severity]
+    return properties
 
 
 def _uri(path: str) -> dict[str, Any]:
@@ -66,6 +81,8 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
         "locations": [{"physicalLocation": _physical(finding.location)}],
         "partialFingerprints": {"paletteLint/v1": finding.fingerprint},
     }
+    if finding.line_hash:
+        result["partialFingerprints"]["primaryLocationLineHash"] = finding.line_hash
     if finding.rule_id in index:
         result["ruleIndex"] = index[finding.rule_id]
     if finding.location.yaml_path:
@@ -99,6 +116,7 @@ def sarif_log(run: Run) -> dict[str, Any]:
                 "semanticVersion": run.tool_version,
                 "rules": [rule_descriptor(rule) for rule in rules],
             }},
+            "automationDetails": {"id": AUTOMATION_ID},
             "invocations": [invocation],
             "columnKind": "unicodeCodePoints",
             "results": [_result(finding, index) for finding in run.active_findings],
