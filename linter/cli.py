@@ -29,7 +29,9 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _fail(message: str) -> None:
-    click.echo(f"palette-lint: error: {message}", err=True)
+    from linter.redact import redact
+
+    click.echo(f"palette-lint: error: {redact(message)}", err=True)
     sys.exit(EXIT_ERROR)
 
 
@@ -101,8 +103,7 @@ def check(paths: tuple[str, ...], output_format: str, output: Optional[str], fai
     from linter.config import ConfigError, load_config
     from linter.document import YamlParser
     from linter.engine import Engine, Settings
-    from linter.output import FORMATTERS
-    from linter.output.text import format_text
+    from linter.output import render
     from linter.schemas import SchemaStore
 
     targets = paths or (".",)
@@ -117,8 +118,12 @@ def check(paths: tuple[str, ...], output_format: str, output: Optional[str], fai
         return
     threshold_name = fail_on or config.fail_on or "error"
     threshold = None if threshold_name == "never" else Severity.parse(threshold_name)
-    clock_text = now or config.now
-    clock = _parse_now(clock_text) if clock_text else None
+    clock = _parse_now(now) if now else None
+    if clock is None and config.now:
+        try:
+            clock = _parse_now(config.now)
+        except click.BadParameter:
+            _fail(f"{config.path}: now: not an ISO 8601 date or date-time")
     engine = Engine(_load_catalogue(config.rule_dirs))
     settings = Settings(paths=targets, config=config, select=_split(select) or None, ignore=_split(ignore),
                         fail_on=threshold, now=clock)
@@ -130,9 +135,9 @@ def check(paths: tuple[str, ...], output_format: str, output: Optional[str], fai
     run = engine.run(settings)
     if output_format == "text" and not output:
         colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        report = format_text(run, colour=colour)
+        report = render("text", run, colour=colour)
     else:
-        report = FORMATTERS[output_format](run)
+        report = render(output_format, run)
     if output:
         try:
             Path(output).write_text(report, encoding="utf-8")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional, Union
 
 from linter.model import Span, YamlPath
+from linter.redact import redact
 
 #: Documents whose aliases expand to more nodes than this are refused (a "billion laughs" YAML bomb).
 MAX_EXPANDED_NODES = 200_000
@@ -379,6 +380,51 @@ class Document:
     def outer_path(self, path: YamlPath) -> YamlPath:
         return self.base + tuple(path)
 
+    # ---- the document's own text ---------------------------------------------------------------------
+    @property
+    def own_text(self) -> str:
+        """The text this document was parsed from: the file, or the pack's values string when embedded."""
+        if self.parent is None:
+            return self.source.text
+        text = self.parent.get(self.base)
+        return text if isinstance(text, str) else ""
+
+    def _own_source(self) -> SourceFile:
+        if self.parent is None:
+            return self.source
+        cached: Optional[SourceFile] = getattr(self, "_own_source_file", None)
+        if cached is None:
+            cached = SourceFile(self.own_text, self.source.path, self.source.display_path)
+            self._own_source_file = cached
+        return cached
+
+    def line_span(self, path: YamlPath, line0: int) -> Span:
+        """The span, in this document's own coordinates (like :attr:`Issue.span`), of line ``line0`` (0-based)
+        of the string at ``path``: that line's own place for a literal block scalar (``|``) or a one-line
+        double-quoted string (a JSON string); the string's start for other styles, whose lines are folded."""
+        info = self.nodes.get(path)
+        value = self.get(path)
+        if info is None or not isinstance(value, str):
+            found = self.nodes.get(self.nearest(path))
+            return found.value if found is not None else Span(1, 1, 1, 2)
+        lines = value.split("\n")
+        line0 = max(0, min(line0, len(lines) - 1))
+        width = max(len(lines[line0].rstrip()), 1)
+        own = self._own_source()
+        if info.style == "|":
+            line = info.value.line + 1 + line0
+            content = own.line_text(line)
+            indent = len(content) - len(content.lstrip(" "))
+            return Span(line, indent + 1, line, indent + 1 + width)
+        if info.style == '"' and info.value.line == info.value.end_line:
+            mapped = _decode_double_quoted(own, own.offset(info.value.line - 1, info.value.column - 1), value)
+            if mapped is not None:
+                index = sum(len(text) + 1 for text in lines[:line0])
+                start = mapped.places[min(index, len(mapped.places) - 1)]
+                last = mapped.places[min(index + width - 1, len(mapped.places) - 1)]
+                return Span(start[0] + 1, start[1] + 1, last[0] + 1, last[1] + 2)
+        return info.value
+
 
 @dataclass(frozen=True)
 class PackInfo:
@@ -538,7 +584,8 @@ def _describe_yaml_error(exc: Any, text: str, mapper: PositionMap) -> ParseFailu
     if "recursive" in problem:
         return ParseFailure("recursive YAML alias; anchors cannot refer to themselves", span, kind="limit")
     where = f" ({context})" if context else ""
-    return ParseFailure(f"invalid YAML: {_scrub(problem) or 'syntax error'}{_scrub(where)}", span)
+    detail = redact(problem, drop_quoted=True) or "syntax error"
+    return ParseFailure(f"invalid YAML: {detail}{redact(where, drop_quoted=True)}", span)
 
 
 def _describe_reader_error(exc: Any, text: str, mapper: PositionMap) -> ParseFailure:
@@ -552,24 +599,6 @@ def _describe_reader_error(exc: Any, text: str, mapper: PositionMap) -> ParseFai
         "control characters are not allowed in YAML text (is this a binary file?)",
         _mark_span(mapper, line0, column0), kind="encoding",
     )
-
-
-def _scrub(message: str) -> str:
-    """Drop quoted fragments from a parser message: parsers quote the offending text, which may be a secret."""
-    out: list[str] = []
-    quote = ""
-    for ch in message:
-        if quote:
-            if ch == quote:
-                quote = ""
-                out.append("…" + ch)
-            continue
-        if ch in "'\"":
-            quote = ch
-            out.append(ch)
-            continue
-        out.append(ch)
-    return "".join(out)
 
 
 class _Builder:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Union
 
 if TYPE_CHECKING:  # pragma: no cover
     from linter.document import Document
+    from linter.redact import Secrets
 
 #: A YAML path: mapping keys (which may contain dots, such as ``"system.uri"``) and sequence indexes.
 YamlPath = tuple[Union[str, int], ...]
@@ -183,6 +184,8 @@ class Run:
     notices: tuple[Notice, ...] = ()
     tool_version: str = ""
     fail_on: Severity | None = Severity.ERROR
+    #: The secret values read from the files (linter.redact.Secrets): output.render scrubs them from every report.
+    secrets: Secrets | None = field(default=None, repr=False, compare=False)
 
     @property
     def active_findings(self) -> tuple[Finding, ...]:
