@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
 from typing import Any, Iterator, Optional, Union
 
@@ -32,22 +33,35 @@ _SQUARE = re.compile(r"^\[[A-Za-z _-]+\]$")
 Key = Union[str, int]
 
 
-def _normal(key: Any) -> str:
-    return re.sub(r"[-_.\s]", "", key.lower()) if isinstance(key, str) else ""
+#: What a key holds, as bit flags (:func:`key_kind`).
+SECRET, PASSWORD, USER = 1, 2, 4
+
+
+@functools.lru_cache(maxsize=4096)
+def _kind_of_name(key: str) -> int:
+    name = re.sub(r"[-_.\s]", "", key.lower())
+    if name in ("encodedpassword", "lockpasswd"):  # flags, not secrets
+        return 0
+    if name.endswith(_PASSWORD_ENDINGS):
+        return SECRET | PASSWORD
+    if name.endswith(_SECRET_ENDINGS) or name in _SECRET_NAMES:
+        return SECRET
+    return USER if key in USER_KEYS else 0
+
+
+def key_kind(key: Any) -> int:
+    """``SECRET | PASSWORD`` for ``password``, ``passwd``, ``harborAdminPassword``, ``registry_password`` (not
+    ``encodedPassword``, a flag, nor ``passwordExpiry``); ``SECRET`` for tokens and the like (``edgeHostToken``,
+    ``clientSecret``, ``auth``); ``USER`` for ``user`` and ``username``; else 0."""
+    return _kind_of_name(key) if isinstance(key, str) else 0
 
 
 def is_password_key(key: Any) -> bool:
-    """``password``, ``passwd``, ``harborAdminPassword``, ``registry_password``: not ``encodedPassword`` (a
-    flag), ``passwordExpiry`` or ``disablePasswordUpdate``."""
-    name = _normal(key)
-    return name.endswith(_PASSWORD_ENDINGS) and name not in ("encodedpassword", "lockpasswd")
+    return bool(key_kind(key) & PASSWORD)
 
 
 def is_secret_key(key: Any) -> bool:
-    """Password keys and the other fields that hold a secret (``edgeHostToken``, ``clientSecret``, ``auth``...)."""
-    name = _normal(key)
-    return is_password_key(key) or (name.endswith(_SECRET_ENDINGS) and name not in ("encodedpassword", "lockpasswd")) \
-        or name in _SECRET_NAMES
+    return bool(key_kind(key) & SECRET)
 
 
 def placeholder_kind(value: Any) -> Optional[str]:
@@ -93,30 +107,29 @@ def field_of(path: tuple[Key, ...]) -> tuple[str, tuple[Key, ...]]:
     return (key if isinstance(key, str) else ""), path[:index]
 
 
-def secret_fields(data: Any, skip: frozenset[tuple[Key, ...]] = frozenset(),
-                  path: tuple[Key, ...] = ()) -> Iterator[tuple[tuple[Key, ...], Any]]:
-    """(path, value) of every scalar under a secret key, at any depth; the items of a list under such a key
-    count too, the entries of a mapping under it do not (``auth: {username: ...}`` is not all secret)."""
-    stack: list[tuple[tuple[Key, ...], Any, bool]] = [(path, data, False)]
+def credential_fields(data: Any) -> Iterator[tuple[tuple[Key, ...], Any, int]]:
+    """(path, value, :func:`key_kind`) of every scalar under a secret or user key, at any depth. The items of a
+    list under such a key count too; the entries of a mapping under it do not (``auth: {username: ...}``)."""
+    stack: list[tuple[tuple[Key, ...], Any, int]] = [((), data, 0)]
     seen: set[int] = set()
     while stack:
-        here, value, secret = stack.pop()
-        if here in skip:
+        here, value, kind = stack.pop()
+        if id(value) in seen:
             continue
+        seen.add(id(value))
         if isinstance(value, dict):
-            if id(value) in seen:
-                continue
-            seen.add(id(value))
             for key, item in value.items():
-                stack.append((here + (key,), item, is_secret_key(key)))
+                item_kind = key_kind(key)
+                if isinstance(item, (dict, list)):
+                    stack.append((here + (key,), item, item_kind))
+                elif item_kind:
+                    yield here + (key,), item, item_kind
         elif isinstance(value, list):
-            if id(value) in seen:
-                continue
-            seen.add(id(value))
             for index, item in enumerate(value):
-                stack.append((here + (index,), item, secret))
-        elif secret:
-            yield here, value
+                if isinstance(item, (dict, list)):
+                    stack.append((here + (index,), item, kind))
+                elif kind:
+                    yield here + (index,), item, kind
 
 
 # ---- the secret values of a file, for redaction ------------------------------------------------------------
@@ -167,32 +180,34 @@ def _value_text(raw: str) -> str:
     return text.rstrip(",}] ").strip()
 
 
-def secrets_in_data(data: Any, skip: frozenset[tuple[Key, ...]] = frozenset()) -> set[str]:
-    """Secret values of parsed data: secret fields (a base64 ``encodedPassword`` decoded too), URL credentials
-    and private keys in any string."""
+def secrets_in_data(data: Any) -> set[str]:
+    """Secret values of parsed data, in one pass: the values of secret fields (a base64 ``encodedPassword``
+    decoded too), and the URL credentials and private keys in any string or key."""
     found: set[str] = set()
-    for _path, value in secret_fields(data, skip):
-        text = literal_secret(value)
-        if text is None:
-            continue
-        found.add(text)
-        decoded = _base64_text(text)
-        if decoded:
-            found.add(decoded)
-    stack: list[Any] = [data]
+    stack: list[tuple[Any, int]] = [(data, 0)]
     seen: set[int] = set()
     while stack:
-        value = stack.pop()
+        value, kind = stack.pop()
         if isinstance(value, (dict, list)):
             if id(value) in seen:
                 continue
             seen.add(id(value))
-            items = value.items() if isinstance(value, dict) else enumerate(value)
-            for key, item in items:
-                if isinstance(key, str) and "@" in key:
-                    found.update(secrets_in_text(key))
-                stack.append(item)
-        elif isinstance(value, str) and ("@" in value or "PRIVATE KEY" in value):
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    if isinstance(key, str) and "@" in key:
+                        found.update(secrets_in_text(key))
+                    stack.append((item, key_kind(key) & SECRET))
+            else:
+                stack.extend((item, kind) for item in value)
+            continue
+        if kind:
+            text = literal_secret(value)
+            if text is not None:
+                found.add(text)
+                decoded = _base64_text(text)
+                if decoded:
+                    found.add(decoded)
+        if isinstance(value, str) and ("@" in value or "PRIVATE KEY" in value):
             found.update(secrets_in_text(value))
     return found
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Optional, Union
+from typing import Any, Callable, Iterator, Optional, TypeVar, Union
 
 from linter.model import Span, YamlPath
 from linter.redact import redact
+
+T = TypeVar("T")
 
 #: Documents whose aliases expand to more nodes than this are refused (a "billion laughs" YAML bomb).
 MAX_EXPANDED_NODES = 200_000
@@ -291,6 +293,7 @@ class Document:
         self.problems = problems
         self.header = header  # the file's first line, for user-data's ``#cloud-config``
         self.children: list[Document] = []
+        self._derived: dict[str, Any] = {}
 
     # ---- identity -------------------------------------------------------------------------------
     @property
@@ -379,6 +382,13 @@ class Document:
 
     def outer_path(self, path: YamlPath) -> YamlPath:
         return self.base + tuple(path)
+
+    def derived(self, name: str, compute: Callable[[Document], T]) -> T:
+        """A fact derived from this document that several rules need (its PEM blocks, say), computed once."""
+        if name not in self._derived:
+            self._derived[name] = compute(self)
+        result: T = self._derived[name]
+        return result
 
     # ---- the document's own text ---------------------------------------------------------------------
     @property

@@ -125,8 +125,8 @@ class Engine:
               notices: list[Notice]) -> Optional[ParsedFile]:
         rel = relative_path(candidate.absolute, root)
         source, failure, sniff = read_source(candidate.absolute, rel, candidate.display)
-        collector.secrets.update(credentials.secrets_in_text(sniff))
         if source is None:
+            collector.secrets.update(credentials.secrets_in_text(sniff))
             assert failure is not None
             if candidate.explicit or looks_like_palette_text(sniff):
                 collector.failure(SourceFile("", rel, candidate.display), failure)
@@ -135,6 +135,8 @@ class Engine:
         parsed.absolute_path = candidate.absolute
         for doc in parsed.documents:
             collector.secrets.update(credentials.secrets_in_data(doc.data))
+        if parsed.failures:  # the file, or a pack's values, does not parse: read its secrets from the text
+            collector.secrets.update(credentials.secrets_in_text(source.text))
         if parsed.root is None:
             if candidate.explicit or looks_like_palette_text(source.text):
                 for failure in parsed.failures:

@@ -137,7 +137,12 @@ class PemText:
 
 def pem_texts(doc: Document) -> list[PemText]:
     """Every string of ``doc`` that holds PEM text, and every certificate field, in document order. The
-    values strings of a profile's packs are skipped: they are documents of their own."""
+    values strings of a profile's packs are skipped: they are documents of their own. Computed once per
+    document (several rules read it)."""
+    return doc.derived("pem.pem_texts", _find_pem_texts)
+
+
+def _find_pem_texts(doc: Document) -> list[PemText]:
     text = doc.own_text
     if BEGIN_MARK not in text and END_MARK not in text and not any(f in text for f in CERTIFICATE_FIELDS):
         return []

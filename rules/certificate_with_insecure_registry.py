@@ -60,6 +60,8 @@ from linter.api import ALL_DOCUMENT_KINDS, Document, Issue, Related, RuleContext
 @rule(id="PAL208", name="certificate-with-insecure-registry", kinds=ALL_DOCUMENT_KINDS, severity="warning",
       tags=("tls", "certificates", "security"))
 def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
+    if "insecure" not in doc.own_text:
+        return
     for path in doc.find_key("insecure"):
         if doc.get(path) is not True:
             continue

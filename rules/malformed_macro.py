@@ -62,19 +62,21 @@ from typing import Iterator
 
 from linter.api import OS_LAYER, PACK_VALUES, Document, Issue, RuleContext, credentials, format_path, macros, rule
 
-_CREDENTIAL_KEYS = credentials.USER_KEYS | {"registry", "domain", "certificates", "caCerts"}
+_CREDENTIAL_KEYS = {"registry", "domain", "certificates", "caCerts"}
 _IMAGE_KEYS = {"image", "images", "stylusPackage", "uri", "repo"}
 
 
 @rule(id="PAL303", name="malformed-macro", kinds={OS_LAYER, PACK_VALUES}, severity="error",
       tags=("correctness", "macros"))
 def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
+    if "spectro" not in doc.own_text.lower():
+        return  # no Palette macro at all
     for path, value in doc.walk():
         if not isinstance(value, str) or ("{" not in value and "}" not in value):
             continue
         key, _owner = credentials.field_of(path)
         image = key in _IMAGE_KEYS or key.startswith("system.") or "images" in path
-        if not (image or credentials.is_secret_key(key) or key in _CREDENTIAL_KEYS):
+        if not (image or credentials.key_kind(key) or key in _CREDENTIAL_KEYS):
             continue
         problems = macros.macro_problems(value)
         if not problems:

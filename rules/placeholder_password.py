@@ -14,8 +14,9 @@ templates are left alone (they are usually filled in by a pipeline before use).
 
 ## Why is this bad?
 Palette sends the placeholder as the credential: the registry (or Palette, for a registration token)
-rejects it, so the image pulls or the registration fail, on the edge host and only then. An exported profile masks its sensitive values, so a profile imported from an
-export carries masks until each one is set again.
+rejects it, so the image pulls or the registration fail, on the edge host and only then. An exported
+profile masks its sensitive values, so a profile imported from an export carries masks until each one is
+set again.
 
 ## Example
 ```yaml
@@ -70,19 +71,13 @@ from linter.api import ALL_DOCUMENT_KINDS, USER_DATA, Document, Issue, RuleConte
 @rule(id="PAL302", name="placeholder-password", kinds=ALL_DOCUMENT_KINDS, severity="error",
       tags=("correctness", "credentials"))
 def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
-    skip = frozenset(child.base for child in doc.children)
-    for path, value in doc.walk():
-        if path in skip:
+    for path, value, kind in credentials.credential_fields(doc.data):
+        placeholder = credentials.placeholder_kind(value)
+        if placeholder is None:
             continue
-        key, _owner = credentials.field_of(path)
-        if not (credentials.is_secret_key(key) or key in credentials.USER_KEYS):
-            continue
-        kind = credentials.placeholder_kind(value)
-        if kind is None:
-            continue
-        if credentials.is_password_key(key):
+        if kind & credentials.PASSWORD:
             noun = "password"
-        elif key in credentials.USER_KEYS:
+        elif kind & credentials.USER:
             noun = "user name"
         else:
             noun = "secret"
@@ -93,5 +88,5 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
         else:
             fix = (f"store the real {noun} in Palette as a macro and write '{{{{.spectro.macro.NAME}}}}' (after "
                    "importing an export, set every masked value again)")
-        yield Issue(f"{format_path(path)} is {kind}, not a real {noun}: Palette uses it as it is, so "
+        yield Issue(f"{format_path(path)} is {placeholder}, not a real {noun}: Palette uses it as it is, so "
                     f"authentication with it fails; {fix}", at=path, part="value", value=noun)

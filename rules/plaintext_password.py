@@ -79,11 +79,10 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
         if level == "off":
             return
         suggested = Severity.parse(level)
-    skip = frozenset(child.base for child in doc.children)
-    for path, value in credentials.secret_fields(doc.data, skip):
-        key, owner = credentials.field_of(path)
-        if not credentials.is_password_key(key) or credentials.literal_secret(value) is None:
+    for path, value, kind in credentials.credential_fields(doc.data):
+        if not kind & credentials.PASSWORD or credentials.literal_secret(value) is None:
             continue
+        key, owner = credentials.field_of(path)
         encoded = doc.get(owner + ("encodedPassword",)) is True
         note = " (encodedPassword only base64-encodes it, which anyone can decode)" if encoded else ""
         where = format_path(path)
