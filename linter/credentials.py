@@ -56,10 +56,6 @@ def key_kind(key: Any) -> int:
     return _kind_of_name(key) if isinstance(key, str) else 0
 
 
-def is_password_key(key: Any) -> bool:
-    return bool(key_kind(key) & PASSWORD)
-
-
 def is_secret_key(key: Any) -> bool:
     return bool(key_kind(key) & SECRET)
 

@@ -402,11 +402,7 @@ class Document:
     def _own_source(self) -> SourceFile:
         if self.parent is None:
             return self.source
-        cached: Optional[SourceFile] = getattr(self, "_own_source_file", None)
-        if cached is None:
-            cached = SourceFile(self.own_text, self.source.path, self.source.display_path)
-            self._own_source_file = cached
-        return cached
+        return self.derived("own_source", lambda doc: SourceFile(doc.own_text, doc.path, doc.display_path))
 
     def line_span(self, path: YamlPath, line0: int) -> Span:
         """The span, in this document's own coordinates (like :attr:`Issue.span`), of line ``line0`` (0-based)

@@ -61,8 +61,9 @@ class Issue:
     """What a rule reports: what is wrong and where, as a YAML path in a document.
 
     ``part`` chooses what the path points at: ``"key"`` (the mapping key), ``"value"`` (the value) or
-    ``"auto"`` (the value for scalars, the key for mappings and sequences). ``span`` is for the engine's
-    own parse findings, which have a position but no path. ``severity`` is a suggestion (a rule with two
+    ``"auto"`` (the value for scalars, the key for mappings and sequences). ``span``, in the document's own
+    coordinates, gives a place a path cannot: the engine's parse findings, or a line inside a string (a PEM
+    block's, from ``Document.line_span``), with ``at`` still naming the string. ``severity`` is a suggestion (a rule with two
     degrees of the same problem); the configured severity always wins. ``doc`` is required in cluster and
     change rules, which see several documents. ``value`` is a stable digest of the offending value that
     makes the fingerprint tell apart two issues at the same path; never put a secret in clear here, the

@@ -22,7 +22,7 @@ import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator, Optional
 
-from linter import credentials, macros
+from linter import credentials, images, macros
 from linter.model import Span, YamlPath
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,7 +49,8 @@ class PemBlock:
 
     ``line`` is the 0-based line of the string it starts on. ``problem`` is empty for a well-formed block, else
     ``truncated`` (no END line), ``no-begin`` (an END line alone), ``mismatched`` (BEGIN and END labels
-    differ), ``one-line`` (its line breaks were folded away) or ``bad-base64`` (the body does not decode)."""
+    differ), ``one-line`` (its line breaks were folded away), ``empty`` (nothing between BEGIN and END) or
+    ``bad-base64`` (the body does not decode)."""
 
     label: str
     line: int
@@ -105,7 +106,10 @@ def split_pem(text: str) -> list[PemBlock]:
                 blocks.append(PemBlock(label, start, "", "mismatched"))
             else:
                 joined = "".join(body)
-                problem = "" if _BASE64.match(joined) and len(joined) % 4 == 0 and joined else "bad-base64"
+                if not joined:
+                    problem = "empty"
+                else:
+                    problem = "" if _BASE64.match(joined) and len(joined) % 4 == 0 else "bad-base64"
                 blocks.append(PemBlock(label, start, joined, problem))
             label = ""
             continue
@@ -196,10 +200,10 @@ def registry_of(doc: Document, text: PemText) -> tuple[str, YamlPath]:
 
 
 def host_of(registry: str) -> str:
-    """``https://user@Harbor.example.com:8443/edge`` -> ``harbor.example.com``; ``[fd00::1]:5000`` -> ``fd00::1``."""
-    value = re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*://", "", registry.strip())
-    value = value.split("/", 1)[0]
-    value = value.rsplit("@", 1)[-1]
+    """``https://user@Harbor.example.com:8443/edge`` -> ``harbor.example.com``; ``[fd00::1]:5000`` -> ``fd00::1``.
+    Unlike :func:`linter.images.registry_host`, Docker Hub's aliases are kept: a certificate names the host
+    itself."""
+    value, _path = images.split_registry(registry)
     if value.startswith("["):
         return value[1:].split("]", 1)[0].lower()
     if value.count(":") == 1:

@@ -10,8 +10,8 @@ in a profile or user-data. It reports, at the block's own line:
 - a block in a certificate field that is not a certificate (`PUBLIC KEY`, `CERTIFICATE REQUEST`, ...;
   a private key is PAL206's);
 - a certificate block that is truncated (no `-----END CERTIFICATE-----`), starts with an END line, ends
-  with a different label, has its line breaks folded away (a `>` or plain multi-line scalar), has a body
-  that is not base64 (the documentation's shortened example, with a line of dashes, is one), or does not
+  with a different label, has its line breaks folded away (a `>` or plain multi-line scalar), is empty, has
+  a body that is not base64 (the documentation's shortened example, with a line of dashes, is one), or does not
   decode to an X.509 certificate.
 
 The message never quotes the certificate text. In the examples, `<<PEM ca>>` stands for a complete PEM
@@ -97,6 +97,7 @@ _PROBLEMS = {
                    "paste the certificate again, unchanged"),
     "one-line": ("the certificate is on one line: its line breaks were folded away (a folded '>' or a plain "
                  "multi-line value joins lines)", "write it as a literal block scalar ('|'), which keeps them"),
+    "empty": ("the certificate block is empty: nothing between its BEGIN and END lines", _FIX),
     "bad-base64": ("the certificate's body is not valid base64 (a line of dashes or other text inside the block, as "
                    "in shortened documentation examples?)", _FIX),
     "not-x509": ("the block decodes, but not to an X.509 certificate", _FIX),

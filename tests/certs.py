@@ -118,5 +118,8 @@ def _resigned_with_sha1(cert: Any, ca_key: Any) -> str:
     sha1_tbs = tbs.replace(_SHA256_RSA, _SHA1_RSA)
     signature = ca_key.sign(hashlib.sha1(sha1_tbs).digest(), padding.PKCS1v15(), utils.Prehashed(hashes.SHA1()))
     resigned = der.replace(tbs, sha1_tbs).replace(_SHA256_RSA, _SHA1_RSA).replace(cert.signature, signature)
-    assert x509.load_der_x509_certificate(resigned).signature_hash_algorithm.name == "sha1"
-    return x509.load_der_x509_certificate(resigned).public_bytes(serialization.Encoding.PEM).decode("ascii").strip()
+    loaded = x509.load_der_x509_certificate(resigned)
+    algorithm = loaded.signature_hash_algorithm
+    assert algorithm is not None and algorithm.name == "sha1"
+    ca_key.public_key().verify(loaded.signature, loaded.tbs_certificate_bytes, padding.PKCS1v15(), hashes.SHA1())
+    return loaded.public_bytes(serialization.Encoding.PEM).decode("ascii").strip()

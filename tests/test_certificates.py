@@ -45,11 +45,13 @@ def test_split_pem_reads_labels_lines_and_problems() -> None:
     text = (f"explanatory text\n{LEAF}\n\n-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"
             "-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nAAAA\n-----END X509 CRL-----\n"
             f"-----BEGIN CERTIFICATE----- {body.replace(chr(10), ' ')} -----END CERTIFICATE-----\n"
-            "-----BEGIN CERTIFICATE-----\n----\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nAAAA")
+            "-----BEGIN CERTIFICATE-----\n----\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\n"
+            "-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nAAAA")
     blocks = pem.split_pem(text)
     assert [(b.label, b.problem) for b in blocks] == [
         ("CERTIFICATE", ""), ("PUBLIC KEY", ""), ("CERTIFICATE", "no-begin"), ("CERTIFICATE", "mismatched"),
-        ("CERTIFICATE", "one-line"), ("CERTIFICATE", "bad-base64"), ("CERTIFICATE", "truncated")]
+        ("CERTIFICATE", "one-line"), ("CERTIFICATE", "bad-base64"), ("CERTIFICATE", "empty"),
+        ("CERTIFICATE", "truncated")]
     assert blocks[0].line == 1 and blocks[1].line == len(LEAF.splitlines()) + 2
     assert pem.load_certificate(blocks[0]) is not None
     assert pem.load_certificate(blocks[1]) is None
