@@ -417,19 +417,16 @@ class Document:
         line0 = max(0, min(line0, len(lines) - 1))
         width = max(len(lines[line0].rstrip()), 1)
         own = self._own_source()
+        mapper: Optional[PositionMap] = None
         if info.style == "|":
-            line = info.value.line + 1 + line0
-            content = own.line_text(line)
-            indent = len(content) - len(content.lstrip(" "))
-            return Span(line, indent + 1, line, indent + 1 + width)
-        if info.style == '"' and info.value.line == info.value.end_line:
-            mapped = _decode_double_quoted(own, own.offset(info.value.line - 1, info.value.column - 1), value)
-            if mapped is not None:
-                index = sum(len(text) + 1 for text in lines[:line0])
-                start = mapped.places[min(index, len(mapped.places) - 1)]
-                last = mapped.places[min(index + width - 1, len(mapped.places) - 1)]
-                return Span(start[0] + 1, start[1] + 1, last[0] + 1, last[1] + 2)
-        return info.value
+            mapper = _block_scalar_map(own, info.value.line - 1)
+        elif info.style == '"' and info.value.line == info.value.end_line:
+            mapper = _decode_double_quoted(own, own.offset(info.value.line - 1, info.value.column - 1), value)
+        if mapper is None:
+            return info.value
+        line, column = mapper.outer(line0, 0)
+        end_line, end_column = mapper.outer(line0, width - 1)
+        return Span(line, column, end_line, end_column + 1)
 
 
 @dataclass(frozen=True)
