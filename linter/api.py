@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from linter import images, kinds, macros, schema_messages
+from linter import credentials, images, kinds, macros, pem, schema_messages
 from linter.cluster import Cluster
 from linter.contract import RuleContext, rule
 from linter.document import Document, PackInfo, format_path
@@ -13,6 +13,6 @@ ALL_DOCUMENT_KINDS = frozenset({OS_LAYER, USER_DATA, PROFILE, PACK_VALUES})
 
 __all__ = [
     "ALL_DOCUMENT_KINDS", "BYOOS_PACK", "Cluster", "Document", "Issue", "OS_LAYER", "PACK_VALUES", "PROFILE",
-    "PackInfo", "Related", "RuleContext", "Severity", "Span", "USER_DATA", "YamlPath", "format_path", "images",
-    "kinds", "macros", "rule", "schema_messages",
+    "PackInfo", "Related", "RuleContext", "Severity", "Span", "USER_DATA", "YamlPath", "credentials", "format_path",
+    "images", "kinds", "macros", "pem", "rule", "schema_messages",
 ]

@@ -31,7 +31,9 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _fail(message: str) -> None:
-    click.echo(f"palette-lint: error: {message}", err=True)
+    from linter.redact import redact
+
+    click.echo(f"palette-lint: error: {redact(message)}", err=True)
     sys.exit(EXIT_ERROR)
 
 
@@ -135,8 +137,12 @@ def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Opt
         return
     threshold_name = fail_on or config.fail_on or "error"
     threshold = None if threshold_name == "never" else Severity.parse(threshold_name)
-    clock_text = now or config.now
-    clock = _parse_now(clock_text) if clock_text else None
+    clock = _parse_now(now) if now else None
+    if clock is None and config.now:
+        try:
+            clock = _parse_now(config.now)
+        except click.BadParameter:
+            _fail(f"{config.path}: now: not an ISO 8601 date or date-time")
     engine = Engine(_load_catalogue(config.rule_dirs))
     settings = Settings(paths=targets, config=config, select=_split(select) or None, ignore=_split(ignore),
                         fail_on=threshold, now=clock, skip_unknown=skip_unknown)

@@ -15,10 +15,13 @@ import bisect
 import itertools
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterator, NamedTuple, Optional, Union
+from typing import Any, Callable, Iterator, NamedTuple, Optional, TypeVar, Union
 
 from linter.model import Span, YamlPath
+from linter.redact import redact
 from linter.yaml_types import plain_scalar_type
+
+T = TypeVar("T")
 
 #: Documents whose aliases expand to more nodes than this are refused (a "billion laughs" YAML bomb).
 MAX_EXPANDED_NODES = 200_000
@@ -319,6 +322,7 @@ class Document:
         self.children: list[Document] = []
         self._walked: Optional[list[tuple[YamlPath, Value]]] = None
         self._keys: Optional[dict[str, list[YamlPath]]] = None
+        self._derived: dict[str, Any] = {}
 
     # ---- identity -------------------------------------------------------------------------------
     @property
@@ -414,6 +418,51 @@ class Document:
 
     def outer_path(self, path: YamlPath) -> YamlPath:
         return self.base + tuple(path)
+
+    def derived(self, name: str, compute: Callable[[Document], T]) -> T:
+        """A fact derived from this document that several rules need (its PEM blocks, say), computed once."""
+        if name not in self._derived:
+            self._derived[name] = compute(self)
+        result: T = self._derived[name]
+        return result
+
+    # ---- the document's own text ---------------------------------------------------------------------
+    @property
+    def own_text(self) -> str:
+        """The text this document was parsed from: the file, or the pack's values string when embedded."""
+        if self.parent is None:
+            return self.source.text
+        text = self.parent.get(self.base)
+        return text if isinstance(text, str) else ""
+
+    def _own_source(self) -> SourceFile:
+        if self.parent is None:
+            return self.source
+        return self.derived("own_source", lambda doc: SourceFile(doc.own_text, doc.path, doc.display_path))
+
+    def line_span(self, path: YamlPath, line0: int) -> Span:
+        """The span, in this document's own coordinates (like :attr:`Issue.span`), of line ``line0`` (0-based)
+        of the string at ``path``: that line's own place for a literal block scalar (``|``) or a one-line
+        double-quoted string (a JSON string); the string's start for other styles, whose lines are folded."""
+        info = self.nodes.get(path)
+        value = self.get(path)
+        if info is None or not isinstance(value, str):
+            found = self.nodes.get(self.nearest(path))
+            return found.value if found is not None else Span(1, 1, 1, 2)
+        lines = value.split("\n")
+        line0 = max(0, min(line0, len(lines) - 1))
+        width = max(len(lines[line0].rstrip()), 1)
+        own = self._own_source()
+        mapper: Optional[PositionMap] = None
+        if info.style == "|":
+            mapper = _block_scalar_map(own, info.value.line - 1)
+        elif info.style == '"' and info.value.line == info.value.end_line:
+            mapper = _decode_double_quoted(own, own.offset(info.value.line - 1, info.value.column - 1), value)
+        if mapper is None:
+            return info.value
+        line, column = mapper.outer(line0, 0)
+        end_line, end_column = mapper.outer(line0, width - 1)
+        return Span(line, column, end_line, end_column + 1)
 
 
 @dataclass(frozen=True)
@@ -622,7 +671,8 @@ def _describe_yaml_error(exc: Any, text: str, mapper: PositionMap) -> ParseFailu
     if "recursive" in problem:
         return ParseFailure("recursive YAML alias; anchors cannot refer to themselves", span, kind="limit")
     where = f" ({context})" if context else ""
-    return ParseFailure(f"invalid YAML: {_scrub(problem) or 'syntax error'}{_scrub(where)}", span)
+    detail = redact(problem, drop_quoted=True) or "syntax error"
+    return ParseFailure(f"invalid YAML: {detail}{redact(where, drop_quoted=True)}", span)
 
 
 def _describe_reader_error(exc: Any, text: str, mapper: PositionMap) -> ParseFailure:
@@ -636,24 +686,6 @@ def _describe_reader_error(exc: Any, text: str, mapper: PositionMap) -> ParseFai
         "control characters are not allowed in YAML text (is this a binary file?)",
         _mark_span(mapper, line0, column0), kind="encoding",
     )
-
-
-def _scrub(message: str) -> str:
-    """Drop quoted fragments from a parser message: parsers quote the offending text, which may be a secret."""
-    out: list[str] = []
-    quote = ""
-    for ch in message:
-        if quote:
-            if ch == quote:
-                quote = ""
-                out.append("…" + ch)
-            continue
-        if ch in "'\"":
-            quote = ch
-            out.append(ch)
-            continue
-        out.append(ch)
-    return "".join(out)
 
 
 _UNDEFINED_ALIAS = ("unquoted value starting with '*' refers to an undefined YAML alias: quote the value if it is a "

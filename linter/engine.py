@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from linter import __version__, kinds
+from linter import __version__, credentials, kinds
 from linter.cluster import Cluster, group_clusters
 from linter.config import Config
 from linter.contract import RuleContext
@@ -25,7 +25,9 @@ from linter.model import (
     INTERNAL_ERROR_ID, PARSE_ERROR_ID, Finding, Issue, Location, Notice, RelatedLocation, Rule, Run, Severity,
     Span,
 )
+from linter.redact import Secrets, redact_run
 from linter.registry import resolve
+from linter.rule_options import resolve_options
 from linter.schemas import SchemaStore
 
 
@@ -89,7 +91,8 @@ class Engine:
             parsed = self._load(candidate, root, collector, notices)
             if parsed is not None:
                 parsed_files.append(parsed)
-        contexts = {r.id: self._context(r, settings, now) for r in rules}
+        options = self._options(settings, notices)
+        contexts = {r.id: RuleContext(options=options[r.id], now=now, schemas=self.schemas) for r in rules}
         document_rules = [r for r in rules if r.scope == "document"]
         cluster_rules = [r for r in rules if r.scope == "cluster"]
         for parsed in parsed_files:
@@ -107,13 +110,19 @@ class Engine:
         if any(r.scope == "change" for r in rules):
             notices.append(Notice("change rules skipped: no base revision to compare with", level="note"))
         findings = collector.finish()
-        return Run(findings=findings, rules=tuple(rules), files_checked=len(parsed_files),
-                   notices=tuple(notices), tool_version=__version__, fail_on=settings.fail_on)
+        return redact_run(Run(findings=findings, rules=tuple(rules), files_checked=len(parsed_files),
+                              notices=tuple(notices), tool_version=__version__, fail_on=settings.fail_on),
+                          Secrets(collector.secrets))
 
-    def _context(self, current: Rule, settings: Settings, now: _dt.datetime) -> RuleContext:
-        options = current.default_options
-        options.update(dict(settings.config.settings_for(current.id, current.name).options))
-        return RuleContext(options=options, now=now, schemas=self.schemas)
+    def _options(self, settings: Settings, notices: list[Notice]) -> dict[str, dict[str, Any]]:
+        """Every rule's options: its defaults and the configured values, checked whether the rule is selected
+        or not (a wrong option is a configuration error either way)."""
+        resolved = {}
+        for current in self.catalogue:
+            configured = dict(settings.config.settings_for(current.id, current.name).options)
+            resolved[current.id], problems = resolve_options(current, configured)
+            notices.extend(Notice(f"configuration: {problem}", level="error") for problem in problems)
+        return resolved
 
     def _load(self, candidate: Candidate, root: Path, collector: _Collector,
               notices: list[Notice]) -> Optional[ParsedFile]:
@@ -122,12 +131,17 @@ class Engine:
         if source is not None:
             collector.sources[source.path] = source
         if source is None:
+            collector.secrets.update(credentials.secrets_in_text(sniff))
             assert failure is not None
             if candidate.explicit or looks_like_palette_text(sniff):
                 collector.failure(SourceFile("", rel, candidate.display), failure)
             return None
         parsed = parse_file(self.parser, source, candidate.explicit)
         parsed.absolute_path = candidate.absolute
+        for doc in parsed.documents:
+            collector.secrets.update(credentials.secrets_in_data(doc.data))
+        if parsed.failures:  # the file, or a pack's values, does not parse: read its secrets from the text
+            collector.secrets.update(credentials.secrets_in_text(source.text))
         if parsed.root is None:
             if candidate.explicit or looks_like_palette_text(source.text):
                 for failure in parsed.failures:
@@ -160,6 +174,7 @@ class _Collector:
         self.enabled = enabled
         self.findings: list[Finding] = []
         self.sources: dict[str, SourceFile] = {}  # every decoded file, by path: for GitHub's line hashes
+        self.secrets: set[str] = set()  # secret values read from the files, scrubbed from every output
 
     def _severity(self, current: Rule, suggested: Optional[Severity]) -> Severity:
         configured = self.settings.config.settings_for(current.id, current.name).severity

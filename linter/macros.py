@@ -182,3 +182,85 @@ def provider_image(values: Any) -> ProviderImage:
                     break
     return ProviderImage(path=path, raw=raw, text=text, display=display, templated=templated, reference=reference,
                          host=host, host_path=host_path, sources=sources)
+
+
+# ---- macro syntax (palette-formats.md section 4.1) ----------------------------------------------------
+
+#: The scopes after ``.spectro.``: user macros, profile variables, system macros and pack references.
+SCOPES = ("macro", "var", "system", "pack")
+_BRACES = re.compile(r"\{\{|\}\}")
+_SINGLE_OPEN = re.compile(r"(?<!\{)\{(?!\{)\s*-?\s*\.?spectro\.", re.I)
+_SINGLE_CLOSE = re.compile(r"\.spectro\.[\w.-]*[\w-]\s*\}(?!\})", re.I)
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def macro_problems(value: str) -> list[str]:
+    """What is wrong with the Palette macros of ``value`` (empty when nothing is): unbalanced braces, an
+    unknown scope, a missing leading dot, a hyphen or other character in a macro or variable name. Templates
+    that do not mention ``spectro`` (Helm's ``{{ .Values.x }}``) are not Palette macros and are left alone.
+    The problems name the macro's structure, never the rest of the value."""
+    problems: list[str] = []
+    if "spectro" not in value.lower():
+        return problems
+    if _SINGLE_OPEN.search(value):
+        problems.append("it opens with a single '{' where Palette needs '{{'")
+    if _SINGLE_CLOSE.search(value):
+        problems.append("it closes with a single '}' where Palette needs '}}'")
+    depth = 0
+    for brace in _BRACES.finditer(value):
+        if brace.group(0) == "{{":
+            if depth:
+                problems.append("a '{{' opens inside another macro (unbalanced braces)")
+            depth += 1
+        elif depth:
+            depth -= 1
+        else:
+            problems.append("a '}}' closes a macro that was never opened (unbalanced braces)")
+    if depth:
+        problems.append("a '{{' is never closed with '}}' (unbalanced braces)")
+    for expression in references(value):
+        head = expression.split("|", 1)[0].strip()
+        if "spectro" not in head.lower():
+            continue
+        problem = _expression_problem(head)
+        if problem:
+            problems.append(problem)
+    return list(dict.fromkeys(problems))
+
+
+def _expression_problem(head: str) -> str:
+    if any(ch.isspace() for ch in head):
+        return "the macro path contains a space"
+    if not head.startswith(".spectro."):
+        if head.startswith("spectro."):
+            return "the macro path lacks its leading dot ('.spectro.', not 'spectro.')"
+        if head.lower().startswith(".spectro."):
+            return "'.spectro.' must be written in lower case"
+        return "the macro path does not start with '.spectro.'"
+    scope, _, rest = head[len(".spectro."):].partition(".")
+    if scope not in SCOPES:
+        import difflib
+
+        close = difflib.get_close_matches(scope, SCOPES, n=1, cutoff=0.6)
+        hint = f" (did you mean '.spectro.{close[0]}.'?)" if close else ""
+        return f"unknown scope '.spectro.{scope}.'{hint}: the scopes are macro, var, system and pack"
+    if scope in ("macro", "var"):
+        if not rest:
+            return f"no name after '.spectro.{scope}.'"
+        if "-" in rest:
+            return f"a hyphen in the {'variable' if scope == 'var' else 'macro'} name: names are letters, digits " \
+                   "and underscores"
+        if "." in rest:
+            return f"more than one name after '.spectro.{scope}.'"
+        if not _IDENTIFIER.match(rest):
+            return f"the {'variable' if scope == 'var' else 'macro'} name has characters other than letters, " \
+                   "digits and underscores"
+        return ""
+    if scope == "system":
+        if not rest or not all(_IDENTIFIER.match(part) for part in rest.split(".")):
+            return "'.spectro.system.' needs a path of names such as '.spectro.system.cluster.name'"
+        return ""
+    pack, _, key = rest.partition(".")
+    if not pack or not key or not all(key.split(".")):
+        return "'.spectro.pack.' needs a pack name and a key, such as '.spectro.pack.edge-native-byoi.options.system.uri'"
+    return ""

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple, Union
 
 if TYPE_CHECKING:  # pragma: no cover
     from linter.document import Document
+    from linter.redact import Secrets
 
 #: A YAML path: mapping keys (which may contain dots, such as ``"system.uri"``) and sequence indexes.
 YamlPath = tuple[Union[str, int], ...]
@@ -62,8 +63,9 @@ class Issue:
     """What a rule reports: what is wrong and where, as a YAML path in a document.
 
     ``part`` chooses what the path points at: ``"key"`` (the mapping key), ``"value"`` (the value) or
-    ``"auto"`` (the value for scalars, the key for mappings and sequences). ``span`` is for the engine's
-    own parse findings, which have a position but no path. ``severity`` is a suggestion (a rule with two
+    ``"auto"`` (the value for scalars, the key for mappings and sequences). ``span``, in the document's own
+    coordinates, gives a place a path cannot: the engine's parse findings, or a line inside a string (a PEM
+    block's, from ``Document.line_span``), with ``at`` still naming the string. ``severity`` is a suggestion (a rule with two
     degrees of the same problem); the configured severity always wins. ``doc`` is required in cluster and
     change rules, which see several documents. ``value`` is a stable digest of the offending value that
     makes the fingerprint tell apart two issues at the same path; never put a secret in clear here, the
@@ -186,6 +188,8 @@ class Run:
     notices: tuple[Notice, ...] = ()
     tool_version: str = ""
     fail_on: Severity | None = Severity.ERROR
+    #: The secret values read from the files (linter.redact.Secrets): output.render scrubs them from every report.
+    secrets: Secrets | None = field(default=None, repr=False, compare=False)
 
     @property
     def active_findings(self) -> tuple[Finding, ...]:

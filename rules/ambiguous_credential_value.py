@@ -109,16 +109,6 @@ def _credential_mappings(doc: Document) -> Iterator[YamlPath]:
             yield ("stylus", "externalRegistries", "registries", index)
 
 
-def _own_lines(doc: Document) -> list[str]:
-    """The lines of this document's own text (a pack's values string for an embedded document)."""
-    if doc.parent is not None:
-        text = doc.parent.get(doc.base)
-        if isinstance(text, str):
-            return text.split("\n")
-        return []
-    return doc.source.text.split("\n")
-
-
 def _line(lines: list[str], line: int) -> str:
     return lines[line - 1].rstrip("\r") if 1 <= line <= len(lines) else ""
 
@@ -181,7 +171,7 @@ def _fix(doc: Document, field: str, reason: str) -> str:
 @rule(id="PAL002", name="ambiguous-credential-value", kinds={OS_LAYER, USER_DATA}, severity="error",
       tags=("correctness", "credentials"))
 def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
-    lines = _own_lines(doc)
+    lines = doc.own_text.split("\n")  # a pack's values string for an embedded document
     reported = {tuple(problem.path) for problem in doc.problems}  # an unquoted macro: PAL000 reports it
     for mapping_path in _credential_mappings(doc):
         mapping = doc.get(mapping_path)

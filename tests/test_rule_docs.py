@@ -2,7 +2,8 @@
 
 Every ``yaml`` (or ``json``) block under "Example" must make the rule fire, every block under "Use instead"
 must leave it silent. A block may hold several files: a line ``# file: NAME`` starts each one (a cluster's
-profile and user-data, say); otherwise the file name comes from the content.
+profile and user-data, say); otherwise the file name comes from the content. ``<<PEM name>>`` placeholders are
+expanded into certificates generated for this run, as in the fixtures (tests/fixture_expansion.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pytest
 
 from linter.registry import load_rules
 from linter.resources import rules_dir
+from tests.fixture_expansion import expand_directory
 from tests.helpers import run_paths
 
 CATALOGUE = load_rules([rules_dir()])
@@ -46,6 +48,7 @@ def _write(block: str, directory: Path) -> None:
 
 def _fires(rule_id: str, block: str, directory: Path) -> list[str]:
     _write(block, directory)
+    expand_directory(directory)
     run = run_paths([directory], root=directory)
     return [f.message for f in run.findings if f.rule_id == rule_id]
 

@@ -19,7 +19,7 @@ from linter.output.sarif import AUTOMATION_ID, format_sarif
 from linter.output.severity import SECURITY_SEVERITIES
 from linter.registry import load_rules
 from linter.resources import rules_dir
-from tests.every_rule import every_rule_run
+from tests.every_rule import every_rule_root, every_rule_run
 from tests.external_tools import sarif_multitool
 from tests.helpers import REPO
 from tests.sarif_validation import assert_valid_sarif
@@ -96,7 +96,7 @@ def test_every_result_carries_both_fingerprints() -> None:
         assert prints["paletteLint/v1"] == finding.fingerprint
         if finding.rule_id == "PAL000" and finding.line_hash == "":
             continue  # a file that could not be decoded: upload-sarif hashes it itself
-        path = REPO / finding.location.path
+        path = every_rule_root() / finding.location.path
         text = path.read_bytes().decode("utf-8")
         line = result["locations"][0]["physicalLocation"]["region"]["startLine"]
         assert prints["primaryLocationLineHash"] == line_hash(text, line), finding

@@ -1,4 +1,5 @@
-"""Formatters: pure functions from a Run to text. The CLI obtains every report through :func:`render`."""
+"""Formatters: pure functions from a Run to text. The CLI obtains every report through :func:`render`, which
+scrubs secrets from whatever any formatter writes."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from linter.output.json_report import format_json
 from linter.output.junit import format_junit
 from linter.output.sarif import format_sarif
 from linter.output.text import format_text
+from linter.redact import redact
 
 Formatter = Callable[[Run], str]
 
@@ -33,9 +35,12 @@ def without_suppressed(run: Run) -> Run:
 
 def render(name: str, run: Run, *, colour: bool = False, omit_suppressed: bool = False) -> str:
     """The report in format ``name``: the one way the CLI turns a run into text. ``colour`` applies to the
-    text format only (a terminal)."""
+    text format only (a terminal). Every known secret value of the run (in the escaped forms formats
+    write), private key and URL password is scrubbed from the report."""
     if omit_suppressed:
         run = without_suppressed(run)
     if name == "text" and colour:
-        return format_text(run, colour=True)
-    return FORMATTERS[name](run)
+        report = format_text(run, colour=True)
+    else:
+        report = FORMATTERS[name](run)
+    return redact(report, run.secrets)

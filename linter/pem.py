@@ -1,0 +1,328 @@
+"""PEM blocks (certificates, private keys) in the strings of a document, and the certificates they hold.
+
+PEM text sits in block scalars (``certificates: |``), plain or quoted strings, lists of strings, and JSON
+strings (an export's pack values is YAML inside a JSON string, itself parsed as an embedded document). Each
+block keeps the line it starts on inside its string, and :meth:`linter.document.Document.line_span` turns that
+into the block's own line in the file. ``caCerts`` may also be base64-encoded PEM (the installer reference
+says so); such blocks are decoded and reported at the string.
+
+``cryptography`` is imported by :func:`load_certificate` only, so a run over files without PEM text never
+imports it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as _dt
+import functools
+import ipaddress
+import re
+import warnings
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterator, Optional
+
+from linter import credentials, images, macros
+from linter.model import Span, YamlPath
+
+if TYPE_CHECKING:  # pragma: no cover
+    from linter.document import Document
+
+BEGIN_MARK = "-----BEGIN"
+END_MARK = "-----END"
+#: Keys whose value is certificates (one PEM string or a list): ``providerCredentials.certificates``,
+#: ``externalRegistries.registries[].certificates`` and ``stylus.site.caCerts`` (palette-formats.md 1.1-1.3, 2.3).
+CERTIFICATE_FIELDS = frozenset({"certificates", "caCerts"})
+CERTIFICATE_LABELS = frozenset({"CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE"})
+#: The keys of a credentials mapping that name its registry: ``providerCredentials.registry`` and the
+#: user-data registries' ``domain``.
+REGISTRY_KEYS = ("registry", "domain")
+
+_BEGIN = re.compile(r"-----BEGIN ([A-Z0-9 ]*[A-Z0-9])-----")
+_END = re.compile(r"-----END ([A-Z0-9 ]*[A-Z0-9])-----")
+_BASE64 = re.compile(r"^[A-Za-z0-9+/]*={0,2}$")
+
+
+@dataclass(frozen=True)
+class PemBlock:
+    """One ``-----BEGIN X-----`` ... ``-----END X-----`` block of a string.
+
+    ``line`` is the 0-based line of the string it starts on. ``problem`` is empty for a well-formed block, else
+    ``truncated`` (no END line), ``no-begin`` (an END line alone), ``mismatched`` (BEGIN and END labels
+    differ), ``one-line`` (its line breaks were folded away), ``empty`` (nothing between BEGIN and END) or
+    ``bad-base64`` (the body does not decode)."""
+
+    label: str
+    line: int
+    body: str = ""
+    problem: str = ""
+
+    @property
+    def is_private_key(self) -> bool:
+        return "PRIVATE KEY" in self.label
+
+    @property
+    def is_certificate(self) -> bool:
+        return self.label in CERTIFICATE_LABELS
+
+    def der(self) -> Optional[bytes]:
+        if self.problem:
+            return None
+        try:
+            return base64.b64decode(self.body, validate=True)
+        except (binascii.Error, ValueError):
+            return None
+
+
+def split_pem(text: str) -> list[PemBlock]:
+    """The PEM blocks of ``text`` in order; text between blocks (explanations, ``openssl x509 -text``
+    output) is allowed by RFC 7468 and ignored."""
+    blocks: list[PemBlock] = []
+    label = ""
+    start = 0
+    body: list[str] = []
+    for number, line in enumerate(text.split("\n")):
+        begin = _BEGIN.search(line)
+        end = _END.search(line)
+        if begin is not None and end is not None and end.start() > begin.start():
+            if label:
+                blocks.append(PemBlock(label, start, "", "truncated"))
+            folded = re.sub(r"\s", "", line[begin.end():end.start()])
+            blocks.append(PemBlock(begin.group(1), number, folded, "one-line"))
+            label = ""
+            continue
+        if begin is not None:
+            if label:
+                blocks.append(PemBlock(label, start, "", "truncated"))
+            label, start, body = begin.group(1), number, []
+            if line[begin.end():].strip():
+                blocks.append(PemBlock(label, start, "", "one-line"))
+                label = ""
+            continue
+        if end is not None:
+            if not label:
+                blocks.append(PemBlock(end.group(1), number, "", "no-begin"))
+            elif end.group(1) != label:
+                blocks.append(PemBlock(label, start, "", "mismatched"))
+            else:
+                joined = "".join(body)
+                if not joined:
+                    problem = "empty"
+                else:
+                    problem = "" if _BASE64.match(joined) and len(joined) % 4 == 0 else "bad-base64"
+                blocks.append(PemBlock(label, start, joined, problem))
+            label = ""
+            continue
+        if label:
+            stripped = line.strip()
+            if ":" in stripped and not body:  # RFC 1421 headers of legacy encrypted keys (Proc-Type: ...)
+                continue
+            if stripped:
+                body.append(stripped)
+    if label:
+        blocks.append(PemBlock(label, start, "", "truncated"))
+    return blocks
+
+
+@dataclass(frozen=True)
+class PemText:
+    """A string of a document that holds PEM text, or a certificate field (which should).
+
+    ``field`` is ``certificates`` or ``caCerts`` when the string is (an item of) such a field, else empty;
+    ``owner`` is the mapping that holds the string's key (a credentials mapping for a certificate field);
+    ``encoded`` says the blocks come from base64-decoding the string, so their lines are not the file's."""
+
+    path: YamlPath
+    blocks: tuple[PemBlock, ...]
+    field: str = ""
+    owner: YamlPath = ()
+    encoded: bool = False
+
+
+def pem_texts(doc: Document) -> list[PemText]:
+    """Every string of ``doc`` that holds PEM text, and every certificate field, in document order. The
+    values strings of a profile's packs are skipped: they are documents of their own. Computed once per
+    document (several rules read it)."""
+    return doc.derived("pem.pem_texts", _find_pem_texts)
+
+
+def _find_pem_texts(doc: Document) -> list[PemText]:
+    text = doc.own_text
+    if BEGIN_MARK not in text and END_MARK not in text and not any(f in text for f in CERTIFICATE_FIELDS):
+        return []
+    skip = {child.base for child in doc.children}
+    found: list[PemText] = []
+    for path, value in doc.walk():
+        if not isinstance(value, str) or path in skip:
+            continue
+        key, owner = credentials.field_of(path)
+        field = key if key in CERTIFICATE_FIELDS else ""
+        if BEGIN_MARK in value or END_MARK in value:
+            found.append(PemText(path, tuple(split_pem(value)), field, owner))
+        elif field and value.strip() and not macros.contains_macro(value):
+            decoded = _base64_pem(value)
+            blocks = tuple(split_pem(decoded)) if decoded else ()
+            found.append(PemText(path, blocks, field, owner, encoded=bool(decoded)))
+    return found
+
+
+def _base64_pem(value: str) -> str:
+    """The PEM text ``value`` base64-encodes, or empty."""
+    compact = re.sub(r"\s", "", value)
+    try:
+        decoded = base64.b64decode(compact, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return ""
+    return decoded if BEGIN_MARK in decoded else ""
+
+
+def block_span(doc: Document, text: PemText, block: PemBlock) -> Optional[Span]:
+    """The span of the block's first line in ``doc``'s own coordinates (for ``Issue.span``); None for decoded
+    blocks, which are reported at their string."""
+    if text.encoded:
+        return None
+    return doc.line_span(text.path, block.line)
+
+
+def registry_of(doc: Document, text: PemText) -> tuple[str, YamlPath]:
+    """The registry host (port dropped, lower case) a certificate field is given for, and the path of that
+    field; empty when the field is not in a credentials mapping or the registry is a macro."""
+    if not text.field:
+        return "", ()
+    owner = doc.get(text.owner)
+    if not isinstance(owner, dict):
+        return "", ()
+    for key in REGISTRY_KEYS:
+        value = owner.get(key)
+        if isinstance(value, str) and value.strip() and not macros.contains_macro(value):
+            return host_of(value), text.owner + (key,)
+    return "", ()
+
+
+def host_of(registry: str) -> str:
+    """``https://user@Harbor.example.com:8443/edge`` -> ``harbor.example.com``; ``[fd00::1]:5000`` -> ``fd00::1``.
+    Unlike :func:`linter.images.registry_host`, Docker Hub's aliases are kept: a certificate names the host
+    itself."""
+    value, _path = images.split_registry(registry)
+    if value.startswith("["):
+        return value[1:].split("]", 1)[0].lower()
+    if value.count(":") == 1:
+        value = value.split(":", 1)[0]
+    return value.lower().rstrip(".")
+
+
+# ---- certificates ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """What the rules need to know about one X.509 certificate (nothing here is secret)."""
+
+    subject: str
+    is_ca: bool
+    self_signed: bool
+    not_before: _dt.datetime
+    not_after: _dt.datetime
+    dns_names: tuple[str, ...]
+    ip_addresses: tuple[str, ...]
+    key_type: str  # RSA, EC, DSA, Ed25519, Ed448
+    key_bits: int
+    signature_hash: str  # sha256, sha1, md5, ... ("" when the algorithm has none, such as Ed25519)
+
+    def covers(self, host: str) -> bool:
+        """Whether the subject alternative names cover ``host`` (RFC 6125: a wildcard stands for exactly one
+        left-most label; IP addresses only match IP entries; the common name is not used, as in Go)."""
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            address = None
+        if address is not None:
+            return any(ipaddress.ip_address(entry) == address for entry in self.ip_addresses)
+        host = host.lower().rstrip(".")
+        for name in self.dns_names:
+            name = name.lower().rstrip(".")
+            if name == host:
+                return True
+            if name.startswith("*.") and "." in host:
+                first, rest = host.split(".", 1)
+                if first and rest == name[2:]:
+                    return True
+        return False
+
+
+def load_certificate(block: PemBlock) -> Optional[Certificate]:
+    """The certificate of a well-formed CERTIFICATE block; None when it does not decode to X.509."""
+    if not block.is_certificate:
+        return None
+    der = block.der()
+    if not der:
+        return None
+    return _parse_der(der)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_der(der: bytes) -> Optional[Certificate]:
+    """A memo of a pure function: the same certificate is read by several rules."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+
+    with warnings.catch_warnings():  # cryptography warns about odd encodings (negative serials, say)
+        warnings.simplefilter("ignore")
+        try:
+            cert = x509.load_der_x509_certificate(der)
+            try:
+                constraints = cert.extensions.get_extension_for_class(x509.BasicConstraints).value
+                is_ca = bool(constraints.ca)
+            except x509.ExtensionNotFound:
+                is_ca = False
+            try:
+                names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+                dns_names = tuple(names.get_values_for_type(x509.DNSName))
+                ip_addresses = tuple(str(a) for a in names.get_values_for_type(x509.IPAddress))
+            except x509.ExtensionNotFound:
+                dns_names, ip_addresses = (), ()
+            key = cert.public_key()
+            key_type, key_bits = "", 0
+            if isinstance(key, rsa.RSAPublicKey):
+                key_type, key_bits = "RSA", key.key_size
+            elif isinstance(key, ec.EllipticCurvePublicKey):
+                key_type, key_bits = "EC", key.curve.key_size
+            elif isinstance(key, dsa.DSAPublicKey):
+                key_type, key_bits = "DSA", key.key_size
+            elif isinstance(key, ed25519.Ed25519PublicKey):
+                key_type, key_bits = "Ed25519", 256
+            elif isinstance(key, ed448.Ed448PublicKey):
+                key_type, key_bits = "Ed448", 456
+            try:
+                algorithm = cert.signature_hash_algorithm
+                signature_hash = algorithm.name if algorithm is not None else ""
+            except Exception:  # an algorithm cryptography does not know
+                signature_hash = "unknown"
+            common_names = cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
+            subject = str(common_names[0].value) if common_names else cert.subject.rfc4514_string()
+            return Certificate(
+                subject=subject or "(no subject)", is_ca=is_ca, self_signed=cert.issuer == cert.subject,
+                not_before=cert.not_valid_before_utc, not_after=cert.not_valid_after_utc, dns_names=dns_names,
+                ip_addresses=ip_addresses, key_type=key_type, key_bits=key_bits, signature_hash=signature_hash,
+            )
+        except Exception:  # any malformed DER: the rule reports "not an X.509 certificate"
+            return None
+
+
+def certificates(doc: Document) -> Iterator[tuple[PemText, PemBlock, Certificate]]:
+    """Every certificate that parses, anywhere in ``doc``, with the string and block it comes from."""
+    for text in pem_texts(doc):
+        for block in text.blocks:
+            if block.is_certificate and not block.problem:
+                cert = load_certificate(block)
+                if cert is not None:
+                    yield text, block, cert
+
+
+def describe(cert: Certificate) -> str:
+    """How a message names a certificate: its subject's common name (public information)."""
+    return f"the {'CA ' if cert.is_ca else ''}certificate '{cert.subject}'"
+
+
+def day(moment: Any) -> str:
+    return moment.strftime("%Y-%m-%d")

@@ -1,0 +1,181 @@
+"""Redaction: the one function that keeps passwords, tokens, private keys and URL credentials out of every output.
+
+:func:`redact` is used in three places, so that a format or a message added later is covered without its
+author doing anything:
+
+- the parse-error path (``linter/document.py``) with ``drop_quoted=True``: parsers quote the offending text;
+- the engine, when it builds the :class:`~linter.model.Run`: every finding message, related message, YAML path
+  (a key can be a ``user:password@host`` URL) and notice;
+- ``linter.output.render``, which every report goes through: the whole output of any formatter, scrubbed of the
+  run's known secret values in the escaped forms output formats write (JSON, XML/HTML, URL, GitHub commands).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import replace
+from typing import Any, Iterable, Optional
+from urllib.parse import quote, quote_plus
+
+from linter.model import Finding, Notice, RelatedLocation, Run
+
+REDACTED = "***"
+PRIVATE_KEY_REDACTED = "<private key redacted>"
+#: Known secret values shorter than this are not scrubbed from output (they would blank out ordinary words);
+#: messages never quote values in the first place.
+MIN_SECRET_LENGTH = 4
+#: Each line of a multi-line secret (a private key's base64 body) at least this long is scrubbed on its own,
+#: so a format that escapes or re-wraps line breaks cannot carry it out.
+MIN_SECRET_LINE = 16
+
+_URL_CREDENTIALS = re.compile(
+    r"(?:(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)|(?<![^\s\"'(=\[,]))"
+    r"(?P<user>[^\s:/@\"'<>\[\]{}]*):(?P<password>[^\s/@\"'<>]+)@(?=[A-Za-z0-9\[])"
+)
+_PRIVATE_KEY = re.compile(
+    r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
+    r"(?:.{0,20000}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
+    r"|(?:[A-Za-z0-9+/=\s:,.-]|\\[nr])*)",
+    re.S,
+)
+
+
+class Secrets:
+    """The secret values read from the files of one run. Opaque on purpose: it prints as a count and is not a
+    dataclass, so no formatter can serialise it by accident."""
+
+    __slots__ = ("_values", "_pattern")
+
+    def __init__(self, values: Iterable[Any] = ()) -> None:
+        kept: set[str] = set()
+        for value in values:
+            if not isinstance(value, str):
+                continue
+            text = value.strip()
+            if "\n" in text:
+                kept.update(line.strip() for line in text.splitlines()
+                            if len(line.strip()) >= MIN_SECRET_LINE and not line.strip().startswith("-----"))
+            elif len(text) >= MIN_SECRET_LENGTH:
+                kept.add(text)
+        self._values = frozenset(kept)
+        self._pattern: Optional[re.Pattern[str]] = None
+
+    def __repr__(self) -> str:
+        return f"Secrets({len(self._values)} values)"
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __or__(self, other: Secrets) -> Secrets:
+        return Secrets(self._values | other._values)
+
+    def pattern(self) -> Optional[re.Pattern[str]]:
+        """One regular expression (a trie, so its cost does not grow with the number of secrets) that matches
+        every known value in every escaped form."""
+        if self._pattern is None and self._values:
+            forms: set[str] = set()
+            for value in self._values:
+                forms.update(form for form in escaped_forms(value) if len(form) >= MIN_SECRET_LENGTH)
+            self._pattern = re.compile(_trie_regex(forms))
+        return self._pattern
+
+
+def escaped_forms(value: str) -> set[str]:
+    """``value`` as output formats write it: raw, JSON (ASCII and not), XML/HTML, URL and GitHub-command escaped."""
+    github_data = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return {
+        value,
+        json.dumps(value)[1:-1],
+        json.dumps(value, ensure_ascii=False)[1:-1],
+        html.escape(value, quote=True),
+        html.escape(value, quote=False),
+        html.escape(value, quote=True).replace("&#x27;", "&apos;"),
+        quote(value, safe=""),
+        quote_plus(value, safe=""),
+        github_data,
+        github_data.replace(":", "%3A").replace(",", "%2C"),
+    }
+
+
+def redact(text: str, secrets: Optional[Secrets] = None, *, drop_quoted: bool = False) -> str:
+    """``text`` without secrets: private key blocks and the password of ``user:password@host`` URLs always,
+    every known value of ``secrets`` in any escaped form, and with ``drop_quoted`` every quoted fragment (what a
+    parser quotes is the file's own text)."""
+    if not text:
+        return text
+    if drop_quoted:
+        text = _drop_quoted(text)
+    if "PRIVATE KEY" in text:
+        text = _PRIVATE_KEY.sub(PRIVATE_KEY_REDACTED, text)
+    if "@" in text:
+        text = _URL_CREDENTIALS.sub(_url_replacement, text)
+    pattern = secrets.pattern() if secrets is not None else None
+    if pattern is not None:
+        text = pattern.sub(REDACTED, text)
+    return text
+
+
+def redact_run(run: Run, secrets: Secrets) -> Run:
+    """The run with every message, YAML path and notice redacted, carrying ``secrets`` for the final scrub."""
+
+    def location(loc: Any) -> Any:
+        return replace(loc, yaml_path=redact(loc.yaml_path, secrets)) if loc.yaml_path else loc
+
+    def finding(item: Finding) -> Finding:
+        related = tuple(RelatedLocation(location(r.location), redact(r.message, secrets)) for r in item.related)
+        return replace(item, message=redact(item.message, secrets), location=location(item.location),
+                       related=related)
+
+    def notice(item: Notice) -> Notice:
+        return replace(item, message=redact(item.message, secrets))
+
+    return replace(run, findings=tuple(finding(f) for f in run.findings),
+                   notices=tuple(notice(n) for n in run.notices), secrets=secrets)
+
+
+def _url_replacement(match: re.Match[str]) -> str:
+    return f"{match.group('scheme') or ''}{match.group('user')}:{REDACTED}@"
+
+
+def _drop_quoted(message: str) -> str:
+    """Drop quoted fragments: ``found 'x'`` becomes ``found '…'``."""
+    out: list[str] = []
+    quote_char = ""
+    for ch in message:
+        if quote_char:
+            if ch == quote_char:
+                quote_char = ""
+                out.append("…" + ch)
+            continue
+        if ch in "'\"":
+            quote_char = ch
+        out.append(ch)
+    return "".join(out)
+
+
+def _trie_regex(words: Iterable[str]) -> str:
+    """A regular expression matching any of ``words``, longest first, factored as a trie."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        prefix = ""
+        while len(node) == 1 and "" not in node:  # a chain: one literal, no group
+            ((ch, node),) = node.items()
+            prefix += re.escape(ch)
+        ends = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return prefix
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            body = f"(?:{body})?"
+        return prefix + body
+
+    return build(trie)

@@ -1,0 +1,98 @@
+"""Passwords belong in Palette macros, not in plain text in a profile; user-data that carries one is flagged.
+
+## What it does
+Reports every literal password: the value of a `password` or `passwd` key, or of a key ending in
+`Password` (`harborAdminPassword`, `registryPassword`; not `encodedPassword`, which is a flag). Macros,
+empty values and placeholders (PAL302) are not literal passwords; a base64 password with
+`encodedPassword: true` is one.
+
+- In a profile (OS-layer values, a pack's values, an exported or packs-list profile) it is an error: the
+  profile can refer to a macro instead (`'{{.spectro.macro.REGISTRY_PASSWORD}}'`).
+- In user-data, which Palette does not template, there is no such alternative: the finding is a warning
+  that the file carries a secret and must be handled as one. Choose its severity with the option
+  `user-data-severity` (`error`, `warning`, `note` or `off`):
+
+```yaml
+rules:
+  plaintext-password: {user-data-severity: note}
+```
+
+The message never shows the password.
+
+## Why is this bad?
+A password in a file that goes into git is readable by everyone with access to the repository, its forks,
+its CI logs and its history, for ever: removing it later does not take it back. Palette's macros keep the
+value in Palette, masked, and out of the profile. User-data ends up on installation media as well.
+
+## Example
+```yaml
+pack:
+  content:
+    images:
+      - image: '{{.spectro.pack.edge-native-byoi.options.system.uri}}'
+providerCredentials:
+  registry: harbor.example.com
+  user: robot-edge
+  password: "Tr0ub4dor&3"
+options:
+  system.uri: harbor.example.com/edge/ubuntu-k3s:v1.30.4-v4.5.3
+```
+
+## Use instead
+```yaml
+pack:
+  content:
+    images:
+      - image: '{{.spectro.pack.edge-native-byoi.options.system.uri}}'
+providerCredentials:
+  registry: harbor.example.com
+  user: robot-edge
+  password: '{{.spectro.macro.REGISTRY_PASSWORD}}'
+options:
+  system.uri: harbor.example.com/edge/ubuntu-k3s:v1.30.4-v4.5.3
+```
+
+## Source
+- "Deploy Cluster with a Private Provider Registry"
+  (https://docs.spectrocloud.com/clusters/edge/site-deployment/deploy-custom-registries/deploy-private-registry/):
+  "You can also use a macro to store your credentials instead of providing it directly in the YAML file"
+  (Macros Support); palette-formats.md 2.3 and 4.1.
+- That user-data is not templated (so it has no macros) is an inference (palette-formats.md 1.4): no
+  Palette document describes macros in user-data.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from linter.api import (
+    ALL_DOCUMENT_KINDS, USER_DATA, Document, Issue, RuleContext, Severity, credentials, format_path, rule,
+)
+
+
+@rule(id="PAL301", name="plaintext-password", kinds=ALL_DOCUMENT_KINDS, severity="error",
+      options={"user-data-severity": "warning"}, tags=("security", "secrets"))
+def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
+    suggested = None
+    if doc.kind == USER_DATA:
+        level = ctx.option("user-data-severity", "warning")
+        if level == "off":
+            return
+        suggested = Severity.parse(level)
+    for path, value, kind in credentials.credential_fields(doc.data):
+        if not kind & credentials.PASSWORD or credentials.literal_secret(value) is None:
+            continue
+        key, owner = credentials.field_of(path)
+        encoded = doc.get(owner + ("encodedPassword",)) is True
+        note = " (encodedPassword only base64-encodes it, which anyone can decode)" if encoded else ""
+        where = format_path(path)
+        if doc.kind == USER_DATA:
+            message = (f"{where} is a password in plain text{note}, and user-data has no macros: anyone who can "
+                       "read this file, its git history or the installation media holds it; keep the file out of "
+                       "git (generate it from a secret store when the ISO is built) and limit what the account "
+                       "may do")
+        else:
+            message = (f"{where} is a password in plain text in the profile{note}: anyone who can read the file, "
+                       "its git history or an export holds it; store it in Palette as a macro and write "
+                       "'{{.spectro.macro.REGISTRY_PASSWORD}}' (your macro's name) instead")
+        yield Issue(message, at=path, part="value", severity=suggested, value=key)

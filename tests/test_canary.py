@@ -1,0 +1,261 @@
+"""Secrets never reach any output: unique canary strings (passwords, tokens, a private key, the password of a
+``user:password@host`` URL) are planted in every kind of file, including files that fail to parse, and the real
+CLI runs over them with every output format in ``linter.output.FORMATTERS`` (so formats added later are covered
+without touching this test) and through every error path (bad configurations, parse errors, an explicit
+non-Palette file, a rule that crashes with the secret in its exception). No canary may appear in stdout,
+stderr or an output file, in any escaped form: the tests look for a short alphanumeric token that is unique to
+each canary."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from linter.output import FORMATTERS
+from tests.certs import catalogue
+
+#: Each canary's token (alphanumeric, so no output format escapes it) and the full secret around it.
+CANARIES = {
+    "QzOslPw1": "CANARY-QzOslPw1-os-layer-password",
+    "QzUrlPw2": "QzUrlPw2-url-password",
+    "QzPackPw3": "CANARY-QzPackPw3-harbor-admin",
+    "QzExpPw4": "CANARY-QzExpPw4-export-password",
+    "QzExpTok5": "CANARY-QzExpTok5-api-token",
+    "QzUdPw6": "CANARY-QzUdPw6-<&>\"q'-user-data",
+    "QzHostTok7": "CANARY-QzHostTok7-edge-host-token",
+    "QzMapPw8": "QzMapPw8-mapping-key-password",
+    "QzPasswd9": "CANARY-QzPasswd9-login",
+    "QzB64PwA": "CANARY-QzB64PwA-decoded",
+    "QzBrokOslB": "CANARY-QzBrokOslB-unterminated",
+    "QzBrokTabC": "CANARY-QzBrokTabC-tab",
+    "QzBrokPackD": "CANARY-QzBrokPackD-flow",
+    "QzBrokExpE": "CANARY-QzBrokExpE-truncated-json",
+    "QzBrokValF": "CANARY-QzBrokValF-values",
+    "QzBrokUdG": "CANARY-QzBrokUdG-quote",
+    "QzAliasH": "QzAliasH",
+    "QzLatinI": "CANARY-QzLatinI-latin1",
+    "QzNonPalJ": "CANARY-QzNonPalJ-notes",
+    "QzCrashK": "CANARY-QzCrashK-crash",
+    "QzCfgL": "CANARY-QzCfgL-config",
+    "QzCfgNowM": "CANARY-QzCfgNowM",
+    "QzCfgDaysN": "CANARY-QzCfgDaysN",
+    "QzDupO": "CANARY-QzDupO-duplicate",
+}
+
+
+def _private_key_lines() -> list[str]:
+    return [line for line in catalogue()["private-key"].splitlines() if not line.startswith("-----")]
+
+
+def _indent(text: str, spaces: int) -> str:
+    return "\n".join(" " * spaces + line for line in text.splitlines())
+
+
+def _json_values(yaml_text: str) -> str:
+    import json
+
+    return json.dumps(yaml_text)
+
+
+def _export(values: str) -> str:
+    return ('{"metadata": {"name": "store"}, "spec": {"version": "1.0.0", "template": {"type": "infra", '
+            '"cloudType": "edge-native", "packs": [{"name": "edge-native-byoi", "type": "spectro", "layer": "os", '
+            f'"version": "2.0.0", "values": {_json_values(values)}}}]}}}}}}\n')
+
+
+def _plant(root: Path) -> None:
+    c = CANARIES
+    key = catalogue()["private-key"]
+    (root / "os-layer.yaml").write_text(f"""\
+pack:
+  content:
+    images:
+      - image: '{{{{.spectro.pack.edge-native-byoi.options.system.uri}}}}'
+providerCredentials:
+  registry: https://robot:{c["QzUrlPw2"]}@harbor.example.com
+  user: robot-edge
+  password: "{c["QzOslPw1"]}"
+  certificates: |
+{_indent(key, 4)}
+options:
+  system.uri: robot:{c["QzUrlPw2"]}@harbor.example.com/edge/ubuntu-k3s:v1.30.4-v4.5.3
+""", encoding="utf-8")
+    (root / "profile.yaml").write_text(f"""\
+name: store-addons
+type: add-on
+cloudType: edge-native
+packs:
+  - name: harbor-edge-native-config
+    layer: addon
+    values: |
+      harbor-config:
+        auth:
+          password: "{c["QzPackPw3"]}"
+          password: "{c["QzDupO"]}"
+""", encoding="utf-8")
+    (root / "export.json").write_text(_export(f"""\
+pack:
+  content:
+    images:
+      - image: '{{{{.spectro.pack.edge-native-byoi.options.system.uri}}}}'
+providerCredentials:
+  registry: harbor.example.com
+  user: robot-edge
+  password: {c["QzExpPw4"]}
+  apiToken: {c["QzExpTok5"]}
+options:
+  system.uri: harbor.example.com/edge/ubuntu-k3s:v1.30.4-v4.5.3
+"""), encoding="utf-8")
+    site = root / "site"
+    site.mkdir()
+    import base64
+
+    encoded = base64.b64encode(c["QzB64PwA"].encode()).decode()
+    (site / "user-data").write_text(f"""\
+#cloud-config
+stylus:
+  site:
+    paletteEndpoint: api.spectrocloud.com
+    edgeHostToken: {c["QzHostTok7"]}
+  registryCredentials:
+    domain: harbor.example.com
+    username: robot-edge
+    password: '{c["QzUdPw6"].replace("'", "''")}'
+  externalRegistries:
+    registries:
+      - domain: mirror.example.com
+        username: robot-edge
+        password: "{encoded}"
+        encodedPassword: true
+        certificates:
+          - |
+{_indent(key, 12)}
+    registryMappingRules:
+      "https://mirror:{c["QzMapPw8"]}@us-docker.pkg.dev/palette-images": mirror.example.com
+users:
+  - name: kairos
+    passwd: {c["QzPasswd9"]}
+""", encoding="utf-8")
+    broken = root / "broken"
+    broken.mkdir()
+    (broken / "os-layer.yaml").write_text(
+        f"providerCredentials:\n  registry: harbor.example.com\n  password: \"{c['QzBrokOslB']}\n  user: x\n",
+        encoding="utf-8")
+    (broken / "tabs.yaml").write_text(
+        f"providerCredentials:\n  registry: harbor.example.com\n\tpassword: {c['QzBrokTabC']}\n", encoding="utf-8")
+    (broken / "profile.yaml").write_text(
+        "packs:\n  - name: edge-native-byoi\n    layer: os\n    values: |\n      providerCredentials:\n"
+        f"        password: [{c['QzBrokPackD']}, {{\n", encoding="utf-8")
+    (broken / "export.json").write_text(
+        '{"spec": {"template": {"packs": [{"name": "edge-native-byoi", "layer": "os", "values": '
+        f'"providerCredentials:\\n  password: {c["QzBrokExpE"]}\\n', encoding="utf-8")
+    (broken / "export-values.json").write_text(_export(
+        f"providerCredentials:\n  password: {{{c['QzBrokValF']}: [\n"), encoding="utf-8")
+    (broken / "user-data").write_text(
+        f"#cloud-config\nstylus:\n  registryCredentials:\n    password: '{c['QzBrokUdG']}\n    username: x\n",
+        encoding="utf-8")
+    (broken / "alias.yaml").write_text(
+        f"providerCredentials:\n  registry: harbor.example.com\n  password: *{c['QzAliasH']}\n", encoding="utf-8")
+    (broken / "latin1.yaml").write_bytes(
+        f"providerCredentials:\n  password: \"{c['QzLatinI']}-\xe9t\xe9\"\n".encode("latin-1"))
+    (root / "notes.yaml").write_text(f"team: edge\npassword: {c['QzNonPalJ']}\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("canary")
+    _plant(root)
+    return root
+
+
+def _cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "linter", *args], cwd=cwd, capture_output=True, timeout=120)
+
+
+def _assert_no_canary(*outputs: bytes) -> None:
+    tokens = [*CANARIES, *_private_key_lines()]
+    for output in outputs:
+        text = output.decode("utf-8", errors="replace")
+        leaked = [token for token in tokens if token in text]
+        assert not leaked, f"secrets leaked: {leaked}\n{text[:3000]}"
+        assert "Traceback" not in text, text
+
+
+def test_the_canaries_are_in_the_input(tree: Path) -> None:
+    import base64
+
+    planted = b"".join(p.read_bytes() for p in tree.rglob("*") if p.is_file())
+    elsewhere = {"QzCrashK", "QzCfgL", "QzCfgNowM", "QzCfgDaysN"}  # in a rule's exception, in configurations
+    for token in [*CANARIES, *_private_key_lines()]:
+        if token == "QzB64PwA":  # planted base64-encoded only: the decoded value must not appear either
+            assert base64.b64encode(CANARIES[token].encode()) in planted
+        elif token not in elsewhere:
+            assert token.encode() in planted, token
+
+
+@pytest.mark.parametrize("format_name", sorted(FORMATTERS))
+def test_no_secret_in_any_format_on_stdout_or_in_a_file(tree: Path, format_name: str, tmp_path: Path) -> None:
+    explicit = ["os-layer.yaml", "profile.yaml", "export.json", "site/user-data", "notes.yaml",
+                *sorted(str(p.relative_to(tree)) for p in (tree / "broken").iterdir())]
+    result = _cli(tree, "check", "--format", format_name, *explicit)
+    assert result.returncode == 1, result.stderr
+    _assert_no_canary(result.stdout, result.stderr)
+    report = tmp_path / f"report.{format_name}"
+    written = _cli(tree, "check", "--format", format_name, "--output", str(report), ".")
+    assert written.stdout == b""
+    _assert_no_canary(written.stdout, written.stderr, report.read_bytes())
+
+
+def test_the_runs_reached_every_path(tree: Path) -> None:
+    """Not a vacuous pass: the runs report the planted passwords, key, broken files and the non-Palette file."""
+    result = _cli(tree, "check", "os-layer.yaml", "profile.yaml", "export.json", "site/user-data", "notes.yaml",
+                  "broken")
+    text = result.stdout.decode()
+    for rule_id in ("PAL301", "PAL206", "PAL000", "PAL001", "PAL108"):
+        assert rule_id in text, f"{rule_id} missing:\n{text}"
+    assert text.count("PAL000") >= 7, text
+    assert "notes.yaml: warning: not a Palette" in text
+    assert "***" in text  # the URL credentials are shown redacted, the user name kept
+
+
+def test_a_crashing_rule_does_not_leak_its_exception(tree: Path, tmp_path: Path) -> None:
+    rules = tmp_path / "leaky_rules"
+    rules.mkdir()
+    (rules / "leaky.py").write_text('''\
+"""Raises with a password in its exception message (a test rule for PAL999)."""
+
+from linter.api import ALL_DOCUMENT_KINDS, rule
+
+
+@rule(id="PAL980", name="leaky-crash", kinds=ALL_DOCUMENT_KINDS, severity="error")
+def check(doc, ctx):
+    raise RuntimeError("password is " + str(doc.get(("providerCredentials", "password"))) + " CANARY-QzCrashK")
+''', encoding="utf-8")
+    (tmp_path / ".palette-lint.yaml").write_text(f"rule-dirs: [{rules}]\n", encoding="utf-8")
+    for format_name in sorted(FORMATTERS):
+        result = _cli(tmp_path, "check", "--config", ".palette-lint.yaml", "--format", format_name,
+                      str(tree / "os-layer.yaml"))
+        assert result.returncode == 2
+        assert b"PAL999" in result.stdout
+        _assert_no_canary(result.stdout, result.stderr)
+
+
+@pytest.mark.parametrize("config", [
+    'select: ["CANARY-QzCfgL-config\n',
+    "now: CANARY-QzCfgNowM\n",
+    "rules:\n  certificate-expires-soon: {days: CANARY-QzCfgDaysN}\n",
+    "fail-on: CANARY-QzCfgL-config\n",
+    "select: [PAL0]\nrules: {PAL301: {user-data-severity: CANARY-QzCfgL-config}}\n",
+    "\tselect: CANARY-QzCfgL-config\n",
+])
+def test_configuration_errors_do_not_quote_the_configuration(tree: Path, tmp_path: Path, config: str) -> None:
+    (tmp_path / "conf.yaml").write_text(config, encoding="utf-8")
+    for format_name in sorted(FORMATTERS):
+        result = _cli(tree, "check", "--config", str(tmp_path / "conf.yaml"), "--format", format_name, ".")
+        assert result.returncode == 2, result.stdout + result.stderr
+        _assert_no_canary(result.stdout, result.stderr)
+        if not result.stdout:
+            break  # refused before any report: the format does not matter

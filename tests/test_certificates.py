@@ -1,0 +1,253 @@
+"""PEM splitting, certificate facts, block positions in every kind of string, the injected clock, rule options
+and the lazy import of cryptography. Certificates come from tests/certs.py, generated for FIXED_NOW."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from linter import pem
+from linter.cli import cli
+from linter.document import SourceFile, YamlParser
+from linter.loading import parse_file
+from tests.certs import catalogue
+from tests.helpers import REPO, run_paths
+
+CA = catalogue()["ca"]
+LEAF = catalogue()["leaf"]
+
+
+def _indent(text: str, spaces: int) -> str:
+    return "\n".join(" " * spaces + line for line in text.splitlines())
+
+
+def _lint(tmp_path: Path, files: dict[str, str], select: str = "PAL2,PAL3") -> list[tuple[str, int, int, str]]:
+    for name, text in files.items():
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    run = run_paths([tmp_path], root=tmp_path, select=tuple(select.split(",")))
+    return [(f.location.path, f.location.span.line, f.location.span.column, f.rule_id) for f in run.findings]
+
+
+# ---- splitting ------------------------------------------------------------------------------------------------
+
+def test_split_pem_reads_labels_lines_and_problems() -> None:
+    body = "\n".join(LEAF.splitlines()[1:-1])
+    text = (f"explanatory text\n{LEAF}\n\n-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"
+            "-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nAAAA\n-----END X509 CRL-----\n"
+            f"-----BEGIN CERTIFICATE----- {body.replace(chr(10), ' ')} -----END CERTIFICATE-----\n"
+            "-----BEGIN CERTIFICATE-----\n----\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\n"
+            "-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nAAAA")
+    blocks = pem.split_pem(text)
+    assert [(b.label, b.problem) for b in blocks] == [
+        ("CERTIFICATE", ""), ("PUBLIC KEY", ""), ("CERTIFICATE", "no-begin"), ("CERTIFICATE", "mismatched"),
+        ("CERTIFICATE", "one-line"), ("CERTIFICATE", "bad-base64"), ("CERTIFICATE", "empty"),
+        ("CERTIFICATE", "truncated")]
+    assert blocks[0].line == 1 and blocks[1].line == len(LEAF.splitlines()) + 2
+    assert pem.load_certificate(blocks[0]) is not None
+    assert pem.load_certificate(blocks[1]) is None
+
+
+def test_certificate_facts() -> None:
+    ca = pem.load_certificate(pem.split_pem(CA)[0])
+    leaf = pem.load_certificate(pem.split_pem(LEAF)[0])
+    assert ca is not None and leaf is not None
+    assert ca.is_ca and ca.self_signed and ca.key_type == "RSA" and ca.key_bits == 2048
+    assert not leaf.is_ca and not leaf.self_signed and leaf.signature_hash == "sha256"
+    assert leaf.dns_names == ("harbor.example.com", "*.edge.example.com")
+    assert leaf.ip_addresses == ("10.10.254.254",)
+    sha1 = pem.load_certificate(pem.split_pem(catalogue()["sha1"])[0])
+    assert sha1 is not None and sha1.signature_hash == "sha1"
+
+
+@pytest.mark.parametrize("host, covered", [
+    ("harbor.example.com", True), ("HARBOR.example.com.", True), ("mirror.edge.example.com", True),
+    ("a.b.edge.example.com", False), ("edge.example.com", False), ("10.10.254.254", True),
+    ("10.10.254.253", False), ("other.example.com", False), ("::1", False),
+])
+def test_host_coverage(host: str, covered: bool) -> None:
+    leaf = pem.load_certificate(pem.split_pem(LEAF)[0])
+    assert leaf is not None and leaf.covers(host) is covered
+
+
+@pytest.mark.parametrize("registry, host", [
+    ("https://user@Harbor.Example.com:8443/edge", "harbor.example.com"), ("[fd00::1]:5000/x", "fd00::1"),
+    ("10.10.254.254:8000/spectro-images", "10.10.254.254"), ("harbor.local", "harbor.local"),
+])
+def test_registry_host(registry: str, host: str) -> None:
+    assert pem.host_of(registry) == host
+
+
+# ---- positions ------------------------------------------------------------------------------------------------
+
+def test_block_lines_and_columns_in_every_kind_of_string(tmp_path: Path) -> None:
+    expired = catalogue()["expired"]
+    escaped_values = json.dumps(
+        f"providerCredentials:\n  registry: harbor.example.com\n  certificates: |\n{_indent(CA + chr(10) + expired, 4)}\n"
+        "options:\n  system.uri: harbor.example.com/edge/os:v1\n")
+    export = ('{\n  "spec": {"template": {"packs": [\n    {"name": "edge-native-byoi", "layer": "os",\n'
+              f'     "values": {escaped_values}}}\n  ]}}}}\n}}\n')
+    files = {
+        "os/values.yaml": f"providerCredentials:\n  registry: harbor.example.com\n  certificates: |\n"
+                          f"{_indent(CA, 4)}\n{_indent(expired, 4)}\noptions:\n  system.uri: harbor.example.com/e/os:v1\n",
+        "packs/profile.yaml": "packs:\n  - name: edge-native-byoi\n    layer: os\n    values: |\n"
+                              "      providerCredentials:\n        registry: harbor.example.com\n"
+                              f"        certificates:\n          - |\n{_indent(expired, 12)}\n",
+        "export/profile.json": export,
+        "site/user-data": "#cloud-config\nstylus:\n  externalRegistries:\n    registries:\n"
+                          f"      - domain: harbor.example.com\n        certificates: [{json.dumps(CA + chr(10) + expired)}]\n",
+        "folded/user-data": f"#cloud-config\nstylus:\n  site:\n    caCerts:\n      - >\n{_indent(CA, 8)}\n",
+    }
+    found = _lint(tmp_path, files)
+    ca_lines = len(CA.splitlines())
+    json_column = _second_begin(export.splitlines()[3])
+    flow_column = _second_begin(files["site/user-data"].splitlines()[5])
+    assert sorted(found) == sorted([
+        ("os/values.yaml", 4 + ca_lines, 5, "PAL202"),
+        ("packs/profile.yaml", 9, 13, "PAL202"),
+        ("export/profile.json", 4, json_column, "PAL202"),
+        ("site/user-data", 6, flow_column, "PAL202"),
+        ("folded/user-data", 5, 9, "PAL201"),
+    ])
+
+
+def _second_begin(line: str) -> int:
+    """The 1-based column of the second certificate's BEGIN line in a one-line string (the expired one)."""
+    marker = "-----BEGIN CERTIFICATE-----"
+    return line.index(marker, line.index(marker) + 1) + 1
+
+
+def test_base64_encoded_ca_certs(tmp_path: Path) -> None:
+    good = base64.b64encode(CA.encode()).decode()
+    truncated = base64.b64encode(catalogue()["truncated"].encode()).decode()
+    found = _lint(tmp_path, {"user-data": f"#cloud-config\nstylus:\n  site:\n    caCerts:\n      - {good}\n"
+                                          f"      - {truncated}\n      - '{{{{.spectro.macro.CA}}}}'\n"})
+    assert found == [("user-data", 6, 9, "PAL201")]
+
+
+def test_line_span_of_a_plain_multi_line_string_is_its_start() -> None:
+    source = SourceFile("key: first\n  second\n", "x.yaml", "x.yaml")
+    parsed = parse_file(YamlParser(), source, explicit=True)
+    assert parsed.documents[0].line_span(("key",), 1).line == 1
+
+
+# ---- the clock and options ------------------------------------------------------------------------------------
+
+SOON = f"""\
+providerCredentials:
+  registry: harbor.example.com
+  certificates: |
+{_indent(catalogue()["expires-soon"], 4)}
+options:
+  system.uri: harbor.example.com/edge/os:v1
+"""
+
+
+NOW = ("--now", "2026-06-01T12:00:00Z")  # FIXED_NOW, which the test certificates are made for
+
+
+@dataclass
+class Outcome:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def _cli(cwd: Path, *args: str) -> Outcome:
+    """``palette-lint check --select PAL2 ARGS`` in ``cwd``, in-process (the CLI tests run it as a subprocess)."""
+    previous = os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(cli, ["check", "--select", "PAL2", *args])
+    finally:
+        os.chdir(previous)
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), result.exception
+    return Outcome(result.exit_code, result.stdout, result.stderr)
+
+
+def test_now_fixes_the_clock_from_the_command_line_and_the_configuration(tmp_path: Path) -> None:
+    (tmp_path / "values.yaml").write_text(SOON, encoding="utf-8")
+    soon = _cli(tmp_path, *NOW, "values.yaml")
+    assert "PAL203" in soon.stdout and "expires on 2026-06-11, 10 days after 2026-06-01" in soon.stdout
+    later = _cli(tmp_path, "--now", "2026-06-20", "values.yaml")
+    assert "PAL202" in later.stdout and "expired on 2026-06-11 (checked against 2026-06-20)" in later.stdout
+    (tmp_path / ".palette-lint.yaml").write_text("now: '2026-06-20'\n", encoding="utf-8")
+    assert "PAL202" in _cli(tmp_path, "values.yaml").stdout
+    assert "PAL203" in _cli(tmp_path, "--now", "2026-06-01", "values.yaml").stdout, "--now wins over the config"
+    (tmp_path / ".palette-lint.yaml").write_text("now: next tuesday\n", encoding="utf-8")
+    bad = _cli(tmp_path, "values.yaml")
+    assert bad.returncode == 2 and "now: not an ISO 8601 date" in bad.stderr and "tuesday" not in bad.stderr
+
+
+def test_days_option_and_its_validation(tmp_path: Path) -> None:
+    (tmp_path / "values.yaml").write_text(SOON, encoding="utf-8")
+    config = tmp_path / ".palette-lint.yaml"
+    config.write_text("rules:\n  certificate-expires-soon: {days: 5}\n", encoding="utf-8")
+    assert _cli(tmp_path, *NOW, "values.yaml").returncode == 0
+    config.write_text("rules:\n  PAL203: {days: 11, severity: error}\n", encoding="utf-8")
+    assert "error PAL203" in _cli(tmp_path, *NOW, "values.yaml").stdout
+    config.write_text("rules:\n  PAL203: {days: soon}\n", encoding="utf-8")
+    wrong = _cli(tmp_path, *NOW, "values.yaml")
+    assert wrong.returncode == 2 and "rules.PAL203.days: expected a whole number; the default 30 is used" in wrong.stdout
+    assert "warning PAL203" in wrong.stdout
+    config.write_text("rules:\n  PAL203: {dayz: 5}\n", encoding="utf-8")
+    unknown = _cli(tmp_path, *NOW, "values.yaml")
+    assert unknown.returncode == 2 and "rules.PAL203.dayz: unknown option" in unknown.stdout
+
+
+USER_DATA = "#cloud-config\nstylus:\n  registryCredentials:\n    domain: h.example.com\n    password: \"W1nter-2026\"\n"
+PROFILE = "providerCredentials:\n  registry: h.example.com\n  password: \"W1nter-2026\"\noptions:\n  system.uri: h.example.com/os:v1\n"
+
+
+@pytest.mark.parametrize("config, user_data, profile", [
+    ("", "warning", "error"),
+    ("rules:\n  plaintext-password: {user-data-severity: note}\n", "note", "error"),
+    ("rules:\n  PAL301: {user-data-severity: 'off'}\n", None, "error"),
+    ("rules:\n  PAL301: {user-data-severity: error}\n", "error", "error"),
+    ("rules:\n  PAL301: note\n", "note", "note"),
+])
+def test_plaintext_password_severity_in_user_data_is_configurable(tmp_path: Path, config: str, user_data: str,
+                                                                  profile: str) -> None:
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "user-data").write_text(USER_DATA, encoding="utf-8")
+    (tmp_path / "values.yaml").write_text(PROFILE, encoding="utf-8")
+    if config:
+        (tmp_path / ".palette-lint.yaml").write_text(config, encoding="utf-8")
+    run = run_paths([tmp_path], root=tmp_path, select=("PAL301",))
+    severities = {f.location.path: f.severity.label for f in run.findings}
+    assert severities.get("site/user-data") == user_data
+    assert severities.get("values.yaml") == profile
+
+
+# ---- cryptography is imported only for PEM text ---------------------------------------------------------------
+
+_PROBE = """\
+import sys
+from pathlib import Path
+from linter.engine import Engine, Settings
+from linter.registry import load_rules
+from linter.resources import rules_dir
+Engine(load_rules([rules_dir()])).run(Settings(paths=(sys.argv[1],), root=Path(sys.argv[1])))
+print("cryptography" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize("text, imported", [
+    ("providerCredentials:\n  registry: h.example.com\n  certificates: ''\noptions:\n  system.uri: h.example.com/os:v1\n",
+     False),
+    (f"providerCredentials:\n  registry: h.example.com\n  certificates: |\n{_indent(CA, 4)}\n", True),
+])
+def test_cryptography_is_imported_only_when_a_file_holds_pem(tmp_path: Path, text: str, imported: bool) -> None:
+    (tmp_path / "values.yaml").write_text(text, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-c", _PROBE, str(tmp_path)], cwd=REPO, capture_output=True,
+                            text=True, timeout=120)
+    assert result.stdout.strip() == str(imported), result.stderr
