@@ -1,5 +1,9 @@
 """Every rule's fixtures: each fixture directory is linted as a whole (so cluster rules see its clusters) and
-the findings must equal the inline ``# expect:`` annotations exactly; a file without any must stay clean."""
+the findings must equal the inline ``# expect:`` annotations exactly; a file without any must stay clean.
+
+A fixture directory with ``before/`` and ``after/`` (change rules) becomes a real git repository: ``before/``
+committed on the base branch, ``after/`` staged in the work tree of a branch; it is linted with that base, and
+the expectations are written in the ``after/`` files."""
 
 from __future__ import annotations
 
@@ -9,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from linter.discover import is_candidate_name
+from linter.history import BaseRequest
 from linter.registry import load_rules
 from linter.resources import rules_dir
+from tests.git_repo import BASE_BRANCH, git_env, is_change_fixture, repository_from_fixture  # noqa: F401
 from tests.helpers import FIXTURES, REPO, expectations, run_paths
 
 FIXTURE_DIRS = sorted(p for p in FIXTURES.iterdir() if p.is_dir()) if FIXTURES.is_dir() else []
@@ -18,18 +24,27 @@ CATALOGUE = load_rules([rules_dir()])
 
 
 def _fixture_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.rglob("*") if p.is_file() and is_candidate_name(p.name))
+    """The files whose expectations count: for a change fixture, the ``after/`` side."""
+    top = directory / "after" if is_change_fixture(directory) else directory
+    return sorted(p for p in top.rglob("*") if p.is_file() and is_candidate_name(p.name))
 
 
 @pytest.mark.parametrize("directory", FIXTURE_DIRS, ids=[p.name for p in FIXTURE_DIRS])
-def test_fixture_directory(directory: Path) -> None:
-    run = run_paths([directory])
+def test_fixture_directory(directory: Path, tmp_path: Path, git_env: dict[str, str]) -> None:
+    if is_change_fixture(directory):
+        repo = repository_from_fixture(directory, tmp_path / "repo")
+        run = run_paths([repo.path], root=repo.path, base=BaseRequest(BASE_BRANCH))
+        assert run.comparison is not None and not any("skipped" in n.message for n in run.notices), run.notices
+        relative_to = directory / "after"
+    else:
+        run = run_paths([directory])
+        relative_to = REPO
     actual: Counter[tuple[str, int, str]] = Counter()
     for finding in run.findings:
         actual[(finding.location.path, finding.location.span.line, finding.rule_id)] += 1
     expected: Counter[tuple[str, int, str]] = Counter()
     for path in _fixture_files(directory):
-        relative = path.relative_to(REPO).as_posix()
+        relative = path.relative_to(relative_to).as_posix()
         for (line, rule_id), count in expectations(path).items():
             expected[(relative, line, rule_id)] += count
     missing = expected - actual
