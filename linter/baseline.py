@@ -58,14 +58,13 @@ def parse_baseline(text: str, source: str) -> Baseline:
         raise BaselineError(f"{source}: \"findings\" must be a list")
     entries = []
     for number, item in enumerate(items):
-        fields = {key: item.get(key) for key in ("fingerprint", "rule", "path", "yamlPath", "message")} \
-            if isinstance(item, dict) else {}
-        if not isinstance(fields.get("fingerprint"), str) or not fields["fingerprint"] \
-                or not all(isinstance(fields.get(key), str) for key in ("rule", "path")):
+        fields = item if isinstance(item, dict) else {}
+        fingerprint, rule_id, path = fields.get("fingerprint"), fields.get("rule"), fields.get("path")
+        if not (isinstance(fingerprint, str) and fingerprint and isinstance(rule_id, str) and isinstance(path, str)):
             raise BaselineError(f"{source}: findings[{number}] needs a fingerprint, a rule and a path (strings)")
-        entries.append(BaselineEntry(fields["fingerprint"], fields["rule"], fields["path"],
-                                     fields["yamlPath"] if isinstance(fields["yamlPath"], str) else "",
-                                     fields["message"] if isinstance(fields["message"], str) else ""))
+        yaml_path, message = fields.get("yamlPath"), fields.get("message")
+        entries.append(BaselineEntry(fingerprint, rule_id, path, yaml_path if isinstance(yaml_path, str) else "",
+                                     message if isinstance(message, str) else ""))
     return Baseline(source, tuple(entries))
 
 

@@ -117,7 +117,7 @@ class Engine:
                 self._check_changes(change_rules, parsed_files, base_versions, history, contexts, collector,
                                     config, notices)
             self._check(base_world, rules, contexts, base_collector)
-            base_findings = base_collector.finish()
+            base_findings = tuple(f for f in base_collector.finish() if f.rule_id != INTERNAL_ERROR_ID)
         findings = collector.finish()
         absent: tuple[Finding, ...] = ()
         comparison = None
