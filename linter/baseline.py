@@ -130,7 +130,8 @@ def compare(findings: tuple[Finding, ...], *, base_findings: Optional[tuple[Find
     return tuple(marked), fixed, comparison
 
 
-def locator(candidates: list[Candidate], parsed_files: list[ParsedFile], paths: Iterable[str], root: Path) -> Locator:
+def locator(candidates: list[Candidate], parsed_files: list[ParsedFile], paths: Iterable[str],
+            root: Path) -> Locator:
     """Where a baseline entry is in this run: in a linted file, at its YAML path (or the nearest ancestor);
     in a linted file that does not parse, or a deleted file under a linted directory, at its start; None
     for a file this run did not look at."""

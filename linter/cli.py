@@ -10,12 +10,15 @@ import datetime as _dt
 import os
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import click
 
 from linter import __version__
 from linter.model import Severity
+
+if TYPE_CHECKING:  # pragma: no cover
+    from linter.baseline import Baseline
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMAT_NAMES = ("text", "sarif")
@@ -174,7 +177,7 @@ def check(paths: tuple[str, ...], output_format: str, output: Optional[str], fai
     sys.exit(EXIT_FINDINGS if run.failed() and not write_baseline else EXIT_OK)
 
 
-def _read_baseline(path: str) -> Any:
+def _read_baseline(path: str) -> Baseline:
     from linter.baseline import BaselineError, parse_baseline
 
     try:
@@ -186,6 +189,7 @@ def _read_baseline(path: str) -> Any:
         return parse_baseline(text, path)
     except BaselineError as exc:
         _fail(str(exc))
+        raise AssertionError("unreachable")
 
 
 @cli.command(name="rules")

@@ -17,8 +17,9 @@ revision the rule is skipped, and the run says so.
 ## Why is this bad?
 Palette's Edge upgrade behavior repaves a cluster when `options.system.uri`, or a parameter it is
 templated from, changes: each node is reinstalled from the new provider image and its workloads are
-drained and restarted. Every cluster that moves to this profile version is repaved. That is often intended (a Kubernetes or OS upgrade), but a reviewer
-should see it before the change is merged and rolled out.
+drained and restarted. Every cluster that moves to this profile version is repaved. That is often
+intended (a Kubernetes or OS upgrade), but a reviewer should see it before the change is merged and
+rolled out.
 
 ## Example
 ```yaml

@@ -60,7 +60,11 @@ def comparison_summary(comparison: Comparison) -> str:
             f"{comparison.fixed} fixed.")
     if comparison.accepted:
         count = len(comparison.accepted)
-        why = "they are in the baseline" if comparison.baseline and not comparison.new_only else \
-            "--new-only" if not comparison.baseline else "in the baseline or --new-only"
+        if not comparison.baseline:
+            why = "--new-only"
+        elif not comparison.new_only:
+            why = "in the baseline"
+        else:
+            why = "in the baseline, or unchanged with --new-only"
         text += f" {count} unchanged finding{'s are' if count != 1 else ' is'} not shown ({why})."
     return text
