@@ -24,33 +24,26 @@ def is_deployed(config: Config, absolute_path: str, existed_at_base: bool) -> bo
 
 def pair_documents(before: Optional[ParsedFile], after: ParsedFile) -> list[tuple[Optional[Document], Document]]:
     """Every document of ``after`` with its counterpart in ``before`` (None when it has none): the file's own
-    documents with each other, and a profile's packs by name, else by position. Counterparts are of the same
-    kind."""
+    documents with each other, and a profile's packs by name first (a reordered profile), then by position.
+    Counterparts are of the same kind."""
     if before is None or before.root is None:
         return [(None, doc) for doc in after.documents]
-    after_root = after.documents[0]
-    before_root = before.documents[0]
-    pairs: list[tuple[Optional[Document], Document]] = [
-        (before_root if before_root.kind == after_root.kind else None, after_root)]
-    candidates = [doc for doc in before.documents if doc.parent is not None and doc.pack is not None]
-    used: set[int] = set()
-
-    def take(match: Optional[Document]) -> Optional[Document]:
-        if match is not None:
-            used.add(id(match))
-        return match
-
-    packs = [doc for doc in after.documents if doc.parent is not None and doc.pack is not None]
-    matched: dict[int, Optional[Document]] = {}
-    for doc in packs:  # by name first, so that a reordered profile still pairs its packs
-        assert doc.pack is not None
-        matched[id(doc)] = take(next((old for old in candidates if id(old) not in used and old.kind == doc.kind
-                                      and old.pack is not None and doc.pack.name
-                                      and old.pack.name == doc.pack.name), None))
-    for doc in packs:  # then by position
-        assert doc.pack is not None
-        if matched[id(doc)] is None:
-            matched[id(doc)] = take(next((old for old in candidates if id(old) not in used and old.kind == doc.kind
-                                          and old.pack is not None and old.pack.index == doc.pack.index), None))
-        pairs.append((matched[id(doc)], doc))
+    old_root, new_root = before.documents[0], after.documents[0]
+    pairs: list[tuple[Optional[Document], Document]] = [(old_root if old_root.kind == new_root.kind else None,
+                                                         new_root)]
+    old_packs = [(doc, doc.pack) for doc in before.documents if doc.parent is not None and doc.pack is not None]
+    new_packs = [(doc, doc.pack) for doc in after.documents if doc.parent is not None and doc.pack is not None]
+    matched: dict[int, Document] = {}
+    taken: set[int] = set()
+    for same in (lambda old, new: bool(new.name) and old.name == new.name,
+                 lambda old, new: old.index == new.index):
+        for doc, pack in new_packs:
+            if id(doc) in matched:
+                continue
+            for old_doc, old_pack in old_packs:
+                if id(old_doc) not in taken and old_doc.kind == doc.kind and same(old_pack, pack):
+                    matched[id(doc)] = old_doc
+                    taken.add(id(old_doc))
+                    break
+    pairs.extend((matched.get(id(doc)), doc) for doc, _pack in new_packs)
     return pairs

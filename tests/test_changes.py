@@ -422,3 +422,31 @@ def test_a_missing_baseline_file_exits_2(tmp_path: Path, git_env: dict[str, str]
     (tmp_path / "store.yaml").write_text(os_layer(), encoding="utf-8")
     result = palette_lint("--baseline", "nope.json", "store.yaml", cwd=tmp_path)
     assert result.returncode == 2 and "cannot read the baseline nope.json" in result.stderr
+
+
+# ---- pairing documents with their base version --------------------------------------------------------
+
+def _profile(*packs: tuple[str, str]) -> Any:
+    from linter.document import SourceFile, YamlParser
+    from linter.loading import parse_file
+
+    text = "name: infra\ncloudType: edge-native\npacks:\n" + "".join(
+        f"  - name: {name}\n    layer: {layer}\n    values: |\n      options:\n        system.uri: r.example/{name}:1\n"
+        if layer == "os" else f"  - name: {name}\n    layer: {layer}\n    values: |\n      cluster: {{}}\n"
+        for name, layer in packs)
+    return parse_file(YamlParser(), SourceFile(text, "p.yaml", "p.yaml"), True)
+
+
+def test_packs_pair_by_name_then_by_position() -> None:
+    from linter.changes import pair_documents
+
+    before = _profile(("edge-native-byoi", "os"), ("edge-k3s", "k8s"))
+    reordered = _profile(("edge-k3s", "k8s"), ("edge-native-byoi", "os"))
+    pairs = pair_documents(before, reordered)
+    assert pairs[0] == (before.documents[0], reordered.documents[0]), "the profiles themselves"
+    by_name = {new.pack.name: old.pack.name for old, new in pairs[1:]}
+    assert by_name == {"edge-k3s": "edge-k3s", "edge-native-byoi": "edge-native-byoi"}
+    renamed = _profile(("edge-native-byoi-custom", "os"), ("edge-k3s", "k8s"))
+    by_position = {new.pack.name: old.pack.name for old, new in pair_documents(before, renamed)[1:]}
+    assert by_position == {"edge-native-byoi-custom": "edge-native-byoi", "edge-k3s": "edge-k3s"}
+    assert [old for old, _new in pair_documents(None, reordered)] == [None, None, None]
