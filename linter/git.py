@@ -16,8 +16,11 @@ from typing import Iterable, Optional
 
 #: No git command palette-lint runs should take long; a hung one must not hang a pre-commit hook forever.
 TIMEOUT_SECONDS = 120
-#: Options that keep a user's git configuration from changing what palette-lint reads.
-_NEUTRAL = ("-c", "diff.relative=false", "-c", "core.quotePath=false")
+#: Options that keep a user's git configuration from changing what palette-lint reads, and keep git from
+#: taking optional locks (a commit in progress holds the index lock while its hooks run).
+_NEUTRAL = ("--no-optional-locks", "-c", "diff.relative=false", "-c", "core.quotePath=false")
+#: Variables git exports to hooks, possibly as paths relative to the hook's directory (the work tree's root).
+_GIT_PATHS = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY")
 
 
 class GitError(Exception):
@@ -35,10 +38,23 @@ class FileChange:
     old_path: str
 
 
+def _environment() -> dict[str, str]:
+    """This process's environment with git's own relative paths made absolute, so that git started in another
+    directory (a linted file's) finds the same repository and index as the hook that started palette-lint."""
+    env = dict(os.environ)
+    for key in _GIT_PATHS:
+        value = env.get(key)
+        if value and not os.path.isabs(value):
+            env[key] = os.path.abspath(value)
+    if env.get("GIT_DIR") and not env.get("GIT_WORK_TREE"):
+        env["GIT_WORK_TREE"] = os.getcwd()  # git's rule: with GIT_DIR alone, the current directory is the top
+    return env
+
+
 def _run(cwd: Path, *args: str, stdin: Optional[bytes] = None, ok_codes: tuple[int, ...] = (0,)) -> bytes:
     try:
         result = subprocess.run(["git", *_NEUTRAL, *args], cwd=str(cwd), input=stdin, capture_output=True,
-                                timeout=TIMEOUT_SECONDS, check=False)
+                                timeout=TIMEOUT_SECONDS, check=False, env=_environment())
     except FileNotFoundError:
         raise GitError("git is not installed (not found on PATH)") from None
     except subprocess.TimeoutExpired:

@@ -232,6 +232,17 @@ def test_pre_commit_commit_stage_compares_the_staged_content_with_head(repo: Git
     assert "error PAL105" in result.stdout and "Compared with HEAD (" in result.stdout
 
 
+def test_git_s_hook_environment_with_relative_paths_is_followed(repo: GitRepo) -> None:
+    """git exports GIT_DIR (and GIT_INDEX_FILE) to hooks, relative to the work tree's root, where the hook runs;
+    palette-lint starts git from the linted file's directory."""
+    repo.write("profiles/store.yaml", os_layer(certificate=True))
+    repo.git("add", "-A")
+    env = {"PRE_COMMIT": "1", "GIT_DIR": ".git", "GIT_INDEX_FILE": ".git/index"}
+    result = palette_lint("--select", CHANGE_RULES, "profiles/store.yaml", cwd=repo.path, env=env)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "error PAL105" in result.stdout
+
+
 def test_a_bad_pre_commit_ref_is_a_warning_not_a_failure(repo: GitRepo) -> None:
     env = {"PRE_COMMIT": "1", "PRE_COMMIT_FROM_REF": "0" * 40, "PRE_COMMIT_TO_REF": "HEAD"}
     result = palette_lint("-f", "sarif", "profiles/store.yaml", cwd=repo.path, env=env)
