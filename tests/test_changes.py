@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -241,6 +242,51 @@ def test_git_s_hook_environment_with_relative_paths_is_followed(repo: GitRepo) -
     result = palette_lint("--select", CHANGE_RULES, "profiles/store.yaml", cwd=repo.path, env=env)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "error PAL105" in result.stdout
+
+
+def _pre_commit() -> str:
+    found = shutil.which("pre-commit", path=str(Path(sys.executable).parent)) or shutil.which("pre-commit")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("pre-commit is required in CI (it is in the test extra)")
+        pytest.skip("pre-commit is not installed")
+    return found
+
+
+def test_real_pre_commit_lints_what_is_committed_and_what_is_pushed(repo: GitRepo) -> None:
+    """pre-commit itself runs palette-lint as a local hook: at commit time it stashes the unstaged edits, so the
+    staged certificate is seen (and the commit refused); at push time it passes its from/to refs."""
+    pre_commit = _pre_commit()
+    repo.git("checkout", "-q", BASE_BRANCH)
+    hook = (f"repos:\n  - repo: local\n    hooks:\n      - id: palette-lint\n        name: palette-lint\n"
+            f"        entry: '{sys.executable} -m linter check --now 2026-06-01T12:00:00Z'\n"
+            "        language: system\n        files: \\.ya?ml$\n        require_serial: true\n"
+            "        stages: [pre-commit, pre-push]\n")
+    repo.write(".pre-commit-config.yaml", hook)
+    repo.commit_all("pre-commit configuration")
+    repo.git("checkout", "-q", "-B", "change")
+    subprocess.run([pre_commit, "install", "-t", "pre-commit"], cwd=repo.path, check=True, capture_output=True)
+    repo.write("profiles/store.yaml", os_layer(certificate=True))
+    repo.git("add", "profiles/store.yaml")
+    repo.write("profiles/store.yaml", os_layer(comment="# not staged: no certificate here\n"))
+    commit = subprocess.run(["git", "commit", "-m", "add the registry CA"], cwd=repo.path, capture_output=True,
+                            text=True, timeout=120)
+    assert commit.returncode != 0, "the hook must refuse the commit"
+    assert "error PAL105" in commit.stdout + commit.stderr, commit.stdout + commit.stderr
+    assert "# not staged" in (repo.path / "profiles/store.yaml").read_text(), "pre-commit restored the edit"
+
+    repo.commit_all("a comment")  # through the hook, which passes: the file as staged now has no certificate
+    pushed = subprocess.run([pre_commit, "run", "--hook-stage", "pre-push", "--from-ref", BASE_BRANCH,
+                             "--to-ref", "HEAD"], cwd=repo.path, capture_output=True, text=True, timeout=120)
+    assert pushed.returncode == 0, pushed.stdout + pushed.stderr  # the committed file has no certificate
+    repo.write("profiles/store.yaml", os_layer(certificate=True))
+    repo.git("commit", "-q", "--no-verify", "-am", "the CA after all")
+    pushed = subprocess.run([pre_commit, "run", "--hook-stage", "pre-push", "--from-ref", BASE_BRANCH,
+                             "--to-ref", "HEAD"], cwd=repo.path, capture_output=True, text=True, timeout=120)
+    assert pushed.returncode == 1, pushed.stdout + pushed.stderr
+    assert "error PAL105" in pushed.stdout
+    base = repo.git("rev-parse", BASE_BRANCH).strip()
+    assert f"Compared with {base[:10]} ({base[:10]})" in pushed.stdout
 
 
 def test_a_bad_pre_commit_ref_is_a_warning_not_a_failure(repo: GitRepo) -> None:
