@@ -222,7 +222,8 @@ def resolve(request: BaseRequest, start: Path) -> History:
 
 
 def _label(request: BaseRequest, ref: str, base: str) -> str:
-    name = request.ref if request.origin != "PRE_COMMIT_FROM_REF" else ref[:10]
-    if base == ref:
-        return f"{name} ({base[:10]})"
-    return f"{name} (merge base {base[:10]})"
+    """``main (1a2b3c4d5e)``, ``origin/main (merge base 1a2b3c4d5e)``, ``PRE_COMMIT_FROM_REF 1a2b3c4d5e``."""
+    if request.origin == "PRE_COMMIT_FROM_REF":
+        name = f"PRE_COMMIT_FROM_REF {ref[:10]}"
+        return name if base == ref else f"{name} (merge base {base[:10]})"
+    return f"{request.ref} ({base[:10]})" if base == ref else f"{request.ref} (merge base {base[:10]})"

@@ -218,7 +218,7 @@ def test_pre_commit_from_and_to_refs_are_the_base(repo: GitRepo) -> None:
     result = palette_lint("--select", CHANGE_RULES, "profiles/store.yaml", cwd=repo.path, env=env)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "error PAL105" in result.stdout
-    assert f"Compared with {base[:10]} ({base[:10]}): 1 new, 0 unchanged, 0 fixed." in result.stdout
+    assert f"Compared with PRE_COMMIT_FROM_REF {base[:10]}: 1 new, 0 unchanged, 0 fixed." in result.stdout
     # The command line wins over the environment.
     flagged = palette_lint("--base-ref", "HEAD", "--select", CHANGE_RULES, "profiles/store.yaml", cwd=repo.path,
                            env=env)
@@ -286,7 +286,7 @@ def test_real_pre_commit_lints_what_is_committed_and_what_is_pushed(repo: GitRep
     assert pushed.returncode == 1, pushed.stdout + pushed.stderr
     assert "error PAL105" in pushed.stdout
     base = repo.git("rev-parse", BASE_BRANCH).strip()
-    assert f"Compared with {base[:10]} ({base[:10]})" in pushed.stdout
+    assert f"Compared with PRE_COMMIT_FROM_REF {base[:10]}:" in pushed.stdout
 
 
 def test_a_bad_pre_commit_ref_is_a_warning_not_a_failure(repo: GitRepo) -> None:
