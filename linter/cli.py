@@ -10,7 +10,7 @@ import datetime as _dt
 import os
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import click
 
@@ -18,6 +18,9 @@ from linter import __version__
 from linter.model import Severity
 from linter.output import FORMATTERS
 from linter.report_targets import ReportTarget, TargetType, plan_targets
+
+if TYPE_CHECKING:  # pragma: no cover
+    from linter.baseline import Baseline
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMAT_NAMES = tuple(FORMATTERS)
@@ -102,9 +105,22 @@ def cli() -> None:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Configuration file (default: the nearest .palette-lint.yaml above the first path).")
 @click.option("--now", metavar="DATE", help="Fix the clock (ISO 8601) for certificate checks.")
+@click.option("--base-ref", metavar="REF",
+              help="Compare with the merge base of REF and HEAD: run the change rules and mark findings new or "
+                   "unchanged (default under pre-commit: its from/to refs, else HEAD).")
+@click.option("--staged", is_flag=True,
+              help="Lint the staged content (the git index) instead of the working tree; compared with HEAD "
+                   "unless --base-ref is given.")
+@click.option("--new-only", is_flag=True,
+              help="Report and fail only on findings that are not in the base revision (needs a base).")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Accept the findings listed in FILE: they do not fail the run and text output omits them.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
+              help="Write every current finding to FILE (JSON, to review in git) and exit 0.")
 def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Optional[str],
           omit_suppressed: bool, skip_unknown: bool, fail_on: Optional[str], select: tuple[str, ...],
-          ignore: tuple[str, ...], config_path: Optional[str], now: Optional[str]) -> None:
+          ignore: tuple[str, ...], config_path: Optional[str], now: Optional[str], base_ref: Optional[str],
+          staged: bool, new_only: bool, baseline_path: Optional[str], write_baseline: Optional[str]) -> None:
     """Lint PATHS (files or directories; default: the current directory).
 
     Directories are walked for *.yaml, *.yml, *.json and files named user-data, skipping .git and the
@@ -118,6 +134,7 @@ def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Opt
     from linter.config import ConfigError, load_config
     from linter.document import YamlParser
     from linter.engine import Engine, Settings
+    from linter.history import request_from
     from linter.output import render
     from linter.schemas import SchemaStore
 
@@ -143,9 +160,14 @@ def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Opt
             clock = _parse_now(config.now)
         except click.BadParameter:
             _fail(f"{config.path}: now: not an ISO 8601 date or date-time")
+    base = request_from(base_ref, staged, os.environ)
+    if new_only and base is None:
+        _fail("--new-only needs a base revision to compare with: give --base-ref REF (or run under pre-commit)")
+    baseline = _read_baseline(baseline_path) if baseline_path else None
     engine = Engine(_load_catalogue(config.rule_dirs))
     settings = Settings(paths=targets, config=config, select=_split(select) or None, ignore=_split(ignore),
-                        fail_on=threshold, now=clock, skip_unknown=skip_unknown)
+                        fail_on=threshold, now=clock, skip_unknown=skip_unknown, base=base, new_only=new_only,
+                        baseline=baseline)
     for token in (*(settings.select or ()), *settings.ignore):
         from linter.registry import resolve
 
@@ -162,9 +184,35 @@ def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Opt
             Path(report.path).write_text(text, encoding="utf-8")
         except OSError as exc:
             _fail(f"cannot write {report.path}: {(exc.strerror or str(exc)).lower()}")
+    if write_baseline:
+        from linter.baseline import baseline_findings, dump_baseline
+        from linter.redact import redact
+
+        accepted = baseline_findings(run.findings, run.comparison)
+        try:
+            Path(write_baseline).write_text(redact(dump_baseline(accepted), run.secrets), encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot write {write_baseline}: {(exc.strerror or str(exc)).lower()}")
+        click.echo(f"palette-lint: wrote {len(accepted)} finding{'s' if len(accepted) != 1 else ''} to "
+                   f"{write_baseline}", err=True)
     if run.internal_errors or any(n.level == "error" for n in run.notices):
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if run.failed() else EXIT_OK)
+    sys.exit(EXIT_FINDINGS if run.failed() and not write_baseline else EXIT_OK)
+
+
+def _read_baseline(path: str) -> Baseline:
+    from linter.baseline import BaselineError, parse_baseline
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(f"cannot read the baseline {path}: {(getattr(exc, 'strerror', None) or str(exc)).lower()}")
+        raise AssertionError("unreachable")
+    try:
+        return parse_baseline(text, path)
+    except BaselineError as exc:
+        _fail(str(exc))
+        raise AssertionError("unreachable")
 
 
 @cli.command(name="rules")

@@ -45,6 +45,8 @@ class Config:
     clusters: tuple[ClusterSpec, ...] = ()
     rule_dirs: tuple[Path, ...] = ()
     now: Optional[str] = None
+    deployed: tuple[PathPattern, ...] = ()  # files deployed to existing clusters, whatever their age in git
+    new: tuple[PathPattern, ...] = ()  # files only for new clusters, whatever their age in git
 
     def settings_for(self, rule_id: str, rule_name: str) -> RuleSettings:
         for key, settings in self.rules:
@@ -127,4 +129,6 @@ def load_config(path: Optional[Path], parser: YamlParser, schemas: Any) -> Confi
         clusters=clusters,
         rule_dirs=tuple((root / d).resolve() for d in data.get("rule-dirs") or ()),
         now=str(data["now"]) if data.get("now") is not None else None,
+        deployed=tuple(PathPattern.compile(p) for p in data.get("deployed") or ()),
+        new=tuple(PathPattern.compile(p) for p in data.get("new") or ()),
     )

@@ -49,6 +49,10 @@ class RuleContext:
     options: dict[str, Any] = field(default_factory=dict)
     now: _dt.datetime = field(default_factory=lambda: _dt.datetime.now(_dt.timezone.utc))
     schemas: Any = None  # linter.schemas.SchemaStore
+    #: For change rules: whether the file is deployed to existing clusters (it existed at the base revision,
+    #: or the configuration's ``deployed:`` list says so), and the base revision, described for messages.
+    deployed: bool = False
+    base: str = ""
 
     def validate(self, schema_name: str, data: Any) -> list[Any]:
         """Validate ``data`` against one of palette-lint's JSON Schemas; returns ``SchemaError`` items."""

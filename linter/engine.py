@@ -1,4 +1,5 @@
-"""parse -> classify -> document rules -> cluster rules -> locate -> fingerprint -> sort -> Run.
+"""parse -> classify -> document rules -> cluster rules -> change rules -> locate -> fingerprint -> sort ->
+compare with the base revision and the baseline -> Run.
 
 The engine is the only place that turns a rule's :class:`Issue` (what and where, as a YAML path) into a
 :class:`Finding` (which line and column, which severity, which fingerprint). It never prints.
@@ -14,13 +15,18 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from linter import __version__, credentials, kinds
-from linter.cluster import Cluster, group_clusters
+from linter.baseline import Baseline, compare, locator
+from linter.changes import is_deployed, pair_documents
+from linter.cluster import group_clusters
 from linter.config import Config
 from linter.contract import RuleContext
 from linter.discover import Candidate, discover, find_root, relative_path
 from linter.document import Document, ParsedFile, ParseFailure, SourceFile, YamlParser, format_path
+from linter.history import (
+    ADDED, MODIFIED, OUTSIDE, UNCHANGED, BaseRequest, History, deleted_candidates, open_history,
+)
 from linter.line_hash import line_hashes
-from linter.loading import looks_like_palette_text, parse_file, read_source
+from linter.loading import decode_source, looks_like_palette_text, parse_file, read_source
 from linter.model import (
     INTERNAL_ERROR_ID, PARSE_ERROR_ID, Finding, Issue, Location, Notice, RelatedLocation, Rule, Run, Severity,
     Span,
@@ -43,6 +49,9 @@ class Settings:
     now: Optional[_dt.datetime] = None
     root: Optional[Path] = None
     skip_unknown: bool = False  # named files are treated like walked ones (pre-commit names every file)
+    base: Optional[BaseRequest] = None  # compare with a base revision (change rules, new/unchanged findings)
+    new_only: bool = False  # report and fail only on findings that are not in the base revision
+    baseline: Optional[Baseline] = None  # accepted findings
 
 
 def enabled_rules(rules: Iterable[Rule], settings: Settings) -> list[Rule]:
@@ -86,13 +95,52 @@ class Engine:
                               named_as_walked=settings.skip_unknown)
         now = settings.now or _dt.datetime.now(_dt.timezone.utc)
         collector = _Collector(settings, by_id, {r.id for r in rules})
+        history = open_history(settings.base, [r.id for r in rules if r.scope == "change"], settings.paths,
+                               notices)
+        staged = history.index_texts(candidates) if history is not None else {}
+        reads: dict[str, _Read] = {}
+        cache: dict[SourceFile, ParsedFile] = {}
         parsed_files: list[ParsedFile] = []
         for candidate in candidates:
-            parsed = self._load(candidate, root, collector, notices)
+            rel = relative_path(candidate.absolute, root)
+            if candidate.absolute in staged:
+                reads[candidate.absolute] = decode_source(staged[candidate.absolute], rel, candidate.display)
+            else:
+                reads[candidate.absolute] = read_source(candidate.absolute, rel, candidate.display)
+            parsed = self._accept(candidate, rel, reads[candidate.absolute], collector, notices, cache)
             if parsed is not None:
                 parsed_files.append(parsed)
         options = self._options(settings, notices)
         contexts = {r.id: RuleContext(options=options[r.id], now=now, schemas=self.schemas) for r in rules}
+        self._check(parsed_files, rules, contexts, collector)
+        base_findings: Optional[tuple[Finding, ...]] = None
+        secrets = collector.secrets
+        if history is not None:
+            base_collector = _Collector(settings, by_id, {r.id for r in rules})
+            base_world, base_versions = self._load_base(history, settings, candidates, reads, root, cache,
+                                                        base_collector)
+            change_rules = [r for r in rules if r.scope == "change"]
+            if change_rules:
+                self._check_changes(change_rules, parsed_files, base_versions, history, contexts, collector,
+                                    config, notices)
+            self._check(base_world, rules, contexts, base_collector)
+            base_findings = tuple(f for f in base_collector.finish() if f.rule_id != INTERNAL_ERROR_ID)
+            secrets = secrets | base_collector.secrets  # absent findings quote the base version
+        findings = collector.finish()
+        absent: tuple[Finding, ...] = ()
+        comparison = None
+        if history is not None or settings.baseline is not None:
+            findings, absent, comparison = compare(
+                findings, base_findings=base_findings, base_label=history.label if history else "",
+                baseline=settings.baseline, new_only=settings.new_only and history is not None,
+                rules={r.id: r for r in rules}, locate=locator(candidates, parsed_files, settings.paths, root))
+        return redact_run(Run(findings=findings, rules=tuple(rules), files_checked=len(parsed_files),
+                              notices=tuple(notices), tool_version=__version__, fail_on=settings.fail_on,
+                              absent=absent, comparison=comparison), Secrets(secrets))
+
+    def _check(self, parsed_files: list[ParsedFile], rules: list[Rule], contexts: dict[str, RuleContext],
+               collector: _Collector) -> None:
+        """Document rules on every document, then cluster rules on every cluster."""
         document_rules = [r for r in rules if r.scope == "document"]
         cluster_rules = [r for r in rules if r.scope == "cluster"]
         for parsed in parsed_files:
@@ -101,18 +149,12 @@ class Engine:
                     if doc.kind in current.kinds:
                         self._apply(current, doc, collector, lambda r=current, d=doc: r.check(d, contexts[r.id]))
         if cluster_rules:
-            for cluster in group_clusters(parsed_files, config):
+            for cluster in group_clusters(parsed_files, collector.settings.config):
                 anchor = cluster.documents[0]
                 for current in cluster_rules:
                     if any(doc.kind in current.kinds for doc in cluster.documents):
                         self._apply(current, anchor, collector,
                                     lambda r=current, c=cluster: r.check(c, contexts[r.id]))
-        if any(r.scope == "change" for r in rules):
-            notices.append(Notice("change rules skipped: no base revision to compare with", level="note"))
-        findings = collector.finish()
-        return redact_run(Run(findings=findings, rules=tuple(rules), files_checked=len(parsed_files),
-                              notices=tuple(notices), tool_version=__version__, fail_on=settings.fail_on),
-                          Secrets(collector.secrets))
 
     def _options(self, settings: Settings, notices: list[Notice]) -> dict[str, dict[str, Any]]:
         """Every rule's options: its defaults and the configured values, checked whether the rule is selected
@@ -124,10 +166,11 @@ class Engine:
             notices.extend(Notice(f"configuration: {problem}", level="error") for problem in problems)
         return resolved
 
-    def _load(self, candidate: Candidate, root: Path, collector: _Collector,
-              notices: list[Notice]) -> Optional[ParsedFile]:
-        rel = relative_path(candidate.absolute, root)
-        source, failure, sniff = read_source(candidate.absolute, rel, candidate.display)
+    def _accept(self, candidate: Candidate, rel: str, read: _Read, collector: _Collector, notices: list[Notice],
+                cache: dict[SourceFile, ParsedFile]) -> Optional[ParsedFile]:
+        """Parse a file read from disk or git (once per text: ``cache``), report why it cannot be linted, or
+        return it."""
+        source, failure, sniff = read
         if source is not None:
             collector.sources[source.path] = source
         if source is None:
@@ -136,7 +179,9 @@ class Engine:
             if candidate.explicit or looks_like_palette_text(sniff):
                 collector.failure(SourceFile("", rel, candidate.display), failure)
             return None
-        parsed = parse_file(self.parser, source, candidate.explicit)
+        parsed = cache.get(source)
+        if parsed is None:
+            parsed = cache[source] = parse_file(self.parser, source, candidate.explicit)
         parsed.absolute_path = candidate.absolute
         for doc in parsed.documents:
             collector.secrets.update(credentials.secrets_in_data(doc.data))
@@ -157,12 +202,73 @@ class Engine:
             collector.failure(source, failure)
         return parsed
 
+    # ---- the base revision and change rules ---------------------------------------------------
+    def _load_base(self, history: History, settings: Settings, candidates: list[Candidate],
+                   reads: dict[str, _Read], root: Path, cache: dict[SourceFile, ParsedFile],
+                   collector: _Collector) -> tuple[list[ParsedFile], dict[str, Optional[ParsedFile]]]:
+        """The base revision of the linted files and of those deleted since, parsed (an unchanged file is the
+        very same parsed file), and the base version of each file by absolute path (a copied file's is the
+        file it was copied from; an added file has none)."""
+        deleted = deleted_candidates(history, settings.paths, settings.config)
+        everything = (*candidates, *deleted)
+        paths = {c.absolute: history.git_path(c.absolute) for c in everything}
+        wanted = [path for path in paths.values()
+                  if path is not None and (history.state(path) == MODIFIED or history.copied_from(path))]
+        blobs = history.read_base(sorted(set(wanted)))
+        world: list[ParsedFile] = []
+        versions: dict[str, Optional[ParsedFile]] = {}
+        copies = _Collector(settings, {}, set())  # a copy's source is not part of the base revision's findings
+        for candidate in everything:
+            path = paths[candidate.absolute]
+            state = history.state(path)
+            rel = relative_path(candidate.absolute, root)
+            if state == UNCHANGED and candidate.absolute in reads:
+                read = reads[candidate.absolute]
+            elif path is not None and blobs.get(path) is not None:
+                read = decode_source(blobs[path] or b"", rel, f"{history.short}:{history.old_path(path)}")
+            else:
+                continue  # added since the base (and not a copy), or outside the repository
+            parsed = self._accept(candidate, rel, read, collector if state != ADDED else copies, [], cache)
+            versions[candidate.absolute] = parsed
+            if parsed is not None and state != ADDED:
+                world.append(parsed)
+        return world, versions
+
+    def _check_changes(self, change_rules: list[Rule], parsed_files: list[ParsedFile],
+                       base_files: dict[str, Optional[ParsedFile]], history: History,
+                       contexts: dict[str, RuleContext], collector: _Collector, config: Config,
+                       notices: list[Notice]) -> None:
+        """Change rules on every changed or added file, each document with its base version."""
+        outside = 0
+        for parsed in parsed_files:
+            state = history.state(history.git_path(parsed.absolute_path))
+            if state == OUTSIDE:
+                outside += 1
+            if state not in (ADDED, MODIFIED):
+                continue
+            deployed = is_deployed(config, parsed.absolute_path, existed_at_base=state == MODIFIED)
+            for before, after in pair_documents(base_files.get(parsed.absolute_path), parsed):
+                for current in change_rules:
+                    if after.kind in current.kinds:
+                        context = replace(contexts[current.id], deployed=deployed, base=history.label)
+                        self._apply(current, after, collector,
+                                    lambda r=current, b=before, a=after, c=context: r.check(b, a, c))
+        if outside:
+            notices.append(Notice(
+                f"{outside} linted file{'s are' if outside != 1 else ' is'} outside the git repository "
+                f"{history.root}: no history, so change rules skip {'them' if outside != 1 else 'it'} and "
+                "their findings count as new"))
+
     def _apply(self, current: Rule, anchor: Document, collector: _Collector, call: Any) -> None:
         try:
             for issue in call():
                 collector.issue(current, issue.doc or anchor, issue)
         except Exception as exc:  # a failing rule must not stop the others (ruff)
             collector.internal_error(current, anchor, exc)
+
+
+#: What reading a file gives: its text, or why there is none, and a best-effort text for sniffing.
+_Read = tuple[Optional[SourceFile], Optional[ParseFailure], str]
 
 
 class _Collector:

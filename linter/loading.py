@@ -37,14 +37,21 @@ def read_source(abs_path: str, rel_path: str, display_path: str,
                                       start, kind="unreadable"), ""
         size = info.st_size
         if size > max_bytes:
-            return None, ParseFailure(
-                f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; palette-lint does not parse it "
-                "(profiles and user-data are a few KB: is this the right file?)", start, kind="limit"), ""
+            return None, _too_large(size, max_bytes), ""
         with open(abs_path, "rb") as handle:
             raw = handle.read(max_bytes + 1)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         return None, ParseFailure(f"cannot read the file: {reason.lower()}", start, kind="unreadable"), ""
+    return decode_source(raw, rel_path, display_path, max_bytes)
+
+
+def decode_source(raw: bytes, rel_path: str, display_path: str,
+                  max_bytes: int = MAX_FILE_BYTES) -> tuple[Optional[SourceFile], Optional[ParseFailure], str]:
+    """The text of a file's bytes (read from disk or from git), or why it is not text palette-lint parses."""
+    start = Span(1, 1, 1, 2)
+    if len(raw) > max_bytes:
+        return None, _too_large(len(raw), max_bytes), ""
     if b"\x00" in raw:
         return None, ParseFailure("binary file (it contains NUL bytes): not YAML or JSON text", start,
                                   kind="binary"), ""
@@ -62,6 +69,12 @@ def read_source(abs_path: str, rel_path: str, display_path: str,
             f"not UTF-8 text: invalid byte at line {line}, column {column}; save the file as UTF-8",
             Span(line, column, line, column + 1), kind="encoding"), sniff
     return SourceFile(text, rel_path, display_path, bom=bom), None, text
+
+
+def _too_large(size: int, max_bytes: int) -> ParseFailure:
+    return ParseFailure(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; palette-lint does not parse "
+                        "it (profiles and user-data are a few KB: is this the right file?)", Span(1, 1, 1, 2),
+                        kind="limit")
 
 
 def parse_file(parser: YamlParser, source: SourceFile, explicit: bool) -> ParsedFile:

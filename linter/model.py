@@ -117,6 +117,8 @@ class Finding:
     fingerprint: str = ""
     suppression: Suppression | None = None
     line_hash: str = ""  # GitHub's primaryLocationLineHash of the start line (linter/line_hash.py)
+    #: Compared with a base revision or a baseline file: ``new``, ``unchanged`` or ``absent`` (fixed); else "".
+    baseline_state: str = ""
 
     def sort_key(self) -> tuple[Any, ...]:
         loc = self.location
@@ -179,6 +181,21 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class Comparison:
+    """How a run compares with a base revision and/or a baseline file. ``accepted`` holds the fingerprints of
+    findings that are not reported because they are unchanged (in the baseline file, or in the base revision
+    under ``--new-only``); they are in ``Run.findings`` with a suppression, so they do not fail the run."""
+
+    base: str = ""  # the base revision, described ("origin/main (merge base 1a2b3c4d5e)"); "" when none
+    baseline: str = ""  # the baseline file as given; "" when none
+    new_only: bool = False
+    new: int = 0
+    unchanged: int = 0
+    fixed: int = 0
+    accepted: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class Run:
     """The immutable result of one run, which every formatter takes."""
 
@@ -190,6 +207,9 @@ class Run:
     fail_on: Severity | None = Severity.ERROR
     #: The secret values read from the files (linter.redact.Secrets): output.render scrubs them from every report.
     secrets: Secrets | None = field(default=None, repr=False, compare=False)
+    #: Findings of the base revision or the baseline file that are gone (``baseline_state == "absent"``).
+    absent: tuple[Finding, ...] = ()
+    comparison: Comparison | None = None
 
     @property
     def active_findings(self) -> tuple[Finding, ...]:

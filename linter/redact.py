@@ -132,6 +132,7 @@ def redact_run(run: Run, secrets: Secrets) -> Run:
         return replace(item, message=redact(item.message, secrets))
 
     return replace(run, findings=tuple(finding(f) for f in run.findings),
+                   absent=tuple(finding(f) for f in run.absent),
                    notices=tuple(notice(n) for n in run.notices), secrets=secrets)
 
 

@@ -8,9 +8,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterable, Optional
 
+from linter.baseline import Baseline
 from linter.config import find_config, load_config
 from linter.document import YamlParser
 from linter.engine import Engine, Settings
+from linter.history import BaseRequest
 from linter.model import Run
 from linter.registry import load_rules
 from linter.resources import rules_dir
@@ -25,7 +27,8 @@ _EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9 ,]+)")
 
 
 def run_paths(paths: Iterable[Path], *, config_path: Optional[Path] = None, root: Optional[Path] = None,
-              select: Optional[tuple[str, ...]] = None) -> Run:
+              select: Optional[tuple[str, ...]] = None, base: Optional[BaseRequest] = None,
+              new_only: bool = False, baseline: Optional[Baseline] = None) -> Run:
     """Lint ``paths`` with the configuration found above the first path, like ``palette-lint check``."""
     paths = list(paths)
     parser = YamlParser()
@@ -33,7 +36,7 @@ def run_paths(paths: Iterable[Path], *, config_path: Optional[Path] = None, root
     config = load_config(found, parser, SchemaStore())
     engine = Engine(load_rules((rules_dir(), *config.rule_dirs)))
     settings = Settings(paths=tuple(str(p) for p in paths), config=config, select=select, now=FIXED_NOW,
-                        root=root or REPO)
+                        root=root or REPO, base=base, new_only=new_only, baseline=baseline)
     return engine.run(settings)
 
 

@@ -2,7 +2,10 @@
 the findings must equal the inline ``# expect:`` annotations exactly; a file without any must stay clean.
 
 Each directory is copied to a temporary ``tests/fixtures/<name>/`` first, with its ``<<PEM name>>``
-placeholders expanded into certificates generated for this run (tests/fixture_expansion.py)."""
+placeholders expanded into certificates generated for this run (tests/fixture_expansion.py). A fixture
+directory with ``before/`` and ``after/`` (change rules) becomes a real git repository: ``before/`` committed on
+the base branch, ``after/`` staged in the work tree of a branch; it is linted with that base, and the
+expectations are written in the ``after/`` files."""
 
 from __future__ import annotations
 
@@ -12,9 +15,11 @@ from pathlib import Path
 import pytest
 
 from linter.discover import is_candidate_name
+from linter.history import BaseRequest
 from linter.registry import load_rules
 from linter.resources import rules_dir
 from tests.fixture_expansion import copy_expanded
+from tests.git_repo import BASE_BRANCH, git_env, is_change_fixture, repository_from_fixture  # noqa: F401
 from tests.helpers import FIXTURES, expectations, run_paths
 
 FIXTURE_DIRS = sorted(p for p in FIXTURES.iterdir() if p.is_dir()) if FIXTURES.is_dir() else []
@@ -22,19 +27,28 @@ CATALOGUE = load_rules([rules_dir()])
 
 
 def _fixture_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.rglob("*") if p.is_file() and is_candidate_name(p.name))
+    """The files whose expectations count: for a change fixture, the ``after/`` side."""
+    top = directory / "after" if is_change_fixture(directory) else directory
+    return sorted(p for p in top.rglob("*") if p.is_file() and is_candidate_name(p.name))
 
 
 @pytest.mark.parametrize("directory", FIXTURE_DIRS, ids=[p.name for p in FIXTURE_DIRS])
-def test_fixture_directory(directory: Path, tmp_path: Path) -> None:
+def test_fixture_directory(directory: Path, tmp_path: Path, git_env: dict[str, str]) -> None:
     copy = copy_expanded(directory, tmp_path / "tests" / "fixtures" / directory.name)
-    run = run_paths([copy], root=tmp_path)
+    if is_change_fixture(copy):
+        repo = repository_from_fixture(copy, tmp_path / "repo")
+        run = run_paths([repo.path], root=repo.path, base=BaseRequest(BASE_BRANCH))
+        assert run.comparison is not None and not any("skipped" in n.message for n in run.notices), run.notices
+        relative_to = copy / "after"
+    else:
+        run = run_paths([copy], root=tmp_path)
+        relative_to = tmp_path
     actual: Counter[tuple[str, int, str]] = Counter()
     for finding in run.findings:
         actual[(finding.location.path, finding.location.span.line, finding.rule_id)] += 1
     expected: Counter[tuple[str, int, str]] = Counter()
     for path in _fixture_files(copy):
-        relative = path.relative_to(tmp_path).as_posix()
+        relative = path.relative_to(relative_to).as_posix()
         for (line, rule_id), count in expectations(path).items():
             expected[(relative, line, rule_id)] += count
     missing = expected - actual

@@ -3,7 +3,9 @@
 Every ``yaml`` (or ``json``) block under "Example" must make the rule fire, every block under "Use instead"
 must leave it silent. A block may hold several files: a line ``# file: NAME`` starts each one (a cluster's
 profile and user-data, say); otherwise the file name comes from the content. ``<<PEM name>>`` placeholders are
-expanded into certificates generated for this run, as in the fixtures (tests/fixture_expansion.py).
+expanded into certificates generated for this run, as in the fixtures (tests/fixture_expansion.py). A change
+rule's block gives ``# file: before/NAME`` and ``# file: after/NAME`` files: they become a git repository (as a
+change fixture does) linted against the base branch.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from linter.history import BaseRequest
 from linter.registry import load_rules
 from linter.resources import rules_dir
 from tests.fixture_expansion import expand_directory
+from tests.git_repo import BASE_BRANCH, git_env, is_change_fixture, repository_from_fixture  # noqa: F401
 from tests.helpers import run_paths
 
 CATALOGUE = load_rules([rules_dir()])
@@ -49,7 +53,11 @@ def _write(block: str, directory: Path) -> None:
 def _fires(rule_id: str, block: str, directory: Path) -> list[str]:
     _write(block, directory)
     expand_directory(directory)
-    run = run_paths([directory], root=directory)
+    if is_change_fixture(directory):
+        repo = repository_from_fixture(directory, directory.with_name(directory.name + "-repo"))
+        run = run_paths([repo.path], root=repo.path, base=BaseRequest(BASE_BRANCH))
+    else:
+        run = run_paths([directory], root=directory)
     return [f.message for f in run.findings if f.rule_id == rule_id]
 
 
@@ -62,7 +70,7 @@ def test_docstring_has_the_headings(rule) -> None:
 
 @pytest.mark.parametrize("rule", [r for r in CATALOGUE if r.id != "PAL999"],
                          ids=[r.id for r in CATALOGUE if r.id != "PAL999"])
-def test_examples_fire_and_alternatives_stay_clean(rule, tmp_path: Path) -> None:
+def test_examples_fire_and_alternatives_stay_clean(rule, tmp_path: Path, git_env: dict[str, str]) -> None:
     examples = _blocks(rule.doc.section("Example"))
     alternatives = _blocks(rule.doc.section("Use instead"))
     assert examples, f"{rule.id} has no yaml example"

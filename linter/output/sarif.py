@@ -85,6 +85,11 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
         result["partialFingerprints"]["primaryLocationLineHash"] = finding.line_hash
     if finding.rule_id in index:
         result["ruleIndex"] = index[finding.rule_id]
+    if finding.baseline_state:
+        result["baselineState"] = finding.baseline_state
+    if finding.suppression is not None:
+        result["suppressions"] = [{"kind": finding.suppression.kind,
+                                   "justification": finding.suppression.justification}]
     if finding.location.yaml_path:
         result["locations"][0]["logicalLocations"] = [
             {"fullyQualifiedName": finding.location.yaml_path, "kind": "object"}]
@@ -119,7 +124,7 @@ def sarif_log(run: Run) -> dict[str, Any]:
             "automationDetails": {"id": AUTOMATION_ID},
             "invocations": [invocation],
             "columnKind": "unicodeCodePoints",
-            "results": [_result(finding, index) for finding in run.active_findings],
+            "results": [_result(finding, index) for finding in (*run.findings, *run.absent)],
         }],
     }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from linter.model import Run, Severity
+from linter.model import Comparison, Run, Severity
 
 _COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.NOTE: "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -42,7 +42,29 @@ def summary(run: Run) -> str:
                  for level in (Severity.ERROR, Severity.WARNING, Severity.NOTE) if counts[level]]
         total = len(active)
         text = f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) in {files}."
-    suppressed = len(run.findings) - len(active)
+    accepted = run.comparison.accepted if run.comparison is not None else frozenset()
+    suppressed = len(run.findings) - len(active) - len(accepted)
     if suppressed:
         text += f" {suppressed} suppressed."
+    if run.comparison is not None:
+        text += " " + comparison_summary(run.comparison)
+    return text
+
+
+def comparison_summary(comparison: Comparison) -> str:
+    """``Compared with main (merge base 1a2b3c4d5e): 1 new, 2 unchanged, 1 fixed.`` and what is not shown."""
+    against = [comparison.base] if comparison.base else []
+    if comparison.baseline:
+        against.append(f"the baseline {comparison.baseline}")
+    text = (f"Compared with {' and '.join(against)}: {comparison.new} new, {comparison.unchanged} unchanged, "
+            f"{comparison.fixed} fixed.")
+    if comparison.accepted:
+        count = len(comparison.accepted)
+        if not comparison.baseline:
+            why = "--new-only"
+        elif not comparison.new_only:
+            why = "in the baseline"
+        else:
+            why = "in the baseline, or unchanged with --new-only"
+        text += f" {count} unchanged finding{'s are' if count != 1 else ' is'} not shown ({why})."
     return text

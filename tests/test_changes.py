@@ -1,0 +1,509 @@
+"""Change-aware linting against real git repositories: the base revision (merge base, merges, renames, copies,
+staged content, pre-commit's variables, no repository at all), deployed versus new files and the configuration
+that overrides it, and new/unchanged/fixed findings with --new-only, baselines and SARIF baselineState."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import pytest
+
+from linter.baseline import parse_baseline
+from linter.history import BaseRequest
+from tests.git_repo import BASE_BRANCH, GitRepo, git_env  # noqa: F401
+from tests.helpers import run_paths
+from tests.sarif_validation import assert_valid_sarif
+
+CA = """-----BEGIN CERTIFICATE-----
+MIIBmDCCAT+gAwIBAgIUcdOi6c9Q4ryB6EWA9HLaKUR7JxUwCgYIKoZIzj0EAwIw
+OjEVMBMGA1UECgwMRXhhbXBsZSBDb3JwMSEwHwYDVQQDDBhFeGFtcGxlIEVkZ2Ug
+UmVnaXN0cnkgQ0EwHhcNMjUwMTAxMDAwMDAwWhcNNDUwMTAxMDAwMDAwWjA6MRUw
+EwYDVQQKDAxFeGFtcGxlIENvcnAxITAfBgNVBAMMGEV4YW1wbGUgRWRnZSBSZWdp
+c3RyeSBDQTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABMfZ0zX+hm2FyK1QV4xa
+RvBUYE5TDxKQ3XhzRe8lPYNZSMVbIK0pSNdN9OjUEKSF+OWPlcGgJpZGM0uLQBCD
+Lq6jIzAhMA8GA1UdEwEB/wQFMAMBAf8wDgYDVR0PAQH/BAQDAgGGMAoGCCqGSM49
+BAMCA0cAMEQCIB8HAxDzP/mAcLai8G1J51y3+sU4DNWuwaoA9EryVV9gAiAqspCM
+GEOpykvM07YkeK1Rc0iLdOF+cb2JVHgfavnLtA==
+-----END CERTIFICATE-----"""
+CHANGE_RULES = "PAL105,PAL401,PAL402"
+
+
+def os_layer(*, certificate: bool = False, user: str = "robot-edge", registry: str = "harbor.example.com",
+             image: str = "v1.30.4-v4.5.3", comment: str = "") -> str:
+    """OS-layer values; ``certificate`` adds providerCredentials.certificates."""
+    certificates = ""
+    if certificate:
+        certificates = "  certificates: |\n" + "".join(f"    {line}\n" for line in CA.splitlines())
+    return (f"{comment}pack:\n  content:\n    images:\n"
+            "      - image: '{{.spectro.pack.edge-native-byoi.options.system.uri}}'\n"
+            f"providerCredentials:\n  registry: {registry}\n  user: {user}\n"
+            "  password: '{{.spectro.macro.REGISTRY_PASSWORD}}'\n"
+            f"{certificates}options:\n  system.uri: {registry}/edge/ubuntu-k3s:{image}\n")
+
+
+#: Comment lines that keep a file similar enough to its old version for git to see a rename or copy (git
+#: pairs files that are at least 50% alike) once the certificate's lines are added.
+HISTORY = "".join(f"# store fleet OS layer, revision note {n}\n" for n in range(1, 16))
+
+
+def line_of(path: Path, text: str) -> int:
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
+
+
+def palette_lint(*args: str, cwd: Path, env: Optional[dict[str, str]] = None) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run([sys.executable, "-m", "linter", "check", "--now", "2026-06-01T12:00:00Z", *args],
+                            cwd=cwd, capture_output=True, text=True, timeout=120,
+                            env={**os.environ, **(env or {})})
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def sarif_results(result: subprocess.CompletedProcess[str]) -> list[dict[str, Any]]:
+    log = json.loads(result.stdout)
+    assert_valid_sarif(log)
+    results: list[dict[str, Any]] = log["runs"][0]["results"]
+    return results
+
+
+def notifications(result: subprocess.CompletedProcess[str]) -> list[str]:
+    log = json.loads(result.stdout)
+    return [n["message"]["text"] for n in log["runs"][0]["invocations"][0].get("toolExecutionNotifications", [])]
+
+
+def states(results: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    return sorted((r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                   r.get("baselineState", "")) for r in results)
+
+
+@pytest.fixture
+def repo(tmp_path: Path, git_env: dict[str, str]) -> GitRepo:
+    """main: one deployed OS layer (no certificate) committed; the work tree on a branch ``change``."""
+    repository = GitRepo.init(tmp_path / "repo")
+    repository.write("profiles/store.yaml", os_layer())
+    repository.commit_all("store profile")
+    repository.git("checkout", "-q", "-b", "change")
+    return repository
+
+
+def _run(repository: GitRepo, ref: str = BASE_BRANCH, **kwargs: Any):
+    return run_paths([repository.path], root=repository.path, base=BaseRequest(ref), **kwargs)
+
+
+def _ids(run: Any) -> list[tuple[str, str, int]]:
+    return sorted((f.rule_id, f.location.path, f.location.span.line) for f in run.active_findings)
+
+
+# ---- the base revision --------------------------------------------------------------------------------
+
+def test_certificate_added_to_a_deployed_file_fires_with_the_base_version_cited(repo: GitRepo) -> None:
+    target = repo.write("profiles/store.yaml", os_layer(certificate=True))
+    run = _run(repo)
+    assert _ids(run) == [("PAL105", "profiles/store.yaml", line_of(target, "certificates:"))]
+    finding = run.active_findings[0]
+    assert "new clusters" in finding.message
+    related = finding.related[0]
+    base = repo.git("rev-parse", BASE_BRANCH).strip()
+    assert related.location.display_path == f"{base[:10]}:profiles/store.yaml"
+    assert related.location.span.line == line_of(target, "providerCredentials:"), "the base version's block"
+    assert f"{BASE_BRANCH} ({base[:10]})" in related.message
+
+
+def test_the_base_is_the_merge_base_not_the_tip_of_the_target_branch(repo: GitRepo) -> None:
+    repo.write("profiles/store.yaml", os_layer(user="robot-store"))
+    repo.commit_all("change the user on the branch")
+    fork = repo.git("merge-base", "HEAD", BASE_BRANCH).strip()
+    repo.git("checkout", "-q", BASE_BRANCH)
+    # main moves on after the branch was made, with the same user: compared with main's tip, the branch
+    # would change nothing in store.yaml.
+    repo.write("profiles/store.yaml", os_layer(user="robot-store"))
+    repo.write("profiles/warehouse.yaml", os_layer())
+    repo.commit_all("the same user on main, and a profile")
+    repo.git("checkout", "-q", "change")
+    run = _run(repo)
+    assert _ids(run) == [("PAL402", "profiles/store.yaml", 7)]
+    assert run.comparison is not None
+    assert run.comparison.base == f"{BASE_BRANCH} (merge base {fork[:10]})"
+
+
+def test_after_merging_the_target_branch_its_changes_are_not_the_branch_s(repo: GitRepo) -> None:
+    repo.git("checkout", "-q", BASE_BRANCH)
+    repo.write("profiles/store.yaml", os_layer(certificate=True))  # on main, not in this change
+    repo.commit_all("certificate on main")
+    repo.git("checkout", "-q", "change")
+    repo.write("profiles/new-site.yaml", os_layer())
+    repo.commit_all("a new site on the branch")
+    repo.git("merge", "-q", "--no-edit", BASE_BRANCH)
+    run = _run(repo)
+    assert [f for f in run.active_findings if f.rule_id in CHANGE_RULES] == []
+    assert run.comparison is not None and run.comparison.base.startswith(f"{BASE_BRANCH} (")
+
+
+def test_a_renamed_file_is_compared_with_its_old_name(repo: GitRepo) -> None:
+    repo.write("profiles/store.yaml", os_layer(comment=HISTORY))
+    repo.commit_all("notes")
+    repo.git("mv", "profiles/store.yaml", "profiles/store-os-layer.yaml")
+    target = repo.write("profiles/store-os-layer.yaml", os_layer(certificate=True, comment=HISTORY))
+    repo.git("add", "-A")
+    run = _run(repo, ref="HEAD")
+    assert _ids(run) == [("PAL105", "profiles/store-os-layer.yaml", line_of(target, "certificates:"))]
+    assert run.active_findings[0].related[0].location.display_path.endswith(":profiles/store.yaml")
+
+
+def test_new_files_are_for_new_clusters_and_deployed_ones_are_checked(repo: GitRepo) -> None:
+    repo.write("profiles/new-site.yaml", os_layer(certificate=True, user="robot-new", image="v1.31.1-v4.6.1"))
+    run = _run(repo)
+    assert _ids(run) == []
+    repo.write("profiles/store.yaml", os_layer(image="v1.31.1-v4.6.1"))
+    run = _run(repo)
+    assert _ids(run) == [("PAL401", "profiles/store.yaml", 10)]
+    assert run.active_findings[0].severity.label == "note"
+
+
+def test_an_untracked_new_file_is_new(repo: GitRepo) -> None:
+    (repo.path / "profiles" / "scratch.yaml").write_text(os_layer(certificate=True), encoding="utf-8")
+    assert _ids(_run(repo)) == []
+
+
+def test_config_overrides_which_files_are_deployed(repo: GitRepo) -> None:
+    repo.write("templates/site.yaml", os_layer())
+    repo.write(".palette-lint.yaml", 'new: ["templates/**"]\ndeployed: ["imported/**"]\n')
+    repo.commit_all("templates and configuration")
+    repo.write("templates/site.yaml", os_layer(certificate=True))  # existed, but only for new clusters
+    imported = repo.write("imported/plant.yaml", os_layer(certificate=True))  # new in git, deployed
+    run = _run(repo, ref="HEAD")
+    certificate_line = line_of(imported, "certificates:")
+    # No base version: compared with an empty profile, so everything in it counts as added.
+    assert _ids(run) == [("PAL105", "imported/plant.yaml", certificate_line),
+                         ("PAL401", "imported/plant.yaml", line_of(imported, "system.uri:")),
+                         ("PAL402", "imported/plant.yaml", line_of(imported, "providerCredentials:"))]
+    assert all(not f.related for f in run.active_findings), "there is no base version to cite"
+
+
+def test_a_new_version_copied_from_a_deployed_one_is_compared_with_it(repo: GitRepo) -> None:
+    repo.write(".palette-lint.yaml", 'deployed: ["profiles/**"]\n')
+    repo.write("profiles/store.yaml", os_layer(comment=HISTORY))
+    repo.commit_all("profile versions are files")
+    target = repo.write("profiles/store-v2.yaml", os_layer(certificate=True, comment=HISTORY))
+    repo.git("add", "-A")  # git finds copies among the files it tracks
+    run = _run(repo, ref="HEAD")
+    assert _ids(run) == [("PAL105", "profiles/store-v2.yaml", line_of(target, "certificates:"))]
+    assert run.active_findings[0].related[0].location.display_path.endswith(":profiles/store.yaml")
+
+
+def test_staged_content_is_linted_with_staged(repo: GitRepo) -> None:
+    repo.write("profiles/store.yaml", os_layer(certificate=True))
+    repo.git("add", "profiles/store.yaml")
+    # An unstaged edit on top takes the certificate out again, and shifts every line.
+    repo.write("profiles/store.yaml", os_layer(comment="# work in progress\n"))
+    staged = palette_lint("--staged", "--select", CHANGE_RULES, ".", cwd=repo.path)
+    assert staged.returncode == 1, staged.stdout + staged.stderr
+    assert "profiles/store.yaml:9:3: error PAL105" in staged.stdout, "lines of the staged text"
+    assert "Compared with HEAD (" in staged.stdout
+    worktree = palette_lint("--base-ref", "HEAD", "--select", CHANGE_RULES, ".", cwd=repo.path)
+    assert worktree.returncode == 0, worktree.stdout
+    assert "PAL105" not in worktree.stdout
+
+
+def test_pre_commit_from_and_to_refs_are_the_base(repo: GitRepo) -> None:
+    repo.write("profiles/store.yaml", os_layer(certificate=True))
+    head = repo.commit_all("certificate")
+    base = repo.git("rev-parse", BASE_BRANCH).strip()
+    env = {"PRE_COMMIT": "1", "PRE_COMMIT_FROM_REF": base, "PRE_COMMIT_TO_REF": head}
+    result = palette_lint("--select", CHANGE_RULES, "profiles/store.yaml", cwd=repo.path, env=env)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "error PAL105" in result.stdout
+    assert f"Compared with PRE_COMMIT_FROM_REF {base[:10]}: 1 new, 0 unchanged, 0 fixed." in result.stdout
+    # The command line wins over the environment.
+    flagged = palette_lint("--base-ref", "HEAD", "--select", CHANGE_RULES, "profiles/store.yaml", cwd=repo.path,
+                           env=env)
+    assert flagged.returncode == 0, flagged.stdout
+
+
+def test_pre_commit_commit_stage_compares_the_staged_content_with_head(repo: GitRepo) -> None:
+    repo.write("profiles/store.yaml", os_layer(certificate=True))
+    repo.git("add", "-A")  # what pre-commit leaves in the work tree after stashing unstaged changes
+    result = palette_lint("--select", CHANGE_RULES, "profiles/store.yaml", cwd=repo.path, env={"PRE_COMMIT": "1"})
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "error PAL105" in result.stdout and "Compared with HEAD (" in result.stdout
+
+
+def test_git_s_hook_environment_with_relative_paths_is_followed(repo: GitRepo) -> None:
+    """git exports GIT_DIR (and GIT_INDEX_FILE) to hooks, relative to the work tree's root, where the hook runs;
+    palette-lint starts git from the linted file's directory."""
+    repo.write("profiles/store.yaml", os_layer(certificate=True))
+    repo.git("add", "-A")
+    env = {"PRE_COMMIT": "1", "GIT_DIR": ".git", "GIT_INDEX_FILE": ".git/index"}
+    result = palette_lint("--select", CHANGE_RULES, "profiles/store.yaml", cwd=repo.path, env=env)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "error PAL105" in result.stdout
+
+
+def _pre_commit() -> str:
+    found = shutil.which("pre-commit", path=str(Path(sys.executable).parent)) or shutil.which("pre-commit")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("pre-commit is required in CI (it is in the test extra)")
+        pytest.skip("pre-commit is not installed")
+    return found
+
+
+def test_real_pre_commit_lints_what_is_committed_and_what_is_pushed(repo: GitRepo) -> None:
+    """pre-commit itself runs palette-lint as a local hook: at commit time it stashes the unstaged edits, so the
+    staged certificate is seen (and the commit refused); at push time it passes its from/to refs."""
+    pre_commit = _pre_commit()
+    repo.git("checkout", "-q", BASE_BRANCH)
+    hook = (f"repos:\n  - repo: local\n    hooks:\n      - id: palette-lint\n        name: palette-lint\n"
+            f"        entry: '{sys.executable} -m linter check --now 2026-06-01T12:00:00Z'\n"
+            "        language: system\n        files: \\.ya?ml$\n        require_serial: true\n"
+            "        stages: [pre-commit, pre-push]\n")
+    repo.write(".pre-commit-config.yaml", hook)
+    repo.commit_all("pre-commit configuration")
+    repo.git("checkout", "-q", "-B", "change")
+    subprocess.run([pre_commit, "install", "-t", "pre-commit"], cwd=repo.path, check=True, capture_output=True)
+    repo.write("profiles/store.yaml", os_layer(certificate=True))
+    repo.git("add", "profiles/store.yaml")
+    repo.write("profiles/store.yaml", os_layer(comment="# not staged: no certificate here\n"))
+    commit = subprocess.run(["git", "commit", "-m", "add the registry CA"], cwd=repo.path, capture_output=True,
+                            text=True, timeout=120)
+    assert commit.returncode != 0, "the hook must refuse the commit"
+    assert "error PAL105" in commit.stdout + commit.stderr, commit.stdout + commit.stderr
+    assert "# not staged" in (repo.path / "profiles/store.yaml").read_text(), "pre-commit restored the edit"
+
+    repo.commit_all("a comment")  # through the hook, which passes: the file as staged now has no certificate
+    pushed = subprocess.run([pre_commit, "run", "--hook-stage", "pre-push", "--from-ref", BASE_BRANCH,
+                             "--to-ref", "HEAD"], cwd=repo.path, capture_output=True, text=True, timeout=120)
+    assert pushed.returncode == 0, pushed.stdout + pushed.stderr  # the committed file has no certificate
+    repo.write("profiles/store.yaml", os_layer(certificate=True))
+    repo.git("commit", "-q", "--no-verify", "-am", "the CA after all")
+    pushed = subprocess.run([pre_commit, "run", "--hook-stage", "pre-push", "--from-ref", BASE_BRANCH,
+                             "--to-ref", "HEAD"], cwd=repo.path, capture_output=True, text=True, timeout=120)
+    assert pushed.returncode == 1, pushed.stdout + pushed.stderr
+    assert "error PAL105" in pushed.stdout
+    base = repo.git("rev-parse", BASE_BRANCH).strip()
+    assert f"Compared with PRE_COMMIT_FROM_REF {base[:10]}:" in pushed.stdout
+
+
+def test_a_bad_pre_commit_ref_is_a_warning_not_a_failure(repo: GitRepo) -> None:
+    env = {"PRE_COMMIT": "1", "PRE_COMMIT_FROM_REF": "0" * 40, "PRE_COMMIT_TO_REF": "HEAD"}
+    result = palette_lint("-f", "sarif", "profiles/store.yaml", cwd=repo.path, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    texts = notifications(result)
+    assert len(texts) == 1 and "no such revision" in texts[0] and "change rules" in texts[0], texts
+
+
+def test_an_unknown_base_ref_is_an_error_with_a_hint(repo: GitRepo) -> None:
+    result = palette_lint("--base-ref", "origin/main", "profiles/store.yaml", cwd=repo.path)
+    assert result.returncode == 2
+    assert "--base-ref origin/main: no such revision in this repository" in result.stdout
+    assert "fetch-depth: 0" in result.stdout
+
+
+def test_a_shallow_clone_without_the_merge_base_says_so(repo: GitRepo, tmp_path: Path) -> None:
+    repo.write("profiles/store.yaml", os_layer(user="robot-store"))
+    repo.commit_all("on the branch")
+    repo.git("checkout", "-q", BASE_BRANCH)
+    repo.write("profiles/other.yaml", os_layer())
+    repo.commit_all("on main")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", "--no-single-branch", repo.path.as_uri(), str(clone)],
+                   check=True, capture_output=True)
+    subprocess.run(["git", "checkout", "-q", "change"], cwd=clone, check=True, capture_output=True)
+    result = palette_lint("--base-ref", "origin/main", ".", cwd=clone)
+    assert result.returncode == 2, result.stdout
+    assert "no common ancestor" in result.stdout and "shallow clone" in result.stdout
+
+
+def test_no_git_repository_skips_change_rules_once(tmp_path: Path, git_env: dict[str, str]) -> None:
+    (tmp_path / "store.yaml").write_text(os_layer(certificate=True), encoding="utf-8")
+    (tmp_path / "other.yaml").write_text(os_layer(registry="harbor2.example.com"), encoding="utf-8")
+    text = palette_lint(".", cwd=tmp_path)
+    assert text.returncode == 0, text.stdout + text.stderr
+    skipped = [line for line in text.stdout.splitlines() if "skipped" in line]
+    assert skipped == ["note: change rules (PAL105, PAL401, PAL402) skipped: not a git repository, so there is no "
+                       "history to compare with"]
+    sarif = palette_lint("-f", "sarif", ".", cwd=tmp_path)
+    assert [t for t in notifications(sarif) if "skipped" in t] == [skipped[0].removeprefix("note: ")]
+    asked = palette_lint("--base-ref", "main", ".", cwd=tmp_path)
+    assert asked.returncode == 2
+    assert "--base-ref main: not a git repository" in asked.stdout
+
+
+def test_without_a_base_ref_in_a_repository_the_run_says_how_to_give_one(repo: GitRepo) -> None:
+    result = palette_lint(".", cwd=repo.path)
+    assert result.returncode == 0
+    assert result.stdout.count("change rules (PAL105, PAL401, PAL402) skipped: no base revision") == 1
+    assert "--base-ref" in result.stdout
+
+
+def test_new_only_needs_a_base(repo: GitRepo) -> None:
+    result = palette_lint("--new-only", ".", cwd=repo.path)
+    assert result.returncode == 2
+    assert "--new-only needs a base revision" in result.stderr
+
+
+def test_a_file_outside_the_repository_has_no_history(repo: GitRepo, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text(os_layer(certificate=True), encoding="utf-8")
+    run = run_paths([repo.path, outside], root=repo.path, base=BaseRequest(BASE_BRANCH))
+    assert any("outside the git repository" in n.message for n in run.notices)
+    assert _ids(run) == []
+
+
+# ---- new, unchanged and fixed findings ----------------------------------------------------------------
+
+SCHEME = "providerCredentials:\n  registry: https://harbor.example.com\n"  # PAL108: a scheme in the registry
+
+
+def _debt_repo(repo: GitRepo) -> None:
+    """main with two findings: PAL001 in a.yaml (to be fixed) and PAL108 in b.yaml (to be kept)."""
+    repo.git("checkout", "-q", BASE_BRANCH)
+    repo.write("profiles/a.yaml", "options:\n  system.uri: harbor.example.com/edge/os:v1\n"
+               "  system.uri: harbor.example.com/edge/os:v2\n")
+    repo.write("profiles/b.yaml", SCHEME + "  user: robot\n  password: '{{.spectro.macro.P}}'\n"
+               "options:\n  system.uri: harbor.example.com/edge/os:v1\n")
+    repo.commit_all("old findings")
+    repo.git("checkout", "-q", "-B", "change")
+    # The change fixes a.yaml, shifts b.yaml's finding down (same finding) and adds a new one in c.yaml.
+    repo.write("profiles/a.yaml", "options:\n  system.uri: harbor.example.com/edge/os:v2\n")
+    repo.write("profiles/b.yaml", "# moved down by a comment\n\n" + (repo.path / "profiles/b.yaml").read_text())
+    repo.write("profiles/c.yaml", "options:\n  system.uri: https://harbor.example.com/edge/os:v3\n")
+    repo.git("add", "-A")
+
+
+def test_fix_one_keep_one_add_one_with_a_base(repo: GitRepo) -> None:
+    _debt_repo(repo)
+    select = ("--select", "PAL001,PAL108")
+    sarif = palette_lint("--base-ref", BASE_BRANCH, "-f", "sarif", *select, ".", cwd=repo.path)
+    assert sarif.returncode == 1, sarif.stderr
+    assert states(sarif_results(sarif)) == [("PAL001", "profiles/a.yaml", "absent"),
+                                            ("PAL108", "profiles/b.yaml", "unchanged"),
+                                            ("PAL108", "profiles/c.yaml", "new")]
+    text = palette_lint("--base-ref", BASE_BRANCH, *select, ".", cwd=repo.path)
+    assert text.returncode == 1
+    assert "profiles/b.yaml:4:" in text.stdout, "the kept finding, two lines further down"
+    assert "profiles/c.yaml:2:" in text.stdout
+    assert ": 1 new, 1 unchanged, 1 fixed." in text.stdout
+
+    new_only = palette_lint("--base-ref", BASE_BRANCH, "--new-only", *select, ".", cwd=repo.path)
+    assert new_only.returncode == 1
+    assert "profiles/c.yaml:2:" in new_only.stdout and "profiles/b.yaml" not in new_only.stdout
+    assert "1 unchanged finding is not shown (--new-only)." in new_only.stdout
+    results = sarif_results(palette_lint("--base-ref", BASE_BRANCH, "--new-only", "-f", "sarif", *select, ".",
+                                         cwd=repo.path))
+    kept = [r for r in results if r.get("baselineState") == "unchanged"]
+    assert len(kept) == 1 and kept[0]["suppressions"][0]["kind"] == "external"
+    assert "--new-only" in kept[0]["suppressions"][0]["justification"]
+    # With the new finding fixed too, --new-only passes although the old one is still there.
+    repo.write("profiles/c.yaml", "options:\n  system.uri: harbor.example.com/edge/os:v3\n")
+    assert palette_lint("--base-ref", BASE_BRANCH, "--new-only", *select, ".", cwd=repo.path).returncode == 0
+    assert palette_lint("--base-ref", BASE_BRANCH, *select, ".", cwd=repo.path).returncode == 1
+
+
+def test_fix_one_keep_one_add_one_with_a_baseline_file(repo: GitRepo) -> None:
+    _debt_repo(repo)
+    select = ("--select", "PAL001,PAL108")
+    repo.git("stash", "-q")
+    repo.git("checkout", "-q", BASE_BRANCH)
+    written = palette_lint("--write-baseline", "baseline.json", *select, ".", cwd=repo.path)
+    assert written.returncode == 0, written.stdout + written.stderr
+    assert "wrote 2 findings to baseline.json" in written.stderr
+    baseline_text = (repo.path / "baseline.json").read_text(encoding="utf-8")
+    data = json.loads(baseline_text)
+    assert data["version"] == 1
+    assert [(e["rule"], e["path"], e["yamlPath"]) for e in data["findings"]] == [
+        ("PAL001", "profiles/a.yaml", 'options["system.uri"]'),
+        ("PAL108", "profiles/b.yaml", "providerCredentials.registry")]
+    assert all(e["fingerprint"] and e["message"] for e in data["findings"])
+    assert palette_lint("--write-baseline", "again.json", *select, ".", cwd=repo.path).returncode == 0
+    assert (repo.path / "again.json").read_text(encoding="utf-8") == baseline_text, "deterministic"
+    assert palette_lint("--baseline", "baseline.json", *select, ".", cwd=repo.path).returncode == 0
+
+    repo.git("checkout", "-q", "change")
+    repo.git("stash", "pop", "-q")
+    sarif = palette_lint("--baseline", "baseline.json", "-f", "sarif", *select, ".", cwd=repo.path)
+    assert sarif.returncode == 1
+    results = sarif_results(sarif)
+    assert states(results) == [("PAL001", "profiles/a.yaml", "absent"), ("PAL108", "profiles/b.yaml", "unchanged"),
+                               ("PAL108", "profiles/c.yaml", "new")]
+    accepted = next(r for r in results if r.get("baselineState") == "unchanged")
+    assert accepted["suppressions"] == [{"kind": "external", "justification": "accepted in the baseline baseline.json"}]
+    text = palette_lint("--baseline", "baseline.json", *select, ".", cwd=repo.path)
+    assert "profiles/b.yaml" not in text.stdout and "profiles/c.yaml:2:" in text.stdout
+    assert "Compared with the baseline baseline.json: 1 new, 1 unchanged, 1 fixed." in text.stdout
+    # A run over fewer rules or files says nothing about the others: nothing is reported fixed.
+    narrow = palette_lint("--baseline", "baseline.json", "-f", "sarif", "--select", "PAL108", "profiles/b.yaml",
+                          cwd=repo.path)
+    assert states(sarif_results(narrow)) == [("PAL108", "profiles/b.yaml", "unchanged")]
+
+
+def test_fingerprints_survive_line_shifts_and_match_the_base_version(repo: GitRepo) -> None:
+    _debt_repo(repo)
+    run = _run(repo, select=("PAL108",))
+    kept = next(f for f in run.findings if f.location.path == "profiles/b.yaml")
+    assert kept.baseline_state == "unchanged" and kept.location.span.line == 4
+    repo.git("stash", "-q")
+    base_run = run_paths([repo.path], root=repo.path, select=("PAL108",))
+    before = next(f for f in base_run.findings if f.location.path == "profiles/b.yaml")
+    assert before.location.span.line == 2
+    assert before.fingerprint == kept.fingerprint
+
+
+def test_deleting_a_file_fixes_its_findings(repo: GitRepo) -> None:
+    _debt_repo(repo)
+    repo.git("rm", "-q", "-f", "profiles/b.yaml")
+    run = _run(repo, select=("PAL108",))
+    assert [(f.location.path, f.baseline_state) for f in run.absent] == [("profiles/b.yaml", "absent")]
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("{not json", "not valid JSON"),
+    ('{"version": 7, "findings": []}', "not a palette-lint baseline"),
+    ('{"version": 1, "findings": [{"rule": "PAL001"}]}', "findings[0] needs a fingerprint"),
+])
+def test_a_bad_baseline_file_exits_2(tmp_path: Path, git_env: dict[str, str], text: str, problem: str) -> None:
+    (tmp_path / "b.json").write_text(text, encoding="utf-8")
+    (tmp_path / "store.yaml").write_text(os_layer(), encoding="utf-8")
+    result = palette_lint("--baseline", "b.json", "store.yaml", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("palette-lint: error: b.json") and problem in result.stderr, result.stderr
+    assert parse_baseline('{"version": 1, "findings": []}', "ok").entries == ()
+
+
+def test_a_missing_baseline_file_exits_2(tmp_path: Path, git_env: dict[str, str]) -> None:
+    (tmp_path / "store.yaml").write_text(os_layer(), encoding="utf-8")
+    result = palette_lint("--baseline", "nope.json", "store.yaml", cwd=tmp_path)
+    assert result.returncode == 2 and "cannot read the baseline nope.json" in result.stderr
+
+
+# ---- pairing documents with their base version --------------------------------------------------------
+
+def _profile(*packs: tuple[str, str]) -> Any:
+    from linter.document import SourceFile, YamlParser
+    from linter.loading import parse_file
+
+    text = "name: infra\ncloudType: edge-native\npacks:\n" + "".join(
+        f"  - name: {name}\n    layer: {layer}\n    values: |\n      options:\n        system.uri: r.example/{name}:1\n"
+        if layer == "os" else f"  - name: {name}\n    layer: {layer}\n    values: |\n      cluster: {{}}\n"
+        for name, layer in packs)
+    return parse_file(YamlParser(), SourceFile(text, "p.yaml", "p.yaml"), True)
+
+
+def test_packs_pair_by_name_then_by_position() -> None:
+    from linter.changes import pair_documents
+
+    before = _profile(("edge-native-byoi", "os"), ("edge-k3s", "k8s"))
+    reordered = _profile(("edge-k3s", "k8s"), ("edge-native-byoi", "os"))
+    pairs = pair_documents(before, reordered)
+    assert pairs[0] == (before.documents[0], reordered.documents[0]), "the profiles themselves"
+    by_name = {new.pack.name: old.pack.name for old, new in pairs[1:]}
+    assert by_name == {"edge-k3s": "edge-k3s", "edge-native-byoi": "edge-native-byoi"}
+    renamed = _profile(("edge-native-byoi-custom", "os"), ("edge-k3s", "k8s"))
+    by_position = {new.pack.name: old.pack.name for old, new in pair_documents(before, renamed)[1:]}
+    assert by_position == {"edge-native-byoi-custom": "edge-native-byoi", "edge-k3s": "edge-k3s"}
+    assert [old for old, _new in pair_documents(None, reordered)] == [None, None, None]
