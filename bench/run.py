@@ -27,6 +27,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shlex
 import shutil
 import statistics
@@ -138,6 +139,8 @@ class Row:
     label: str
     files: int
     seconds: list[float] = field(default_factory=list)
+    #: CPU seconds (user + system) of the tool's processes per run: steadier than wall time on a busy machine.
+    cpu: list[float] = field(default_factory=list)
     note: str = ""  # why there is no measurement ("not supported yet")
     ratio: Optional[float] = None
 
@@ -163,7 +166,14 @@ class Case:
     notes: list[str] = field(default_factory=list)
 
 
-def _run_once(invocation: Invocation, env: dict[str, str]) -> float:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _run_once(invocation: Invocation, env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds of one run of the invocation's commands."""
+    cpu_before = _children_cpu()
     started = time.perf_counter()
     for command in invocation.commands:
         result = subprocess.run(command, cwd=invocation.cwd, env=env, stdout=subprocess.DEVNULL,
@@ -171,7 +181,7 @@ def _run_once(invocation: Invocation, env: dict[str, str]) -> float:
         if result.returncode not in TOOL_OK:
             raise BenchError(f"{invocation.label} exited {result.returncode} "
                              f"(expected 0 or 1): {_tail(result.stderr)}")
-    return time.perf_counter() - started
+    return time.perf_counter() - started, _children_cpu() - cpu_before
 
 
 def measure(case: str, invocations: Sequence[Invocation], repeat: int, warmup: int,
@@ -183,9 +193,10 @@ def measure(case: str, invocations: Sequence[Invocation], repeat: int, warmup: i
         what = f"round {round_number - warmup + 1}/{repeat}" if timed else "warm-up round"
         _progress(f"[{case}] {what}: {', '.join(inv.label for inv in invocations)}")
         for row, invocation in zip(rows, invocations):
-            seconds = _run_once(invocation, env)
+            seconds, cpu = _run_once(invocation, env)
             if timed:
                 row.seconds.append(seconds)
+                row.cpu.append(cpu)
     return rows
 
 
@@ -219,9 +230,9 @@ def _schema_commands(tools: Tools, files: Sequence[str], corpus: Corpus) -> tupl
 
 
 def _lint_ci(tools: Tools, sarif: Path, *extra: str) -> tuple[str, ...]:
-    """palette-lint as a CI gate runs it: every rule, SARIF to a file, a fixed clock, the whole tree."""
-    return (*tools.palette_lint, "check", "--format", "sarif", "--output", str(sarif), "--now", NOW_TEXT,
-            *extra, "sites")
+    """palette-lint as a CI gate runs it, with every rule on: SARIF to a file, a fixed clock, the whole tree."""
+    return (*tools.palette_lint, "check", "--select", "ALL", "--format", "sarif", "--output", str(sarif),
+            "--now", NOW_TEXT, *extra, "sites")
 
 
 def _speed_ratios(rows: list[Row]) -> None:
@@ -237,10 +248,10 @@ def ci_case(tools: Tools, corpus: Corpus, out: Path, repeat: int, env: dict[str,
     sarif = out / "ci.sarif"
     no_cache = tools.no_cache()
     lint_label = "palette-lint check (all rules, SARIF" + (", --no-cache)" if no_cache else ")")
+    schema = _schema_commands(tools, files, corpus)
     invocations = [
         Invocation(lint_label, (_lint_ci(tools, sarif, *no_cache),), corpus.root, len(files)),
-        Invocation(f"check-jsonschema ({len(_schema_commands(tools, files, corpus))} schemas)",
-                   _schema_commands(tools, files, corpus), corpus.root, len(files)),
+        Invocation(f"check-jsonschema ({len(schema)} schemas)", schema, corpus.root, len(files)),
         Invocation("yamllint -d relaxed", ((*tools.yamllint, "-d", "relaxed", *files),), corpus.root, len(files)),
     ]
     notes = []
@@ -419,12 +430,13 @@ def verdicts(cases: dict[str, Case]) -> list[Verdict]:
 
 def _cells(row: Row) -> list[str]:
     if not row.measured:
-        return [row.label, f"{row.files:,}", row.note, "", "", "", ""]
+        return [row.label, f"{row.files:,}", row.note, "", "", "", "", ""]
     return [row.label, f"{row.files:,}", f"{row.median:.3f}", f"{min(row.seconds):.3f}", f"{max(row.seconds):.3f}",
-            f"{row.files_per_second:,.0f}", "" if row.ratio is None else f"{row.ratio:.2f}"]
+            f"{statistics.median(row.cpu):.3f}", f"{row.files_per_second:,.0f}",
+            "" if row.ratio is None else f"{row.ratio:.2f}"]
 
 
-HEADERS = ["tool", "files", "median s", "min s", "max s", "files/s", "ratio"]
+HEADERS = ["tool", "files", "median s", "min s", "max s", "cpu s", "files/s", "ratio"]
 
 
 def _runs(case: Case) -> str:
@@ -446,7 +458,7 @@ def text_report(header: list[str], cases: Sequence[Case], judged: Sequence[Verdi
     lines.append("Targets (issue 6)")
     width = max(len(v.target) for v in judged)
     measured_width = max(len(v.measured) for v in judged)
-    lines.extend(f"  {v.status:<4}  {v.target:<{width}}  {v.measured:<{measured_width}}".rstrip() for v in judged)
+    lines.extend(f"  {v.target:<{width}}  {v.measured:<{measured_width}}  {v.status}" for v in judged)
     return "\n".join(lines) + "\n"
 
 
@@ -577,7 +589,8 @@ def run(args: argparse.Namespace, workdir: Path) -> str:
         f"Python {platform.python_version()}",
         f"palette-lint {lint_version}, check-jsonschema {_version(tools.check_jsonschema)}, "
         f"yamllint {_version(tools.yamllint)}; corpus seed {args.seed}, clock --now {NOW_TEXT}",
-        "wall time per run, subprocess start-up included; tools interleaved round by round",
+        "wall time per run, subprocess start-up included; tools interleaved round by round; "
+        "cpu s: median user+system seconds of the tool's processes",
     ]
     if main_corpus:
         header.append(f"corpus: {main_corpus.describe()}")
