@@ -559,7 +559,15 @@ def main(argv: Optional[list[str]] = None) -> int:
     return 0
 
 
+def _load_average() -> str:
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:
+        return "?"
+
+
 def run(args: argparse.Namespace, workdir: Path) -> str:
+    load_before = _load_average()
     tools = find_tools(args.palette_lint)
     missing = [kind for kind in ("os-layer", "profile", "user-data") if not (SCHEMAS / f"{kind}.json").is_file()]
     if missing:
@@ -591,6 +599,8 @@ def run(args: argparse.Namespace, workdir: Path) -> str:
         f"yamllint {_version(tools.yamllint)}; corpus seed {args.seed}, clock --now {NOW_TEXT}",
         "wall time per run, subprocess start-up included; tools interleaved round by round; "
         "cpu s: median user+system seconds of the tool's processes",
+        f"1-minute load average before the run {load_before}, after it {_load_average()} "
+        "(other work on the machine shows in wall time, less in cpu s)",
     ]
     if main_corpus:
         header.append(f"corpus: {main_corpus.describe()}")
