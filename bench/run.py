@@ -322,7 +322,8 @@ def precommit_case(tools: Tools, corpus: Corpus, repeat: int, env: dict[str, str
     _speed_ratios(rows)
     entries = corpus.manifest["files"]
     listed = ", ".join(f"{p} ({entries[p]['role']}{', PEM' if entries[p]['pem'] else ''})" for p in files)
-    return Case("precommit", f"Pre-commit case: {len(files)} files passed explicitly, one with PEM", rows,
+    with_pem = sum(1 for p in files if entries[p]["pem"])
+    return Case("precommit", f"Pre-commit case: {len(files)} files passed explicitly, {with_pem} with PEM", rows,
                 "ratio: this row's wall time over palette-lint's (above 1: palette-lint is faster)",
                 [f"files: {listed}."])
 
