@@ -1,13 +1,23 @@
-"""Benchmark palette-lint against check-jsonschema on the same corpus, in one command.
+"""Benchmark palette-lint against check-jsonschema and yamllint on one generated corpus, in one command.
 
-    python bench/run.py                      # 3000 generated files in a temporary directory
-    python bench/run.py --files 6000 --repeat 5
-    python bench/run.py --corpus DIR         # an existing corpus (from generate_corpus.py)
+    pip install -e '.[bench]' && python bench/run.py
+    python bench/run.py --case ci,precommit --repeat 5 --markdown
 
-palette-lint runs every rule and writes SARIF to /dev/null. check-jsonschema validates the same files with
-the project's schemas: OS-layer values with schemas/os-layer.json, user-data with schemas/user-data.json and
-whole profiles with schemas/profile.json. Each tool is timed as a subprocess (start-up included), best of
-``--repeat`` runs, and reported in files per second.
+Cases (``--case``, default all):
+
+- ``ci``: the whole corpus. palette-lint with every rule and SARIF output (``--format sarif --output FILE
+  --now``); check-jsonschema with the project's schema for each kind of file (one invocation per schema);
+  ``yamllint -d relaxed``. Plus a warm-cache row when palette-lint has a cache (``--no-cache`` exists).
+- ``precommit``: five files passed explicitly, one of them with PEM certificates, as a pre-commit hook
+  passes them; wall time of each tool.
+- ``scaling``: palette-lint on corpora of 100, 1,000 and 10,000 files of the same mix: files/s per size.
+- ``jobs``: palette-lint with ``--jobs 1`` and ``--jobs 2`` on the whole corpus.
+
+Every tool runs as a subprocess, start-up included. Within a case the tools take turns (A, B, C, A, B, C,
+...) so that a slow moment of the machine hits them alike; the table shows the median, min and max of
+``--repeat`` rounds. palette-lint gets ``--no-cache`` whenever it has the option, so that runs measure the
+work. Options palette-lint does not have yet are detected from ``palette-lint check --help`` and their
+rows say "not supported yet".
 """
 
 from __future__ import annotations
@@ -15,115 +25,592 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
+import re
+import resource
+import shlex
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Optional, Sequence
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 SCHEMAS = REPO / "schemas"
-#: The schema check-jsonschema uses for each kind of file in the corpus manifest.
-SCHEMA_FOR_KIND = {"os-layer": SCHEMAS / "os-layer.json", "user-data": SCHEMAS / "user-data.json",
-                   "profile": SCHEMAS / "profile.json"}
-NOW = "2026-06-01T12:00:00Z"
 
 sys.path.insert(0, str(BENCH))
-import generate_corpus  # noqa: E402  (a sibling script, not a package)
+import generate_corpus  # noqa: E402  (sibling scripts, not a package)
+from corpus_certificates import NOW_TEXT  # noqa: E402
+
+CASES = ("ci", "precommit", "scaling", "jobs")
+#: Rounds per case: few for the big cases, more where one run takes a fraction of a second.
+DEFAULT_REPEAT = {"ci": 3, "precommit": 7, "scaling": 3, "jobs": 3}
+#: Untimed rounds first (file-system cache, .pyc files); only where a round is cheap.
+WARMUP = {"ci": 0, "precommit": 1, "scaling": 0, "jobs": 0}
+SCALING_SIZES = (100, 1000, 10000)
+PRECOMMIT_FILES = 5
+#: Exit codes that mean "the tool ran": 0 clean, 1 findings (all three tools).
+TOOL_OK = (0, 1)
 
 
-def _check_jsonschema() -> list[str]:
-    beside = Path(sys.executable).parent / "check-jsonschema"
-    found = str(beside) if beside.exists() else shutil.which("check-jsonschema")
-    if not found:
-        sys.exit("bench: check-jsonschema is not installed; pip install 'palette-lint[bench]'")
-    return [found]
+class BenchError(Exception):
+    """The benchmark cannot go on (a tool missing or failing); reported as one line, exit code 2."""
 
 
-def _time(command: Sequence[str], cwd: Path, ok: Sequence[int]) -> float:
-    started = time.perf_counter()
-    result = subprocess.run(list(command), cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    elapsed = time.perf_counter() - started
-    if result.returncode not in ok:
-        sys.exit(f"bench: {Path(command[0]).name} ... exited {result.returncode}:\n{result.stderr[-2000:]}")
-    return elapsed
+# ------------------------------------------------------------------------------------------------- tools
 
 
-def _best(command: Sequence[str], cwd: Path, ok: Sequence[int], repeat: int) -> float:
-    return min(_time(command, cwd, ok) for _ in range(repeat))
+@dataclass(frozen=True)
+class Tools:
+    palette_lint: tuple[str, ...]
+    check_jsonschema: tuple[str, ...]
+    yamllint: tuple[str, ...]
+    #: The long options ``palette-lint check --help`` lists.
+    lint_options: frozenset[str]
+
+    def lint_supports(self, option: str) -> bool:
+        return option in self.lint_options
+
+    def no_cache(self) -> tuple[str, ...]:
+        return ("--no-cache",) if self.lint_supports("--no-cache") else ()
 
 
-def _manifest(corpus: Path) -> dict[str, list[str]]:
-    path = corpus / "MANIFEST.json"
-    if not path.is_file():
-        sys.exit(f"bench: {path} is missing; generate the corpus with bench/generate_corpus.py")
-    manifest: dict[str, list[str]] = json.loads(path.read_text(encoding="utf-8"))
-    return manifest
+def _executable(name: str) -> Optional[str]:
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.exists() else shutil.which(name)
 
 
-def run(corpus: Path, repeat: int) -> None:
-    missing = [str(p) for p in SCHEMA_FOR_KIND.values() if not p.is_file()]
+def find_tools(palette_lint: Optional[str] = None) -> Tools:
+    """The three tools: palette-lint as given (a command line), else the one installed beside this Python;
+    the peers beside this Python or on PATH."""
+    lint_exe = _executable("palette-lint")
+    if palette_lint:
+        lint = tuple(shlex.split(palette_lint))
+    else:
+        lint = (lint_exe,) if lint_exe else (sys.executable, "-m", "linter")
+    peers = {name: _executable(name) for name in ("check-jsonschema", "yamllint")}
+    missing = [name for name, found in peers.items() if not found]
     if missing:
-        sys.exit(f"bench: schema files are missing: {', '.join(missing)}")
-    manifest = _manifest(corpus)
-    total_files = sum(len(files) for files in manifest.values())
-    total_bytes = sum((corpus / f).stat().st_size for files in manifest.values() for f in files)
-    print(f"corpus: {corpus}")
-    print(f"  {total_files} files, {total_bytes / 1e6:.1f} MB: "
-          + ", ".join(f"{len(files)} {kind}" for kind, files in manifest.items()))
-    print(f"  best of {repeat} run(s) each, subprocess start-up included\n")
-
-    lint = [sys.executable, "-m", "linter", "check", "--format", "sarif", "--output", os.devnull, "--now", NOW,
-            "."]
-    lint_seconds = _best(lint, corpus, (0, 1), repeat)
-
-    checker = _check_jsonschema()
-    schema_seconds = 0.0
-    rows = []
-    for kind, files in manifest.items():
-        if not files:
-            continue
-        schema = SCHEMA_FOR_KIND[kind]
-        command = [*checker, "--schemafile", str(schema), "--default-filetype", "yaml", *files]
-        seconds = _best(command, corpus, (0, 1), repeat)
-        schema_seconds += seconds
-        rows.append((f"check-jsonschema {schema.relative_to(REPO)}", len(files), seconds))
-
-    width = max(len(name) for name, _n, _s in rows) + 2
-    print(f"{'palette-lint check (all rules, SARIF)':<{width}} {total_files:>6} files {lint_seconds:7.2f} s "
-          f"{total_files / lint_seconds:9.0f} files/s")
-    for name, count, seconds in rows:
-        print(f"{name:<{width}} {count:>6} files {seconds:7.2f} s {count / seconds:9.0f} files/s")
-    print(f"{'check-jsonschema, all schemas':<{width}} {total_files:>6} files {schema_seconds:7.2f} s "
-          f"{total_files / schema_seconds:9.0f} files/s")
-    ratio = (total_files / lint_seconds) / (total_files / schema_seconds)
-    print(f"\nratio (palette-lint files/s / check-jsonschema files/s): {ratio:.2f}")
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path, help="an existing corpus directory (default: generate one)")
-    parser.add_argument("--files", type=int, default=3000, help="files to generate (default: 3000)")
-    parser.add_argument("--seed", type=int, default=1, help="corpus seed (default: 1)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per tool; the best is reported (default: 3)")
-    parser.add_argument("--keep", action="store_true", help="keep the generated corpus and print where it is")
-    args = parser.parse_args(argv)
-    if args.corpus is not None:
-        run(args.corpus.resolve(), args.repeat)
-        return 0
-    directory = Path(tempfile.mkdtemp(prefix="palette-lint-bench-"))
+        raise BenchError(f"{' and '.join(missing)} not installed: pip install -e '.[bench]'")
     try:
-        generate_corpus.generate(directory, args.files, args.seed)
-        run(directory, args.repeat)
+        help_run = subprocess.run([*lint, "check", "--help"], capture_output=True, text=True)
+    except OSError as exc:
+        raise BenchError(f"cannot run {' '.join(lint)}: {exc.strerror or exc}") from None
+    if help_run.returncode != 0:
+        raise BenchError(f"`palette-lint check --help` exited {help_run.returncode}: {_tail(help_run.stderr)}")
+    options = frozenset(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]*", help_run.stdout))
+    return Tools(lint, (str(peers["check-jsonschema"]),), (str(peers["yamllint"]),), options)
+
+
+def _version(command: Sequence[str]) -> str:
+    result = subprocess.run([*command, "--version"], capture_output=True, text=True)
+    words = (result.stdout or result.stderr).split()
+    return words[-1] if result.returncode == 0 and words else "?"
+
+
+def _tail(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else "(no output)"
+
+
+# ---------------------------------------------------------------------------------------------- timing
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One tool's turn in a round: one or more commands run back to back (check-jsonschema needs one per
+    schema) and timed together."""
+
+    label: str
+    commands: tuple[tuple[str, ...], ...]
+    cwd: Path
+    files: int
+
+
+@dataclass
+class Row:
+    """A measured (or skipped) row of a case's table."""
+
+    label: str
+    files: int
+    seconds: list[float] = field(default_factory=list)
+    #: CPU seconds (user + system) of the tool's processes per run: steadier than wall time on a busy machine.
+    cpu: list[float] = field(default_factory=list)
+    note: str = ""  # why there is no measurement ("not supported yet")
+    ratio: Optional[float] = None
+
+    @property
+    def measured(self) -> bool:
+        return bool(self.seconds)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def files_per_second(self) -> float:
+        return self.files / self.median
+
+
+@dataclass
+class Case:
+    name: str
+    title: str
+    rows: list[Row]
+    ratio_note: str
+    notes: list[str] = field(default_factory=list)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _run_once(invocation: Invocation, env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds of one run of the invocation's commands."""
+    cpu_before = _children_cpu()
+    started = time.perf_counter()
+    for command in invocation.commands:
+        result = subprocess.run(command, cwd=invocation.cwd, env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True, errors="replace")
+        if result.returncode not in TOOL_OK:
+            raise BenchError(f"{invocation.label} exited {result.returncode} "
+                             f"(expected 0 or 1): {_tail(result.stderr)}")
+    return time.perf_counter() - started, _children_cpu() - cpu_before
+
+
+def measure(case: str, invocations: Sequence[Invocation], repeat: int, warmup: int,
+            env: dict[str, str]) -> list[Row]:
+    """Run the invocations in turn, ``warmup + repeat`` rounds; a row of timings per invocation."""
+    rows = [Row(inv.label, inv.files) for inv in invocations]
+    for round_number in range(warmup + repeat):
+        timed = round_number >= warmup
+        what = f"round {round_number - warmup + 1}/{repeat}" if timed else "warm-up round"
+        _progress(f"[{case}] {what}: {', '.join(inv.label for inv in invocations)}")
+        for row, invocation in zip(rows, invocations):
+            seconds, cpu = _run_once(invocation, env)
+            if timed:
+                row.seconds.append(seconds)
+                row.cpu.append(cpu)
+    return rows
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# ----------------------------------------------------------------------------------------------- cases
+
+
+@dataclass(frozen=True)
+class Corpus:
+    root: Path
+    manifest: dict[str, Any]
+
+    @property
+    def files(self) -> list[str]:
+        return list(self.manifest["files"])
+
+    def describe(self) -> str:
+        return generate_corpus.summary(self.manifest)
+
+
+def _schema_commands(tools: Tools, files: Sequence[str], corpus: Corpus) -> tuple[tuple[str, ...], ...]:
+    """One check-jsonschema command per kind present among ``files``, with that kind's schema."""
+    by_kind: dict[str, list[str]] = {}
+    for path in files:
+        by_kind.setdefault(corpus.manifest["files"][path]["kind"], []).append(path)
+    return tuple((*tools.check_jsonschema, "--schemafile", str(SCHEMAS / f"{kind}.json"),
+                  "--default-filetype", "yaml", *paths) for kind, paths in sorted(by_kind.items()))
+
+
+def _lint_ci(tools: Tools, sarif: Path, *extra: str) -> tuple[str, ...]:
+    """palette-lint as a CI gate runs it, with every rule on: SARIF to a file, a fixed clock, the whole tree."""
+    return (*tools.palette_lint, "check", "--select", "ALL", "--format", "sarif", "--output", str(sarif),
+            "--now", NOW_TEXT, *extra, "sites")
+
+
+def _speed_ratios(rows: list[Row]) -> None:
+    """Each row's ratio: palette-lint's speed over that tool's (above 1: palette-lint is faster)."""
+    reference = rows[0]
+    for row in rows:
+        if row.measured and reference.measured:
+            row.ratio = row.median / reference.median
+
+
+def ci_case(tools: Tools, corpus: Corpus, out: Path, repeat: int, env: dict[str, str]) -> Case:
+    files = corpus.files
+    sarif = out / "ci.sarif"
+    no_cache = tools.no_cache()
+    lint_label = "palette-lint check (all rules, SARIF" + (", --no-cache)" if no_cache else ")")
+    schema = _schema_commands(tools, files, corpus)
+    invocations = [
+        Invocation(lint_label, (_lint_ci(tools, sarif, *no_cache),), corpus.root, len(files)),
+        Invocation(f"check-jsonschema ({len(schema)} schemas)", schema, corpus.root, len(files)),
+        Invocation("yamllint -d relaxed", ((*tools.yamllint, "-d", "relaxed", *files),), corpus.root, len(files)),
+    ]
+    notes = []
+    if no_cache:
+        warm = Invocation("palette-lint check, warm cache", (_lint_ci(tools, out / "warm.sarif"),), corpus.root,
+                          len(files))
+        _progress("[ci] filling palette-lint's cache")
+        _run_once(warm, env)
+        invocations.append(warm)
+    else:
+        notes.append("palette-lint has no result cache yet (no --no-cache option): every run does the whole work; "
+                     "warm cache: not supported yet.")
+    rows = measure("ci", invocations, repeat, WARMUP["ci"], env)
+    _speed_ratios(rows)
+    if no_cache:
+        warm_row = rows[-1]
+        warm_row.ratio = None
+        notes.append(f"warm cache: {rows[0].median / warm_row.median:.1f}x the speed of a run without the cache.")
+    else:
+        rows.append(Row("palette-lint check, warm cache", len(files), note="not supported yet"))
+    notes.append(_sarif_summary(sarif))
+    return Case("ci", f"CI case: the whole corpus, {len(files):,} files", rows,
+                "ratio: palette-lint's files/s over this row's (above 1: palette-lint is faster)", notes)
+
+
+def _sarif_summary(sarif: Path) -> str:
+    try:
+        log = json.loads(sarif.read_text(encoding="utf-8"))
+        results = [r for run in log["runs"] for r in run.get("results", [])]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise BenchError(f"palette-lint's SARIF output {sarif} is not a SARIF log: {exc}") from None
+    rules = len({r.get("ruleId") for r in results})
+    located = len({loc["physicalLocation"]["artifactLocation"]["uri"] for r in results
+                   for loc in r.get("locations", [])[:1] if "physicalLocation" in loc})
+    return f"palette-lint's SARIF: {len(results)} results from {rules} rules in {located} files."
+
+
+def precommit_files(corpus: Corpus, count: int = PRECOMMIT_FILES) -> list[str]:
+    """``count`` files a commit might touch: one OS-layer file with PEM certificates, then one of each other
+    role without PEM (none with a known problem when the corpus allows)."""
+    entries = corpus.manifest["files"]
+    order = sorted(entries, key=lambda p: (entries[p]["problem"] is not None, p))
+    with_pem = [p for p in order if entries[p]["pem"]]
+    pem_first = sorted(with_pem, key=lambda p: entries[p]["role"] != "os-layer")[:1]
+    chosen = list(pem_first)
+    roles = ["installer-user-data", "infra-profile", "addon-profile", "site-user-data", "os-layer"]
+    without_pem = [p for p in order if not entries[p]["pem"]]
+    for role in roles:
+        for path in without_pem:
+            if entries[path]["role"] == role and path not in chosen:
+                chosen.append(path)
+                break
+    chosen.extend(p for p in without_pem if p not in chosen)
+    return chosen[:count]
+
+
+def precommit_case(tools: Tools, corpus: Corpus, repeat: int, env: dict[str, str]) -> Case:
+    files = precommit_files(corpus)
+    schema = _schema_commands(tools, files, corpus)
+    invocations = [
+        Invocation("palette-lint check" + (" --no-cache" if tools.no_cache() else ""),
+                   ((*tools.palette_lint, "check", "--now", NOW_TEXT, *tools.no_cache(), *files),),
+                   corpus.root, len(files)),
+        Invocation(f"check-jsonschema ({len(schema)} invocations, one per schema)", schema, corpus.root, len(files)),
+        Invocation("yamllint -d relaxed", ((*tools.yamllint, "-d", "relaxed", *files),), corpus.root, len(files)),
+    ]
+    rows = measure("precommit", invocations, repeat, WARMUP["precommit"], env)
+    _speed_ratios(rows)
+    entries = corpus.manifest["files"]
+    listed = ", ".join(f"{p} ({entries[p]['role']}{', PEM' if entries[p]['pem'] else ''})" for p in files)
+    with_pem = sum(1 for p in files if entries[p]["pem"])
+    return Case("precommit", f"Pre-commit case: {len(files)} files passed explicitly, {with_pem} with PEM", rows,
+                "ratio: this row's wall time over palette-lint's (above 1: palette-lint is faster)",
+                [f"files: {listed}."])
+
+
+def scaling_case(tools: Tools, corpora: Sequence[Corpus], out: Path, repeat: int, env: dict[str, str]) -> Case:
+    no_cache = tools.no_cache()
+    invocations = [Invocation(f"palette-lint, {len(c.files):,} files", (_lint_ci(tools, out / "scale.sarif",
+                                                                                  *no_cache),),
+                              c.root, len(c.files)) for c in corpora]
+    rows = measure("scaling", invocations, repeat, WARMUP["scaling"], env)
+    reference = rows[-2] if len(rows) > 1 else rows[-1]
+    for row in rows:
+        row.ratio = row.files_per_second / reference.files_per_second
+    notes = []
+    if len(rows) > 1:
+        small, large = rows[-2], rows[-1]
+        marginal = (large.files - small.files) / (large.median - small.median) \
+            if large.median > small.median else float("inf")
+        notes.append(f"marginal rate between {small.files:,} and {large.files:,} files (start-up excluded): "
+                     f"{marginal:,.0f} files/s.")
+    return Case("scaling", "Scaling: palette-lint (all rules, SARIF) on corpora of the same mix", rows,
+                f"ratio: files/s over files/s at {reference.files:,} files (1.00 = flat cost per file)", notes)
+
+
+def jobs_case(tools: Tools, corpus: Corpus, out: Path, repeat: int, env: dict[str, str]) -> Case:
+    files = len(corpus.files)
+    labels = [f"palette-lint --jobs {n}" for n in (1, 2)]
+    if not tools.lint_supports("--jobs"):
+        rows = [Row(label, files, note="not supported yet") for label in labels]
+        return Case("jobs", f"Workers: palette-lint on the whole corpus, {files:,} files", rows,
+                    "ratio: files/s over --jobs 1's", ["palette-lint check has no --jobs option yet."])
+    invocations = [Invocation(label, (_lint_ci(tools, out / f"jobs{n}.sarif", "--jobs", str(n), *tools.no_cache()),),
+                              corpus.root, files) for n, label in zip((1, 2), labels)]
+    rows = measure("jobs", invocations, repeat, WARMUP["jobs"], env)
+    for row in rows:
+        row.ratio = rows[0].median / row.median
+    return Case("jobs", f"Workers: palette-lint on the whole corpus, {files:,} files, all rules, SARIF", rows,
+                "ratio: files/s over --jobs 1's", [])
+
+
+# --------------------------------------------------------------------------------------------- targets
+
+
+@dataclass(frozen=True)
+class Verdict:
+    target: str
+    measured: str
+    status: str  # PASS, FAIL, or why it was not judged
+
+
+def _row(cases: dict[str, Case], case: str, prefix: str) -> Optional[Row]:
+    if case not in cases:
+        return None
+    return next((r for r in cases[case].rows if r.label.startswith(prefix)), None)
+
+
+def verdicts(cases: dict[str, Case]) -> list[Verdict]:
+    """The targets of issue 6, judged on this run's medians."""
+    def judge(ok: bool) -> str:
+        return "PASS" if ok else "FAIL"
+
+    out: list[Verdict] = []
+    name = "CI case: palette-lint files/s >= 2x check-jsonschema's"
+    lint, peer = _row(cases, "ci", "palette-lint check ("), _row(cases, "ci", "check-jsonschema")
+    if lint and peer and lint.measured and peer.measured:
+        ratio = lint.files_per_second / peer.files_per_second
+        out.append(Verdict(name, f"{lint.files_per_second:,.0f} vs {peer.files_per_second:,.0f} files/s: "
+                                 f"{ratio:.2f}x", judge(ratio >= 2.0)))
+    else:
+        out.append(Verdict(name, "-", "not run (--case ci)"))
+
+    name = "Pre-commit case: palette-lint wall time <= yamllint's"
+    lint, peer = _row(cases, "precommit", "palette-lint"), _row(cases, "precommit", "yamllint")
+    if lint and peer and lint.measured and peer.measured:
+        out.append(Verdict(name, f"{lint.median * 1000:,.0f} ms vs {peer.median * 1000:,.0f} ms",
+                           judge(lint.median <= peer.median)))
+    else:
+        out.append(Verdict(name, "-", "not run (--case precommit)"))
+
+    name = "Linear cost: files/s at the largest size >= 75% of files/s at the one before"
+    rows = cases["scaling"].rows if "scaling" in cases else []
+    if len(rows) >= 2:
+        small, large = rows[-2], rows[-1]
+        name = f"Linear cost: files/s at {large.files:,} files >= 75% of files/s at {small.files:,}"
+        ratio = large.files_per_second / small.files_per_second
+        out.append(Verdict(name, f"{large.files_per_second:,.0f} vs {small.files_per_second:,.0f} files/s: "
+                                 f"{ratio:.2f}", judge(ratio >= 0.75)))
+    else:
+        out.append(Verdict(name, "-", "not run (--case scaling, two sizes or more)"))
+
+    name = "Workers: --jobs 2 files/s >= 1.6x --jobs 1's (whole corpus)"
+    one, two = _row(cases, "jobs", "palette-lint --jobs 1"), _row(cases, "jobs", "palette-lint --jobs 2")
+    if one and two and one.measured and two.measured:
+        ratio = one.median / two.median
+        out.append(Verdict(name, f"{ratio:.2f}x", judge(ratio >= 1.6)))
+    elif one and two:
+        out.append(Verdict(name, "--jobs: not supported yet", "FAIL"))
+    else:
+        out.append(Verdict(name, "-", "not run (--case jobs)"))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- report
+
+
+def _cells(row: Row) -> list[str]:
+    if not row.measured:
+        return [row.label, f"{row.files:,}", row.note, "", "", "", "", ""]
+    return [row.label, f"{row.files:,}", f"{row.median:.3f}", f"{min(row.seconds):.3f}", f"{max(row.seconds):.3f}",
+            f"{statistics.median(row.cpu):.3f}", f"{row.files_per_second:,.0f}",
+            "" if row.ratio is None else f"{row.ratio:.2f}"]
+
+
+HEADERS = ["tool", "files", "median s", "min s", "max s", "cpu s", "files/s", "ratio"]
+
+
+def _runs(case: Case) -> str:
+    runs = max((len(r.seconds) for r in case.rows), default=0)
+    return f"median of {runs} runs" if runs else "not run"
+
+
+def text_report(header: list[str], cases: Sequence[Case], judged: Sequence[Verdict]) -> str:
+    lines = [*header, ""]
+    for case in cases:
+        lines.append(f"{case.title} ({_runs(case)})")
+        table = [HEADERS] + [_cells(r) for r in case.rows]
+        widths = [max(len(row[i]) for row in table) for i in range(len(HEADERS))]
+        for row in table:
+            cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
+            lines.append("  " + "  ".join(cells).rstrip())
+        lines.extend(f"  {note}" for note in [case.ratio_note, *case.notes])
+        lines.append("")
+    lines.append("Targets (issue 6)")
+    width = max(len(v.target) for v in judged)
+    measured_width = max(len(v.measured) for v in judged)
+    lines.extend(f"  {v.target:<{width}}  {v.measured:<{measured_width}}  {v.status}" for v in judged)
+    return "\n".join(lines) + "\n"
+
+
+def markdown_report(header: list[str], cases: Sequence[Case], judged: Sequence[Verdict]) -> str:
+    lines = [*(f"{line}  " for line in header), ""]
+    for case in cases:
+        lines.append(f"**{case.title}** ({_runs(case)})\n")
+        lines.append("| " + " | ".join(HEADERS) + " |")
+        lines.append("|---|" + "---:|" * (len(HEADERS) - 1))
+        lines.extend("| " + " | ".join(_cells(r)) + " |" for r in case.rows)
+        lines.append("")
+        lines.extend(f"{note}  " for note in [case.ratio_note, *case.notes])
+        lines.append("")
+    lines.append("| target | measured | result |\n|---|---|---|")
+    lines.extend(f"| {v.target} | {v.measured} | {v.status} |" for v in judged)
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------------------------------------ main
+
+
+def _parse_cases(text: str) -> tuple[str, ...]:
+    chosen = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = [c for c in chosen if c not in CASES]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"cases are {', '.join(CASES)} (comma-separated); got {text!r}")
+    return tuple(c for c in CASES if c in chosen)
+
+
+def _parse_sizes(text: str) -> tuple[int, ...]:
+    try:
+        sizes = tuple(sorted({int(part) for part in text.split(",") if part.strip()}))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"sizes are file counts, comma-separated; got {text!r}") from None
+    if not sizes or sizes[0] < 1:
+        raise argparse.ArgumentTypeError("sizes must be positive file counts")
+    return sizes
+
+
+def _generate(directory: Path, files: int, seed: int) -> Corpus:
+    started = time.perf_counter()
+    manifest = generate_corpus.generate(directory, generate_corpus.Mix().scaled(files), seed)
+    _progress(f"generated {directory.name}: {len(manifest['files']):,} files in {time.perf_counter() - started:.1f} s")
+    return Corpus(directory, manifest)
+
+
+def _load(directory: Path) -> Corpus:
+    if not (directory / "MANIFEST.json").is_file():
+        raise BenchError(f"{directory} has no MANIFEST.json; generate it with bench/generate_corpus.py")
+    manifest = generate_corpus.load_manifest(directory)
+    if not isinstance(manifest.get("files"), dict) or not (directory / "sites").is_dir():
+        raise BenchError(f"{directory} is not a corpus of this generator (regenerate it with bench/generate_corpus.py)")
+    return Corpus(directory, manifest)
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--case", type=_parse_cases, default=CASES, metavar="CASES",
+                        help=f"cases to run, comma-separated (default: {','.join(CASES)})")
+    parser.add_argument("--repeat", type=int, metavar="N",
+                        help="timed rounds per case (default: " +
+                             ", ".join(f"{c} {n}" for c, n in DEFAULT_REPEAT.items()) + ")")
+    parser.add_argument("--seed", type=int, default=1, help="corpus seed (default: 1)")
+    parser.add_argument("--files", type=int, default=generate_corpus.Mix().total,
+                        help="files in the main corpus, the reference mix scaled (default: %(default)s, the "
+                             "reference mix itself)")
+    parser.add_argument("--sizes", type=_parse_sizes, default=SCALING_SIZES, metavar="N,N,...",
+                        help="corpus sizes of the scaling case (default: 100,1000,10000)")
+    parser.add_argument("--corpus", type=Path, help="use this corpus (from generate_corpus.py) as the main one")
+    parser.add_argument("--palette-lint", metavar="COMMAND",
+                        help="the palette-lint to measure, e.g. another checkout's .venv/bin/palette-lint "
+                             "(default: the one installed beside this Python)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated corpora and outputs; print where")
+    parser.add_argument("--markdown", action="store_true", help="print the tables in Markdown (README)")
+    args = parser.parse_args(argv)
+    if args.repeat is not None and args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    if args.files < 1:
+        parser.error("--files must be at least 1")
+    workdir = Path(tempfile.mkdtemp(prefix="palette-lint-bench-"))
+    started = time.perf_counter()
+    try:
+        report = run(args, workdir)
+    except BenchError as exc:
+        print(f"bench: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("bench: interrupted", file=sys.stderr)
+        return 2
     finally:
         if args.keep:
-            print(f"\ncorpus kept in {directory}")
+            _progress(f"kept the corpora and outputs in {workdir}")
         else:
-            shutil.rmtree(directory, ignore_errors=True)
+            shutil.rmtree(workdir, ignore_errors=True)
+    print(report, end="")
+    print(f"\n(benchmark took {time.perf_counter() - started:.0f} s)")
     return 0
+
+
+def _load_average() -> str:
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:
+        return "?"
+
+
+def run(args: argparse.Namespace, workdir: Path) -> str:
+    load_before = _load_average()
+    tools = find_tools(args.palette_lint)
+    missing = [kind for kind in ("os-layer", "profile", "user-data") if not (SCHEMAS / f"{kind}.json").is_file()]
+    if missing:
+        raise BenchError(f"schemas missing in {SCHEMAS}: {', '.join(missing)}")
+    env = {**os.environ, "NO_COLOR": "1"}
+    out = workdir / "out"
+    out.mkdir()
+    repeat = {case: args.repeat or n for case, n in DEFAULT_REPEAT.items()}
+    main_corpus: Optional[Corpus] = None
+    if set(args.case) & {"ci", "precommit", "jobs"}:
+        main_corpus = _load(args.corpus.resolve()) if args.corpus else _generate(workdir / "corpus", args.files,
+                                                                                   args.seed)
+    cases: dict[str, Case] = {}
+    for case in args.case:
+        if case == "ci" and main_corpus:
+            cases[case] = ci_case(tools, main_corpus, out, repeat[case], env)
+        elif case == "precommit" and main_corpus:
+            cases[case] = precommit_case(tools, main_corpus, repeat[case], env)
+        elif case == "scaling":
+            corpora = [_generate(workdir / f"scale-{size}", size, args.seed) for size in args.sizes]
+            cases[case] = scaling_case(tools, corpora, out, repeat[case], env)
+        elif case == "jobs" and main_corpus:
+            cases[case] = jobs_case(tools, main_corpus, out, repeat[case], env)
+    lint_version = _version(tools.palette_lint)
+    header = [
+        f"palette-lint benchmark: {os.cpu_count()} cores, {platform.system()} {platform.machine()}, "
+        f"Python {platform.python_version()}",
+        f"palette-lint {lint_version}, check-jsonschema {_version(tools.check_jsonschema)}, "
+        f"yamllint {_version(tools.yamllint)}; corpus seed {args.seed}, clock --now {NOW_TEXT}",
+        "wall time per run, subprocess start-up included; tools interleaved round by round; "
+        "cpu s: median user+system seconds of the tool's processes",
+        f"1-minute load average before the run {load_before}, after it {_load_average()} "
+        "(other work on the machine shows in wall time, less in cpu s)",
+    ]
+    if main_corpus:
+        header.append(f"corpus: {main_corpus.describe()}")
+    unsupported = [option for option in ("--jobs", "--no-cache") if not tools.lint_supports(option)]
+    if unsupported:
+        header.append(f"palette-lint options not supported yet: {', '.join(unsupported)}")
+    ordered = [cases[c] for c in CASES if c in cases]
+    judged = verdicts(cases)
+    return (markdown_report if args.markdown else text_report)(header, ordered, judged)
 
 
 if __name__ == "__main__":
