@@ -573,7 +573,10 @@ def run(args: argparse.Namespace, workdir: Path) -> str:
     missing = [kind for kind in ("os-layer", "profile", "user-data") if not (SCHEMAS / f"{kind}.json").is_file()]
     if missing:
         raise BenchError(f"schemas missing in {SCHEMAS}: {', '.join(missing)}")
-    env = {**os.environ, "NO_COLOR": "1"}
+    # Every tool runs as an installed tool does: with its bytecode cached. (A sandbox that sets
+    # PYTHONDONTWRITEBYTECODE would make an editable checkout recompile all its modules on every run.)
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    env["NO_COLOR"] = "1"
     out = workdir / "out"
     out.mkdir()
     repeat = {case: args.repeat or n for case, n in DEFAULT_REPEAT.items()}
