@@ -7,9 +7,12 @@ import base64
 import binascii
 import functools
 import re
-from typing import Any, Iterator, Optional, Union
+from typing import TYPE_CHECKING, Any, Iterator, Optional, Union
 
 from linter import macros
+
+if TYPE_CHECKING:  # pragma: no cover
+    from linter.document import Document
 
 #: Key endings (lower case, without ``-``, ``_`` and ``.``) of fields that hold a password.
 _PASSWORD_ENDINGS = ("password", "passwd")
@@ -128,6 +131,11 @@ def credential_fields(data: Any) -> Iterator[tuple[tuple[Key, ...], Any, int]]:
                     yield here + (index,), item, kind
 
 
+def document_fields(doc: Document) -> list[tuple[tuple[Key, ...], Any, int]]:
+    """:func:`credential_fields` of a document's data, found once and shared by every rule that asks."""
+    return doc.derived("credentials.fields", lambda d: list(credential_fields(d.data)))
+
+
 # ---- the secret values of a file, for redaction ------------------------------------------------------------
 
 _URL_PASSWORD = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s:/@\"']*:([^\s/@\"']+)@")
@@ -205,6 +213,25 @@ def secrets_in_data(data: Any) -> set[str]:
                     found.add(decoded)
         if isinstance(value, str) and ("@" in value or "PRIVATE KEY" in value):
             found.update(secrets_in_text(value))
+    return found
+
+
+def document_secrets(doc: Document) -> set[str]:
+    """The secret values of a document, as :func:`secrets_in_data` finds them, from the credential fields
+    found once per document; strings are scanned for URL credentials and private keys only when the
+    document's text holds an ``@`` or a private key at all."""
+    found: set[str] = set()
+    for _path, value, kind in document_fields(doc):
+        if kind & SECRET:
+            text = literal_secret(value)
+            if text is not None:
+                found.add(text)
+                decoded = _base64_text(text)
+                if decoded:
+                    found.add(decoded)
+    own = doc.own_text
+    if "@" in own or "PRIVATE KEY" in own:
+        found.update(secrets_in_data(doc.data))
     return found
 
 

@@ -321,7 +321,7 @@ class Document:
         self.header = header  # the file's first line, for user-data's ``#cloud-config``
         self.children: list[Document] = []
         self._walked: Optional[list[tuple[YamlPath, Value]]] = None
-        self._keys: Optional[dict[str, list[YamlPath]]] = None
+        self._keys: Optional[dict[str, list[tuple[int, YamlPath]]]] = None
         self._derived: dict[str, Any] = {}
 
     # ---- identity -------------------------------------------------------------------------------
@@ -362,15 +362,26 @@ class Document:
             self._walked = list(walk(self.data))
         return iter(self._walked)
 
+    def _key_index(self) -> dict[str, list[tuple[int, YamlPath]]]:
+        """Every mapping key -> (place in document order, path) of its entries; built once."""
+        if self._keys is None:
+            index: dict[str, list[tuple[int, YamlPath]]] = {}
+            for order, (path, _value) in enumerate(self.walk()):
+                if path and isinstance(path[-1], str):
+                    index.setdefault(path[-1], []).append((order, path))
+            self._keys = index
+        return self._keys
+
     def find_key(self, key: str) -> Iterator[YamlPath]:
         """Paths (including the key) of every mapping entry named ``key``, at any depth, in document order."""
-        if self._keys is None:
-            index: dict[str, list[YamlPath]] = {}
-            for path, _value in self.walk():
-                if path and isinstance(path[-1], str):
-                    index.setdefault(path[-1], []).append(path)
-            self._keys = index
-        return iter(self._keys.get(key, ()))
+        return (path for _order, path in self._key_index().get(key, ()))
+
+    def find_keys(self, wanted: Callable[[str], bool]) -> list[YamlPath]:
+        """Paths of every mapping entry whose key satisfies ``wanted``, at any depth, in document order. Each
+        distinct key is tested once, so this costs far less than walking the document."""
+        found = [item for key, items in self._key_index().items() if wanted(key) for item in items]
+        found.sort(key=lambda item: item[0])
+        return [path for _order, path in found]
 
     def info(self, path: YamlPath) -> Optional[NodeInfo]:
         return self.nodes.get(path)
@@ -688,6 +699,23 @@ def _describe_reader_error(exc: Any, text: str, mapper: PositionMap) -> ParseFai
     )
 
 
+class _EventClasses:
+    """The parser's event classes, imported with ruamel.yaml the first time a document is parsed: the builder
+    tells events apart by class identity, the cheapest test."""
+
+    def __getattr__(self, name: str) -> Any:
+        from ruamel.yaml import events
+
+        classes = {"scalar": events.ScalarEvent, "alias": events.AliasEvent,
+                   "sequence_start": events.SequenceStartEvent, "sequence_end": events.SequenceEndEvent,
+                   "mapping_start": events.MappingStartEvent, "mapping_end": events.MappingEndEvent,
+                   "document_start": events.DocumentStartEvent}
+        self.__dict__.update(classes)
+        return classes[name]
+
+
+_EVENTS = _EventClasses()
+
 _UNDEFINED_ALIAS = ("unquoted value starting with '*' refers to an undefined YAML alias: quote the value if it is a "
                     "literal (a password, say)")
 
@@ -737,7 +765,7 @@ class _EventBuilder:
         user-data may follow its ``#cloud-config`` document with others that palette-lint does not lint."""
         self._get()  # StreamStartEvent
         event = self._get()
-        if type(event).__name__ != "DocumentStartEvent":
+        if type(event) is not _EVENTS.document_start:
             return None  # StreamEndEvent: no document at all
         self._version = getattr(event, "version", None)
         value, _size = self._node(self._get(), (), None, 0)
@@ -774,39 +802,42 @@ class _EventBuilder:
 
     def _node(self, event: Any, path: YamlPath, key_span: Optional[Span], depth: int) -> tuple[Value, int]:
         """Build the node that starts with ``event``: its value and its expanded size in nodes."""
-        kind = type(event).__name__
-        if kind == "ScalarEvent":
-            return self._scalar(event, path, key_span)
-        if kind == "AliasEvent":
+        kind = type(event)
+        if kind is _EVENTS.scalar:
+            return self._scalar(event, path, key_span), 1
+        if kind is _EVENTS.alias:
             return self._alias(event)
         if depth >= MAX_DEPTH:
             raise ParseFailure(
                 f"nesting deeper than {MAX_DEPTH} levels; palette-lint refuses such files",
                 self._span(event.start_mark, event.end_mark), kind="limit",
             )
-        if kind == "SequenceStartEvent":
+        if kind is _EVENTS.sequence_start:
             return self._sequence(event, path, key_span, depth)
         return self._mapping(event, path, key_span, depth)
 
-    def _scalar(self, event: Any, path: YamlPath, key_span: Optional[Span]) -> tuple[Value, int]:
+    def _scalar(self, event: Any, path: YamlPath, key_span: Optional[Span]) -> Value:
         style = event.style or ""
         tag = event.ctag
         if tag is None or tag == "!":
             type_name = plain_scalar_type(event.value, self._version) \
-                if event.implicit[0] and not style else "str"
-            value = _scalar(event.value, type_name, style, self._version == (1, 1))
+                if not style and event.implicit[0] else "str"
+            value = event.value if type_name == "str" else _scalar(event.value, type_name, style,
+                                                                    self._version == (1, 1))
         else:
             type_name = _TAGS.get(str(tag), "")
             value = _scalar(event.value, type_name, style, self._version == (1, 1))
             type_name = type_name or "str"
         span = self._span(event.start_mark, event.end_mark)
         self.nodes[path] = NodeInfo(span, key_span, style, type_name)
-        self._count(1, span)
+        self._expanded += 1
+        if self._expanded > MAX_EXPANDED_NODES:
+            self._count(0, span)
         if event.anchor is not None:
             anchor = _Anchor(span)
             anchor.value, anchor.text, anchor.building = value, event.value, False
             self._anchors[event.anchor] = anchor
-        return value, 1
+        return value
 
     def _alias(self, event: Any) -> tuple[Value, int]:
         anchor = self._anchors.get(event.anchor)
@@ -819,10 +850,10 @@ class _EventBuilder:
         self._count(anchor.size, self._span(event.start_mark, event.end_mark), aliased=True)
         return anchor.value, anchor.size
 
-    def _begin_anchor(self, event: Any, span: Span) -> Optional[_Anchor]:
+    def _begin_anchor(self, event: Any) -> Optional[_Anchor]:
         if event.anchor is None:
             return None
-        anchor = _Anchor(span)
+        anchor = _Anchor(self._span(event.start_mark, event.end_mark))
         self._anchors[event.anchor] = anchor
         return anchor
 
@@ -833,15 +864,20 @@ class _EventBuilder:
 
     def _sequence(self, event: Any, path: YamlPath, key_span: Optional[Span], depth: int) -> tuple[Value, int]:
         start = event.start_mark
-        anchor = self._begin_anchor(event, self._span(start, event.end_mark))
+        anchor = self._begin_anchor(event)
         items: list[Value] = []
         size = 1
         get = self._get
+        scalar, end = _EVENTS.scalar, _EVENTS.sequence_end
         child = get()
-        while type(child).__name__ != "SequenceEndEvent":
-            item, item_size = self._node(child, path + (len(items),), None, depth + 1)
-            items.append(item)
-            size += item_size
+        while type(child) is not end:
+            if type(child) is scalar:
+                items.append(self._scalar(child, path + (len(items),), None))
+                size += 1
+            else:
+                item, item_size = self._node(child, path + (len(items),), None, depth + 1)
+                items.append(item)
+                size += item_size
             child = get()
         span = self._span(start, child.end_mark)
         self.nodes[path] = NodeInfo(span, key_span, "flow" if event.flow_style else "block", "seq")
@@ -853,15 +889,21 @@ class _EventBuilder:
         start = event.start_mark
         if event.flow_style and self._line(start.line)[start.column:start.column + 2] == "{{":
             return self._unquoted_macro(event, path, key_span)
-        anchor = self._begin_anchor(event, self._span(start, event.end_mark))
+        anchor = self._begin_anchor(event)
         mapping: dict[Union[str, int], Value] = {}
         size = 1
         first_spans: dict[str, Span] = {}
         merges: list[Value] = []
         get = self._get
+        scalar, end = _EVENTS.scalar, _EVENTS.mapping_end
         key_event = get()
-        while type(key_event).__name__ != "MappingEndEvent":
-            key, this_key_span, is_merge = self._key(key_event)
+        while type(key_event) is not end:
+            if type(key_event) is scalar:  # nearly every key: inline
+                key = key_event.value
+                this_key_span = self._span(key_event.start_mark, key_event.end_mark)
+                is_merge = key == "<<" and key_event.ctag is None and not key_event.style
+            else:
+                key, this_key_span, is_merge = self._key(key_event)
             child_path = path + (key,)
             if is_merge:
                 recorded = len(self.nodes)
@@ -875,9 +917,14 @@ class _EventBuilder:
                 self.duplicates.append(DuplicateKey(key, child_path, first_spans[key], this_key_span))
             else:
                 first_spans[key] = this_key_span
-            child_value, child_size = self._node(get(), child_path, this_key_span, depth + 1)
-            mapping[key] = child_value
-            size += child_size
+            value_event = get()
+            if type(value_event) is scalar:
+                mapping[key] = self._scalar(value_event, child_path, this_key_span)
+                size += 1
+            else:
+                child_value, child_size = self._node(value_event, child_path, this_key_span, depth + 1)
+                mapping[key] = child_value
+                size += child_size
             key_event = get()
         for merged in merges:  # YAML 1.1 merge keys: explicit keys win, earlier merged mappings win
             for source in (merged if isinstance(merged, list) else [merged]):
@@ -893,12 +940,12 @@ class _EventBuilder:
     def _key(self, event: Any) -> tuple[str, Span, bool]:
         """A mapping key as text, its span, and whether it is the ``<<`` merge key. A collection used as a key
         is kept as its source text."""
-        kind = type(event).__name__
-        if kind == "ScalarEvent":
+        kind = type(event)
+        if kind is _EVENTS.scalar:
             span = self._span(event.start_mark, event.end_mark)
-            is_merge = event.ctag is None and event.implicit[0] and not event.style and event.value == "<<"
+            is_merge = event.ctag is None and not event.style and event.value == "<<"
             return event.value, span, is_merge
-        if kind == "AliasEvent":
+        if kind is _EVENTS.alias:
             anchor = self._anchors.get(event.anchor)
             span = self._span(event.start_mark, event.end_mark)
             if anchor is None:
@@ -921,7 +968,7 @@ class _EventBuilder:
         text = self._slice(event.start_mark, end)
         self.nodes[path] = NodeInfo(span, key_span, "", "str")
         self._count(1, span)
-        anchor = self._begin_anchor(event, span)
+        anchor = self._begin_anchor(event)
         self._end_anchor(anchor, text, 1)
         return text, 1
 
@@ -929,12 +976,14 @@ class _EventBuilder:
         """Consume the rest of the collection ``event`` starts; return the end mark of its last event."""
         depth = 1
         end = event.end_mark
+        opening = (_EVENTS.mapping_start, _EVENTS.sequence_start)
+        closing = (_EVENTS.mapping_end, _EVENTS.sequence_end)
         while depth:
             current = self._get()
-            name = type(current).__name__
-            if name in ("MappingStartEvent", "SequenceStartEvent"):
+            kind = type(current)
+            if kind in opening:
                 depth += 1
-            elif name in ("MappingEndEvent", "SequenceEndEvent"):
+            elif kind in closing:
                 depth -= 1
             end = current.end_mark
         return end

@@ -25,7 +25,7 @@ from linter.document import Document, ParsedFile, ParseFailure, SourceFile, Yaml
 from linter.history import (
     ADDED, MODIFIED, OUTSIDE, UNCHANGED, BaseRequest, History, deleted_candidates, open_history,
 )
-from linter.line_hash import line_hashes
+from linter.line_hash import hashes_of_lines
 from linter.loading import decode_source, looks_like_palette_text, parse_file, read_source
 from linter.model import (
     INTERNAL_ERROR_ID, PARSE_ERROR_ID, Finding, Issue, Location, Notice, RelatedLocation, Rule, Run, Severity,
@@ -184,7 +184,7 @@ class Engine:
             parsed = cache[source] = parse_file(self.parser, source, candidate.explicit)
         parsed.absolute_path = candidate.absolute
         for doc in parsed.documents:
-            collector.secrets.update(credentials.secrets_in_data(doc.data))
+            collector.secrets.update(credentials.document_secrets(doc))
         if parsed.failures:  # the file, or a pack's values, does not parse: read its secrets from the text
             collector.secrets.update(credentials.secrets_in_text(source.text))
         if parsed.root is None:
@@ -344,19 +344,20 @@ class _Collector:
         return tuple(self._with_line_hashes(unique))
 
     def _with_line_hashes(self, findings: list[Finding]) -> Iterable[Finding]:
-        """Stamp GitHub's ``primaryLocationLineHash`` of each finding's start line, hashing each file once and
-        only files with findings. A file that could not be decoded gets none (upload-sarif computes it)."""
-        hashes: dict[str, list[str]] = {}
+        """Stamp GitHub's ``primaryLocationLineHash`` of each finding's start line, hashing only files with
+        findings and only up to their last finding's line. A file that could not be decoded gets none
+        (upload-sarif computes it)."""
+        wanted: dict[str, set[int]] = {}
         for finding in findings:
-            source = self.sources.get(finding.location.path)
-            if source is None:
-                yield finding
-                continue
-            if source.path not in hashes:
-                hashes[source.path] = line_hashes(("\ufeff" if source.bom else "") + source.text)
-            per_line = hashes[source.path]
-            line = finding.location.span.line
-            yield replace(finding, line_hash=per_line[line - 1]) if 1 <= line <= len(per_line) else finding
+            if finding.location.path in self.sources:
+                wanted.setdefault(finding.location.path, set()).add(finding.location.span.line)
+        hashes: dict[str, dict[int, str]] = {}
+        for path, lines in wanted.items():
+            source = self.sources[path]
+            hashes[path] = hashes_of_lines(("\ufeff" if source.bom else "") + source.text, lines)
+        for finding in findings:
+            found = hashes.get(finding.location.path, {}).get(finding.location.span.line)
+            yield replace(finding, line_hash=found) if found else finding
 
 
 def _fingerprint(rule_id: str, location: Location, value: str) -> str:

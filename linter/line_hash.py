@@ -14,6 +14,7 @@ With the hash stored in the SARIF, GitHub keeps an alert across commits that mov
 from __future__ import annotations
 
 from array import array
+from typing import Iterable
 
 BLOCK_SIZE = 100
 BASE = 37
@@ -22,61 +23,62 @@ _MASK = (1 << 64) - 1
 _SPACE, _TAB, _LF, _CR = 0x20, 0x09, 0x0A, 0x0D
 
 
-def _kept_units(text: str) -> tuple[list[int], list[int]]:
-    """The code units that count (spaces and tabs dropped, CR and CRLF as LF) and, for each line, the index
-    of its first kept unit."""
-    units = array("H", text.encode("utf-16-le"))
-    kept: list[int] = []
-    starts: list[int] = []
-    line_start = True
-    after_cr = False
-    for unit in units:
-        if unit == _SPACE or unit == _TAB or (after_cr and unit == _LF):
-            after_cr = False
-            continue
-        after_cr = unit == _CR
-        if after_cr:
-            unit = _LF
-        if line_start:
-            starts.append(len(kept))
-            line_start = False
-        if unit == _LF:
-            line_start = True
-        kept.append(unit)
-    if line_start:  # the end mark opens one more line (the whole file when it is empty)
-        starts.append(len(kept))
-    kept.append(END_OF_FILE)
-    kept.extend([0] * BLOCK_SIZE)
-    return kept, starts
+_DROPPED = {_SPACE: None, _TAB: None}
+
+
+def _kept(text: str) -> tuple[array, list[int]]:
+    """The code units that count (spaces and tabs dropped, CR and CRLF as LF, then the end mark and the zero
+    padding) and, for each line, the index of its first kept unit."""
+    cleaned = text.replace("\r\n", "\n").replace("\r", "\n").translate(_DROPPED)
+    units = array("H")
+    units.frombytes(cleaned.encode("utf-16-le"))
+    starts = [0]
+    data = units.tobytes()
+    position = data.find(b"\n\x00")
+    while position != -1:
+        if position % 2 == 0:  # a whole LF unit, not the halves of two other units
+            starts.append(position // 2 + 1)
+        position = data.find(b"\n\x00", position + 1)
+    units.append(END_OF_FILE)
+    units.extend([0] * BLOCK_SIZE)
+    return units, starts
+
+
+_POWERS = [pow(BASE, BLOCK_SIZE - 1 - i, 1 << 64) for i in range(BLOCK_SIZE)]
+
+
+def _window_hash(units: array, start: int) -> int:
+    return sum(unit * power for unit, power in zip(units[start:start + BLOCK_SIZE], _POWERS)) & _MASK
+
+
+def hashes_of_lines(text: str, lines: Iterable[int]) -> dict[int, str]:
+    """The hashes of the given 1-based ``lines`` (those the text has). The occurrence counter ``:n`` counts the
+    earlier lines whose 100-unit window is the same; it differs from counting equal hashes only if two
+    different windows collided in 64 bits. Lines after the last one asked for are never hashed."""
+    wanted = sorted({line for line in lines if line >= 1})
+    if not wanted:
+        return {}
+    units, starts = _kept(text)
+    data = units.tobytes()
+    seen: dict[bytes, int] = {}
+    out: dict[int, str] = {}
+    wanted_set = set(wanted)
+    for number, start in enumerate(starts[:wanted[-1]], start=1):
+        window = data[2 * start:2 * (start + BLOCK_SIZE)]
+        seen[window] = count = seen.get(window, 0) + 1
+        if number in wanted_set:
+            out[number] = f"{_window_hash(units, start):x}:{count}"
+    return out
 
 
 def line_hashes(text: str) -> list[str]:
     """The hash of every line of ``text``: item 0 is line 1. A text that ends with a line break has one item
     more than it has lines, as GitHub counts them."""
-    kept, starts = _kept_units(text)
-    drop = pow(BASE, BLOCK_SIZE, 1 << 64)
-    window_hashes: list[int] = []  # the hash of the window that starts at each kept unit, as needed
-    value = 0
-    wanted = iter(starts)
-    target = next(wanted, None)
-    for position, unit in enumerate(kept):
-        if target is None:
-            break
-        leaving = kept[position - BLOCK_SIZE] if position >= BLOCK_SIZE else 0
-        value = (value * BASE + unit - drop * leaving) & _MASK
-        while target is not None and position == target + BLOCK_SIZE - 1:
-            window_hashes.append(value)
-            target = next(wanted, None)
-    counts: dict[str, int] = {}
-    out: list[str] = []
-    for raw in window_hashes:
-        digits = format(raw, "x")
-        counts[digits] = counts.get(digits, 0) + 1
-        out.append(f"{digits}:{counts[digits]}")
-    return out
+    _units, starts = _kept(text)
+    found = hashes_of_lines(text, range(1, len(starts) + 1))
+    return [found[number] for number in range(1, len(starts) + 1)]
 
 
 def line_hash(text: str, line: int) -> str:
     """The hash of 1-based ``line``, or an empty string when the text has no such line."""
-    hashes = line_hashes(text)
-    return hashes[line - 1] if 1 <= line <= len(hashes) else ""
+    return hashes_of_lines(text, [line]).get(line, "")

@@ -90,15 +90,24 @@ class _Compiler:
             return lambda _v: True
         if len(checks) == 1:
             return checks[0]
-        return lambda value: all(check(value) for check in checks)
+        every = tuple(checks)
+
+        def check_all(value: Any) -> bool:
+            for check in every:
+                if not check(value):
+                    return False
+            return True
+        return check_all
 
     # ---- keywords --------------------------------------------------------------------------------
     def _type(self, argument: Any, _schema: Any) -> Check:
         names = [argument] if isinstance(argument, str) else list(argument)
         try:
-            tests = [_TYPES[name] for name in names]
+            tests = tuple(_TYPES[name] for name in names)
         except KeyError as missing:
             raise _Unsupported(f"type {missing}") from None
+        if len(tests) == 1:
+            return tests[0]
         return lambda value: any(test(value) for test in tests)
 
     def _enum(self, argument: Any, _schema: Any) -> Check:

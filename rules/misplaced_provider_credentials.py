@@ -103,9 +103,7 @@ def _message(doc: Document, path: YamlPath) -> str:
 @rule(id="PAL005", name="misplaced-provider-credentials", kinds={OS_LAYER, PACK_VALUES, PROFILE, USER_DATA},
       severity="error", tags=("correctness", "credentials"))
 def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
-    for path, _value in doc.walk():
-        if not path or not _matches(path[-1]):
-            continue
+    for path in doc.find_keys(_matches):
         if doc.kind == OS_LAYER and path == (KEY,):
             continue  # the one right place
         if any(_matches(step) for step in path[:-1]):

@@ -96,9 +96,8 @@ def _message(doc: Document, path: YamlPath) -> str:
 @rule(id="PAL006", name="misplaced-registry-settings", kinds={USER_DATA, OS_LAYER, PACK_VALUES, PROFILE},
       severity="error", tags=("correctness", "registry"))
 def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
-    for path, value in doc.walk():
-        if not path or path[-1] not in KEYS:
-            continue
+    for path in doc.find_keys(KEYS.__contains__):
+        value = doc.get(path)
         key = str(path[-1])
         if any(step in KEYS for step in path[:-1]):
             continue  # inside a misplaced block already reported

@@ -71,7 +71,7 @@ from linter.api import ALL_DOCUMENT_KINDS, USER_DATA, Document, Issue, RuleConte
 @rule(id="PAL302", name="placeholder-password", kinds=ALL_DOCUMENT_KINDS, severity="error",
       tags=("correctness", "credentials"))
 def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
-    for path, value, kind in credentials.credential_fields(doc.data):
+    for path, value, kind in credentials.document_fields(doc):
         placeholder = credentials.placeholder_kind(value)
         if placeholder is None:
             continue

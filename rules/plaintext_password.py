@@ -79,7 +79,7 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
         if level == "off":
             return
         suggested = Severity.parse(level)
-    for path, value, kind in credentials.credential_fields(doc.data):
+    for path, value, kind in credentials.document_fields(doc):
         if not kind & credentials.PASSWORD or credentials.literal_secret(value) is None:
             continue
         key, owner = credentials.field_of(path)
