@@ -1,4 +1,4 @@
-"""parse -> classify -> document rules -> cluster rules -> locate -> fingerprint -> sort -> Run.
+"""parse -> classify -> document rules -> cluster rules -> locate -> fingerprint -> suppress -> sort -> Run.
 
 The engine is the only place that turns a rule's :class:`Issue` (what and where, as a YAML path) into a
 :class:`Finding` (which line and column, which severity, which fingerprint). It never prints.
@@ -26,6 +26,7 @@ from linter.model import (
 )
 from linter.registry import resolve
 from linter.schemas import SchemaStore
+from linter.suppress import DirectiveProblem, ExternalSuppression, apply_suppressions, per_file_ignores
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,10 @@ class Engine:
                                     lambda r=current, c=cluster: r.check(c, contexts[r.id]))
         if any(r.scope == "change" for r in rules):
             notices.append(Notice("change rules skipped: no base revision to compare with", level="note"))
-        findings = collector.finish()
+        ignored_per_file = per_file_ignores(config, self.catalogue, root)
+        outcome = apply_suppressions(collector.finish(), collector.sources, collector.partial, self.catalogue,
+                                     collector.enabled, ignored_per_file)
+        findings = collector.with_problems(outcome.findings, outcome.problems, ignored_per_file)
         return Run(findings=findings, rules=tuple(rules), files_checked=len(parsed_files),
                    notices=tuple(notices), tool_version=__version__, fail_on=settings.fail_on)
 
@@ -125,6 +129,7 @@ class Engine:
         parsed.absolute_path = candidate.absolute
         if parsed.root is None:
             if candidate.explicit or looks_like_palette_text(source.text):
+                collector.linted(source, complete=False)
                 for failure in parsed.failures:
                     collector.failure(source, failure)
             return None
@@ -134,6 +139,7 @@ class Engine:
                     "not a Palette profile, OS-layer values or user-data file (the kind is read from the "
                     "content); skipped", path=candidate.display, level="warning"))
             return None
+        collector.linted(source, complete=not parsed.failures)
         for failure in parsed.failures:  # a pack whose values do not parse
             collector.failure(source, failure)
         return parsed
@@ -154,6 +160,13 @@ class _Collector:
         self.rules = rules
         self.enabled = enabled
         self.findings: list[Finding] = []
+        self.sources: dict[str, SourceFile] = {}  # the files linted, for their suppression comments
+        self.partial: set[str] = set()  # files on which not every rule ran (parts did not parse)
+
+    def linted(self, source: SourceFile, complete: bool) -> None:
+        self.sources[source.path] = source
+        if not complete:
+            self.partial.add(source.path)
 
     def _severity(self, current: Rule, suggested: Optional[Severity]) -> Severity:
         configured = self.settings.config.settings_for(current.id, current.name).severity
@@ -196,8 +209,26 @@ class _Collector:
 
     def _add(self, current: Rule, severity: Severity, message: str, location: Location,
              related: tuple[RelatedLocation, ...], value: str) -> None:
-        self.findings.append(Finding(current.id, current.name, severity, message, location, related,
-                                     _fingerprint(current.id, location, value)))
+        self.findings.append(self._make(current, severity, message, location, related, value))
+
+    @staticmethod
+    def _make(current: Rule, severity: Severity, message: str, location: Location,
+              related: tuple[RelatedLocation, ...], value: str) -> Finding:
+        return Finding(current.id, current.name, severity, message, location, related,
+                       _fingerprint(current.id, location, value))
+
+    def with_problems(self, findings: tuple[Finding, ...], problems: Iterable[DirectiveProblem],
+                      external: Optional[ExternalSuppression]) -> tuple[Finding, ...]:
+        """``findings`` plus the enabled PAL900/PAL901 findings about suppression comments, sorted."""
+        added = []
+        for problem in problems:
+            current = self.rules.get(problem.rule_id)
+            if current is not None and current.id in self.enabled:
+                location = Location(problem.path, problem.display_path, problem.span, "")
+                finding = self._make(current, self._severity(current, None), problem.message, location, (),
+                                     problem.value)
+                added.append(replace(finding, suppression=external(finding)) if external else finding)
+        return tuple(sorted((*findings, *added), key=Finding.sort_key))
 
     def finish(self) -> tuple[Finding, ...]:
         ordered = sorted(self.findings, key=Finding.sort_key)

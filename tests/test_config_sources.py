@@ -227,3 +227,32 @@ def test_unknown_rule_in_a_base_points_into_the_base(tmp_path: Path, monkeypatch
     (tmp_path / "base.yaml").write_text("ignore: [PAL001, PAL9999]\n")
     (tmp_path / ".palette-lint.yaml").write_text("extends: base.yaml\n")
     assert _error(tmp_path / ".palette-lint.yaml").startswith("base.yaml:1:18: ignore[1]: unknown rule selector")
+
+
+# ---- per-file-ignores ---------------------------------------------------------------------------------------
+
+def test_per_file_ignores_suppress_as_external(tmp_path: Path) -> None:
+    for directory in ("legacy/site-a", "sites/b"):
+        (tmp_path / directory).mkdir(parents=True)
+        (tmp_path / directory / "os-layer.yaml").write_text(ECR_VALUES)
+    (tmp_path / ".palette-lint.yaml").write_text("per-file-ignores:\n  'legacy/**': [token-auth-registry]\n")
+    run = run_paths([tmp_path], root=tmp_path, select=("PAL106",))
+    by_path = {f.location.path: f for f in run.findings}
+    assert by_path["sites/b/os-layer.yaml"].suppression is None
+    suppressed = by_path["legacy/site-a/os-layer.yaml"].suppression
+    assert suppressed is not None and suppressed.kind == "external"
+    assert suppressed.justification.startswith("per-file-ignores 'legacy/**' in ")
+    assert suppressed.location is not None
+    assert (suppressed.location.path, suppressed.location.span.line) == (".palette-lint.yaml", 2)
+    assert [f.location.path for f in run.active_findings] == ["sites/b/os-layer.yaml"]
+    assert run.failed(), "the finding that is not suppressed still fails the run"
+
+
+def test_per_file_ignores_patterns_are_relative_to_the_configuration(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "legacy").mkdir(parents=True)
+    (project / "legacy" / "os-layer.yaml").write_text(ECR_VALUES)
+    (project / ".palette-lint.yaml").write_text("per-file-ignores:\n  'legacy/*.yaml': [PAL1]\n")
+    run = run_paths([project / "legacy"], root=tmp_path, select=("PAL106",))
+    assert [f.location.path for f in run.findings] == ["project/legacy/os-layer.yaml"]
+    assert run.findings[0].suppression is not None and not run.failed()
