@@ -256,3 +256,28 @@ def test_per_file_ignores_patterns_are_relative_to_the_configuration(tmp_path: P
     run = run_paths([project / "legacy"], root=tmp_path, select=("PAL106",))
     assert [f.location.path for f in run.findings] == ["project/legacy/os-layer.yaml"]
     assert run.findings[0].suppression is not None and not run.failed()
+
+
+# ---- the README's examples --------------------------------------------------------------------------------
+
+def test_the_readme_configuration_examples_load(tmp_path: Path) -> None:
+    """Both forms the README shows are valid configurations, and the TOML one says the same as the YAML one
+    where they overlap."""
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    yaml_text = re.search(r"```yaml\n(# \.palette-lint\.yaml\n.*?)```", readme, re.S).group(1)
+    toml_text = re.search(r"```toml\n(\[tool\.palette-lint\]\n.*?)```", readme, re.S).group(1)
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "palette-lint-base.yaml").write_text("ignore: [PAL101]\n")
+    repo = tmp_path / "repo"
+    (repo / "palette-rules").mkdir(parents=True)
+    (repo / ".palette-lint.yaml").write_text(yaml_text)
+    (repo / "pyproject.toml").write_text(toml_text)
+    from_yaml, from_toml = _load(repo / ".palette-lint.yaml"), _load(repo / "pyproject.toml")
+    for config in (from_yaml, from_toml):
+        check_rule_names(config, CATALOGUE)
+        assert config.ignore == ("PAL107",) and config.now == "2026-06-01"
+        assert config.settings_for("PAL103", "user-data-credentials-override").severity is Severity.WARNING
+        assert len(config.sources) == 2
+    assert from_toml.settings["per-file-ignores"]["legacy/**"] == from_yaml.settings["per-file-ignores"]["legacy/**"]
