@@ -204,17 +204,13 @@ def _validate(source: ConfigSource, schemas: Any) -> None:
     from linter.schemas import unknown_keys
 
     for error in schemas.validate("config", source.data):
-        key_path, part, detail = error.path, "key" if error.keyword == "additionalProperties" else "auto", \
-            error.message
         if error.keyword == "additionalProperties":
             extra = unknown_keys(error.schema, error.instance)
-            if extra:
-                detail = f"unknown key '{extra[0]}'"
+            if extra:  # point at the unknown key itself, and name the mapping it is in
                 span = source.span(error.path + (extra[0],), "key")
-                if span is not None:
-                    raise ConfigError(f"{source.shown}:{span.line}:{span.column}: "
-                                      f"{source.key_name(error.path)}: {detail}")
-        raise source.error(key_path, detail, part)
+                where = f"{source.shown}:{span.line}:{span.column}" if span else source.where(error.path, "key")
+                raise ConfigError(f"{where}: {source.key_name(error.path)}: unknown key '{extra[0]}'")
+        raise source.error(error.path, error.message, "key" if error.keyword == "additionalProperties" else "auto")
     for index, directory in enumerate(source.data.get("rule-dirs") or ()):
         if not (source.path.parent / directory).is_dir():
             raise source.error(("rule-dirs", index), f"directory not found: '{directory}' (a path relative to "

@@ -32,7 +32,7 @@ DEFAULTS: dict[str, Any] = {
 
 def effective_settings(config: Config) -> dict[str, Any]:
     """The settings a run uses, as a configuration mapping: defaults, then the merged files."""
-    out: dict[str, Any] = {key: value for key, value in DEFAULTS.items()}
+    out: dict[str, Any] = dict(DEFAULTS)
     for key, value in config.settings.items():
         if key == "rule-dirs":
             value = [_relative(Path(d), config.root) for d in value]
