@@ -10,7 +10,7 @@ import datetime as _dt
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, NoReturn, Optional
 
 import click
 
@@ -18,9 +18,11 @@ from linter import __version__
 from linter.model import Severity
 from linter.output import FORMATTERS
 from linter.report_targets import ReportTarget, TargetType, plan_targets
+from linter.schemas import SCHEMA_NAMES
 
 if TYPE_CHECKING:  # pragma: no cover
     from linter.baseline import Baseline
+    from linter.config import Config
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMAT_NAMES = tuple(FORMATTERS)
@@ -33,7 +35,7 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     from linter.redact import redact
 
     click.echo(f"palette-lint: error: {redact(message)}", err=True)
@@ -59,6 +61,30 @@ def _find_config_for(target: str) -> Optional[Path]:
         return find_config(Path(os.path.abspath(target)).parent)
 
 
+def _load_project_config(config_path: Optional[str], target: str) -> Config:
+    """The configuration named by ``--config``, or the one found above ``target``; exits 2 when unusable."""
+    from linter.config import ConfigError, load_config
+    from linter.document import YamlParser
+    from linter.schemas import SchemaStore
+
+    if config_path and not Path(config_path).is_file():
+        _fail(f"configuration file not found: {config_path}")
+    try:
+        found = Path(config_path) if config_path else _find_config_for(target)
+        return load_config(found, YamlParser(), SchemaStore())
+    except ConfigError as exc:
+        _fail(str(exc))
+
+
+def _check_rule_names(config: Config, catalogue: list[Any]) -> None:
+    from linter.config import ConfigError, check_rule_names
+
+    try:
+        check_rule_names(config, catalogue)
+    except ConfigError as exc:
+        _fail(str(exc))
+
+
 def _load_catalogue(extra_dirs: tuple[Path, ...] = ()) -> list[Any]:
     from linter.registry import RuleLoadError, load_rules
     from linter.resources import rules_dir
@@ -67,7 +93,6 @@ def _load_catalogue(extra_dirs: tuple[Path, ...] = ()) -> list[Any]:
         return load_rules((rules_dir(), *extra_dirs))
     except RuleLoadError as exc:
         _fail(str(exc))
-        raise AssertionError("unreachable")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -103,7 +128,8 @@ def cli() -> None:
               help="Only these rules: ids (PAL106), id prefixes (PAL1) or names; comma-separated or repeated.")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (same forms as --select).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="Configuration file (default: the nearest .palette-lint.yaml above the first path).")
+              help="Configuration file (default: the nearest .palette-lint.yaml, or pyproject.toml with "
+                   "[tool.palette-lint], above the first path).")
 @click.option("--now", metavar="DATE", help="Fix the clock (ISO 8601) for certificate checks.")
 @click.option("--base-ref", metavar="REF",
               help="Compare with the merge base of REF and HEAD: run the change rules and mark findings new or "
@@ -131,27 +157,16 @@ def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Opt
     internal error (a bad option, an unreadable configuration, a missing path, a report that cannot be
     written, a rule that crashed).
     """
-    from linter.config import ConfigError, load_config
-    from linter.document import YamlParser
     from linter.engine import Engine, Settings
     from linter.history import request_from
     from linter.output import render
-    from linter.schemas import SchemaStore
 
     try:
         reports = plan_targets(formats, output)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     targets = paths or (".",)
-    parser = YamlParser()
-    try:
-        found = Path(config_path) if config_path else _find_config_for(targets[0])
-        if config_path and not Path(config_path).is_file():
-            _fail(f"configuration file not found: {config_path}")
-        config = load_config(found, parser, SchemaStore())
-    except ConfigError as exc:
-        _fail(str(exc))
-        return
+    config = _load_project_config(config_path, targets[0])
     threshold_name = fail_on or config.fail_on or "error"
     threshold = None if threshold_name == "never" else Severity.parse(threshold_name)
     clock = _parse_now(now) if now else None
@@ -165,6 +180,7 @@ def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Opt
         _fail("--new-only needs a base revision to compare with: give --base-ref REF (or run under pre-commit)")
     baseline = _read_baseline(baseline_path) if baseline_path else None
     engine = Engine(_load_catalogue(config.rule_dirs))
+    _check_rule_names(config, engine.catalogue)
     settings = Settings(paths=targets, config=config, select=_split(select) or None, ignore=_split(ignore),
                         fail_on=threshold, now=clock, skip_unknown=skip_unknown, base=base, new_only=new_only,
                         baseline=baseline)
@@ -215,12 +231,22 @@ def _read_baseline(path: str) -> Baseline:
         raise AssertionError("unreachable")
 
 
+CONFIG_FOR_RULES = click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False),
+    help="Configuration whose rule-dirs add rules (default: the nearest one above the current directory).")
+
+
 @cli.command(name="rules")
 @click.option("--format", "-f", "output_format", type=click.Choice(["text", "markdown"]), default="text",
               show_default=True, help="A plain listing, or the Markdown table the README carries.")
-def list_rules(output_format: str) -> None:
-    """List every rule: id, name, default severity, scope and summary."""
-    catalogue = _load_catalogue()
+@CONFIG_FOR_RULES
+def list_rules(output_format: str, config_path: Optional[str]) -> None:
+    """List every rule: id, name, default severity, scope and summary.
+
+    The built-in rules and those of the configuration's rule-dirs. Exit codes: 0 listed; 2 the
+    configuration or a rule module cannot be loaded.
+    """
+    catalogue = _load_catalogue(_load_project_config(config_path, ".").rule_dirs)
     if output_format == "markdown":
         from linter.rule_table import markdown_table
 
@@ -233,15 +259,18 @@ def list_rules(output_format: str) -> None:
 
 @cli.command(name="rule")
 @click.argument("rule_id")
-def show_rule(rule_id: str) -> None:
-    """Show the documentation of one rule.
+@CONFIG_FOR_RULES
+def show_rule(rule_id: str, config_path: Optional[str]) -> None:
+    """Show the documentation of one rule, built-in or from the configuration's rule-dirs.
 
-    RULE_ID is an id (PAL106) or a name (token-auth-registry). Exits 2 when there is no such rule;
-    `palette-lint rules` lists them, and docs/rules.md holds them all.
+    RULE_ID is an id (PAL106) or a name (token-auth-registry). `palette-lint rules` lists them, and
+    docs/rules.md holds them all.
+
+    Exit codes: 0 shown; 2 no such rule, or the configuration or a rule module cannot be loaded.
     """
     from linter.registry import resolve
 
-    catalogue = _load_catalogue()
+    catalogue = _load_catalogue(_load_project_config(config_path, ".").rule_dirs)
     matches = [r for r in resolve(rule_id, catalogue) if r.id == rule_id.upper() or r.name == rule_id.lower()]
     if not matches:
         _fail(f"no rule {rule_id!r}; `palette-lint rules` lists them")
@@ -250,6 +279,52 @@ def show_rule(rule_id: str) -> None:
     click.echo(f"Default severity: {found.severity.label}. Scope: {found.scope}. "
                f"Applies to: {', '.join(sorted(found.kinds))}.\n")
     click.echo(found.doc.markdown)
+
+
+@cli.command(name="config")
+@click.argument("path", required=False, type=click.Path())
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Configuration file to show (default: the nearest .palette-lint.yaml, or pyproject.toml "
+                   "with [tool.palette-lint], above PATH).")
+@click.option("--format", "-f", "output_format", type=click.Choice(["yaml", "json"]), default="yaml",
+              show_default=True, help="YAML (itself a valid configuration, with origins as comments) or JSON.")
+def show_config(path: Optional[str], config_path: Optional[str], output_format: str) -> None:
+    """Print the effective configuration for PATH (default: the current directory).
+
+    That is every setting once `extends` is merged and defaults are filled in, each with the file, line and
+    column it comes from, the files read, and the rules `palette-lint check PATH` would run. The
+    configuration is validated as `check` validates it.
+
+    Exit codes: 0 printed; 2 the configuration cannot be used (the message gives its file, line and key),
+    the file named by --config does not exist, or a rule module cannot be loaded.
+    """
+    from linter.config_view import render_json, render_yaml
+    from linter.engine import Settings, enabled_rules
+
+    config = _load_project_config(config_path, path or ".")
+    catalogue = _load_catalogue(config.rule_dirs)
+    _check_rule_names(config, catalogue)
+    enabled = enabled_rules(catalogue, Settings(paths=(path or ".",), config=config))
+    render = render_json if output_format == "json" else render_yaml
+    click.echo(render(config, enabled), nl=False)
+
+
+@cli.command(name="schema")
+@click.argument("name", type=click.Choice(SCHEMA_NAMES))
+def show_schema(name: str) -> None:
+    """Print the JSON Schema NAME, the file palette-lint itself validates with.
+
+    os-layer: an OS layer's values (BYOOS pack); user-data: EdgeForge user-data; profile: a profile export
+    JSON or packs-list YAML; config: palette-lint's configuration. Save one and point an editor at it, e.g.
+    `palette-lint schema os-layer > .schemas/os-layer.json` and, in the YAML file, the comment line
+    `# yaml-language-server: $schema=../.schemas/os-layer.json` (a path relative to the YAML file); or
+    validate with check-jsonschema.
+
+    Exit codes: 0 printed; 2 NAME is not one of the schemas.
+    """
+    from linter.schemas import schema_path
+
+    click.echo(schema_path(name).read_text(encoding="utf-8"), nl=False)
 
 
 def main() -> None:

@@ -1,5 +1,5 @@
-"""parse -> classify -> document rules -> cluster rules -> change rules -> locate -> fingerprint -> sort ->
-compare with the base revision and the baseline -> Run.
+"""parse -> classify -> document rules -> cluster rules -> change rules -> locate -> fingerprint -> suppress ->
+sort -> compare with the base revision and the baseline -> redact -> Run.
 
 The engine is the only place that turns a rule's :class:`Issue` (what and where, as a YAML path) into a
 :class:`Finding` (which line and column, which severity, which fingerprint). It never prints.
@@ -35,6 +35,7 @@ from linter.redact import Secrets, redact_run
 from linter.registry import resolve
 from linter.rule_options import resolve_options
 from linter.schemas import SchemaStore
+from linter.suppress import DirectiveProblem, ExternalSuppression, apply_suppressions, per_file_ignores
 
 
 @dataclass(frozen=True)
@@ -124,9 +125,14 @@ class Engine:
                 self._check_changes(change_rules, parsed_files, base_versions, history, contexts, collector,
                                     config, notices)
             self._check(base_world, rules, contexts, base_collector)
-            base_findings = tuple(f for f in base_collector.finish() if f.rule_id != INTERNAL_ERROR_ID)
+            base_findings = tuple(f for f in base_collector.stamp_line_hashes(base_collector.finish())
+                                  if f.rule_id != INTERNAL_ERROR_ID)
             secrets = secrets | base_collector.secrets  # absent findings quote the base version
-        findings = collector.finish()
+        ignored_per_file = per_file_ignores(config, self.catalogue, root)
+        outcome = apply_suppressions(collector.finish(), collector.linted_sources, collector.partial,
+                                     self.catalogue, collector.enabled, ignored_per_file)
+        findings = collector.stamp_line_hashes(
+            collector.with_problems(outcome.findings, outcome.problems, ignored_per_file))
         absent: tuple[Finding, ...] = ()
         comparison = None
         if history is not None or settings.baseline is not None:
@@ -189,6 +195,7 @@ class Engine:
             collector.secrets.update(credentials.secrets_in_text(source.text))
         if parsed.root is None:
             if candidate.explicit or looks_like_palette_text(source.text):
+                collector.linted(source, complete=False)
                 for failure in parsed.failures:
                     collector.failure(source, failure)
             return None
@@ -198,6 +205,7 @@ class Engine:
                     "not a Palette profile, OS-layer values or user-data file (the kind is read from the "
                     "content); skipped", path=candidate.display, level="warning"))
             return None
+        collector.linted(source, complete=not parsed.failures)
         for failure in parsed.failures:  # a pack whose values do not parse
             collector.failure(source, failure)
         return parsed
@@ -281,6 +289,13 @@ class _Collector:
         self.findings: list[Finding] = []
         self.sources: dict[str, SourceFile] = {}  # every decoded file, by path: for GitHub's line hashes
         self.secrets: set[str] = set()  # secret values read from the files, scrubbed from every output
+        self.linted_sources: dict[str, SourceFile] = {}  # the files linted, for their suppression comments
+        self.partial: set[str] = set()  # files on which not every rule ran (parts did not parse)
+
+    def linted(self, source: SourceFile, complete: bool) -> None:
+        self.linted_sources[source.path] = source
+        if not complete:
+            self.partial.add(source.path)
 
     def _severity(self, current: Rule, suggested: Optional[Severity]) -> Severity:
         configured = self.settings.config.settings_for(current.id, current.name).severity
@@ -323,8 +338,26 @@ class _Collector:
 
     def _add(self, current: Rule, severity: Severity, message: str, location: Location,
              related: tuple[RelatedLocation, ...], value: str) -> None:
-        self.findings.append(Finding(current.id, current.name, severity, message, location, related,
-                                     _fingerprint(current.id, location, value)))
+        self.findings.append(self._make(current, severity, message, location, related, value))
+
+    @staticmethod
+    def _make(current: Rule, severity: Severity, message: str, location: Location,
+              related: tuple[RelatedLocation, ...], value: str) -> Finding:
+        return Finding(current.id, current.name, severity, message, location, related,
+                       _fingerprint(current.id, location, value))
+
+    def with_problems(self, findings: tuple[Finding, ...], problems: Iterable[DirectiveProblem],
+                      external: Optional[ExternalSuppression]) -> tuple[Finding, ...]:
+        """``findings`` plus the enabled PAL900/PAL901 findings about suppression comments, sorted."""
+        added = []
+        for problem in problems:
+            current = self.rules.get(problem.rule_id)
+            if current is not None and current.id in self.enabled:
+                location = Location(problem.path, problem.display_path, problem.span, "")
+                finding = self._make(current, self._severity(current, None), problem.message, location, (),
+                                     problem.value)
+                added.append(replace(finding, suppression=external(finding)) if external else finding)
+        return tuple(sorted((*findings, *added), key=Finding.sort_key))
 
     def finish(self) -> tuple[Finding, ...]:
         ordered = sorted(self.findings, key=Finding.sort_key)
@@ -341,9 +374,9 @@ class _Collector:
             if count:
                 finding = _with_fingerprint(finding, f"{finding.fingerprint}:{count + 1}")
             unique.append(finding)
-        return tuple(self._with_line_hashes(unique))
+        return tuple(unique)
 
-    def _with_line_hashes(self, findings: list[Finding]) -> Iterable[Finding]:
+    def stamp_line_hashes(self, findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
         """Stamp GitHub's ``primaryLocationLineHash`` of each finding's start line, hashing only files with
         findings and only up to their last finding's line. A file that could not be decoded gets none
         (upload-sarif computes it)."""
@@ -355,9 +388,11 @@ class _Collector:
         for path, lines in wanted.items():
             source = self.sources[path]
             hashes[path] = hashes_of_lines(("\ufeff" if source.bom else "") + source.text, lines)
+        stamped = []
         for finding in findings:
             found = hashes.get(finding.location.path, {}).get(finding.location.span.line)
-            yield replace(finding, line_hash=found) if found else finding
+            stamped.append(replace(finding, line_hash=found) if found else finding)
+        return tuple(stamped)
 
 
 def _fingerprint(rule_id: str, location: Location, value: str) -> str:

@@ -100,10 +100,12 @@ class RelatedLocation:
 
 @dataclass(frozen=True)
 class Suppression:
-    """A suppression that applied to a finding (inline comment or configuration) and its reason."""
+    """A suppression that applied to a finding and its reason: ``kind`` is SARIF's ``inSource`` (a comment) or
+    ``external`` (the configuration's ``per-file-ignores``); ``location`` is where the suppression is written."""
 
     kind: str
     justification: str
+    location: Location | None = None
 
 
 @dataclass(frozen=True)

@@ -123,11 +123,13 @@ def test_sarif_for_the_whole_fixture_tree_is_valid() -> None:
     log = _sarif(run)
     assert_valid_sarif(log)
     results = _all_results(log)
-    assert len(results) == len(run.active_findings) > 0
+    assert len(results) == len(run.findings) > 0
     assert len({r["ruleId"] for r in results}) >= 2, "expected several rules to fire over tests/fixtures"
-    # Every finding that cites other places carries them as relatedLocations, in order.
-    for finding, result in zip(run.active_findings, results):
+    # Every finding that cites other places carries them as relatedLocations, in order; suppressed findings
+    # are results too, with their suppression.
+    for finding, result in zip(run.findings, results):
         assert result["ruleId"] == finding.rule_id
+        assert ("suppressions" in result) == (finding.suppression is not None)
         assert len(result.get("relatedLocations", [])) == len(finding.related)
         region = result["locations"][0]["physicalLocation"]["region"]
         assert (region["startLine"], region["startColumn"]) == (finding.location.span.line,
@@ -139,7 +141,7 @@ def test_sarif_of_each_fixture_directory_is_valid(directory: Path) -> None:
     run = run_paths([directory])
     log = _sarif(run)
     assert_valid_sarif(log)
-    assert len(_all_results(log)) == len(run.active_findings)
+    assert len(_all_results(log)) == len(run.findings)
 
 
 def _keys(value: Any) -> Iterator[str]:

@@ -114,3 +114,10 @@ def test_installed_rule_catalogue_matches_the_checkout(venv: Path, tmp_path: Pat
     assert installed.stdout == here.stdout
     doc = _run([str(venv / "bin" / "palette-lint"), "rule", "PAL001"], cwd=tmp_path)
     assert doc.returncode == 0 and "## What it does" in doc.stdout
+
+
+def test_installed_schema_command_prints_the_bundled_schemas(venv: Path, tmp_path: Path) -> None:
+    for name in ("os-layer", "user-data", "profile", "config"):
+        printed = _run([str(venv / "bin" / "palette-lint"), "schema", name], cwd=tmp_path)
+        assert printed.returncode == 0, printed.stderr
+        assert printed.stdout == (REPO / "schemas" / f"{name}.json").read_text(encoding="utf-8")

@@ -1,4 +1,5 @@
-"""SARIF 2.1.0 for GitHub code scanning and editors: one run, every enabled rule, deterministic output."""
+"""SARIF 2.1.0 for GitHub code scanning and editors: one run, every enabled rule, deterministic output.
+Suppressed findings are results with ``suppressions`` (SARIF's way to say "reported, and accepted")."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from linter.model import Finding, Location, Rule, Run
+from linter.model import Finding, Location, Rule, Run, Suppression
 from linter.output.severity import PROBLEM_SEVERITIES, SARIF_LEVELS, security_severity
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -87,18 +88,27 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
         result["ruleIndex"] = index[finding.rule_id]
     if finding.baseline_state:
         result["baselineState"] = finding.baseline_state
-    if finding.suppression is not None:
-        result["suppressions"] = [{"kind": finding.suppression.kind,
-                                   "justification": finding.suppression.justification}]
     if finding.location.yaml_path:
         result["locations"][0]["logicalLocations"] = [
             {"fullyQualifiedName": finding.location.yaml_path, "kind": "object"}]
+    if finding.suppression is not None:
+        result["suppressions"] = [_suppression(finding.suppression)]
     if finding.related:
         result["relatedLocations"] = [
             {"id": number, "physicalLocation": _physical(related.location), "message": {"text": related.message}}
             for number, related in enumerate(finding.related, start=1)
         ]
     return result
+
+
+def _suppression(suppression: Suppression) -> dict[str, Any]:
+    """SARIF ``inSource`` (a comment) or ``external`` (the configuration's per-file-ignores), with the reason."""
+    out: dict[str, Any] = {"kind": suppression.kind}
+    if suppression.justification:
+        out["justification"] = suppression.justification
+    if suppression.location is not None:
+        out["location"] = {"physicalLocation": _physical(suppression.location)}
+    return out
 
 
 def sarif_log(run: Run) -> dict[str, Any]:

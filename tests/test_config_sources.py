@@ -1,0 +1,283 @@
+"""Where the configuration comes from: ``pyproject.toml``'s ``[tool.palette-lint]``, ``extends`` chains and
+their merge, ``per-file-ignores``, rule names checked against the catalogue, and positioned errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from linter.config import ConfigError, check_rule_names, find_config, load_config
+from linter.config_files import toml_position
+from linter.document import YamlParser
+from linter.model import Severity
+from linter.registry import load_rules
+from linter.resources import rules_dir
+from linter.schemas import SchemaStore
+from tests.helpers import run_paths
+
+CATALOGUE = load_rules([rules_dir()])
+ECR_VALUES = """\
+pack:
+  content:
+    images:
+      - image: '{{.spectro.pack.edge-native-byoi.options.system.uri}}'
+providerCredentials:
+  registry: 123456789012.dkr.ecr.us-east-1.amazonaws.com
+  user: AWS
+  password: '{{.spectro.macro.ECR_LOGIN_PASSWORD}}'
+options:
+  system.uri: 123456789012.dkr.ecr.us-east-1.amazonaws.com/edge/ubuntu-k3s:v1.30.4-v4.5.3
+"""
+
+
+def _load(path: Path):
+    return load_config(path, YamlParser(), SchemaStore())
+
+
+def _error(path: Path) -> str:
+    with pytest.raises(ConfigError) as caught:
+        check_rule_names(_load(path), CATALOGUE)
+    return str(caught.value)
+
+
+# ---- pyproject.toml -------------------------------------------------------------------------------------
+
+PYPROJECT = """\
+[project]
+name = "edge-fleet"
+
+[tool.palette-lint]
+select = ["PAL0", "PAL1"]
+fail-on = "warning"
+now = 2026-06-01
+
+[tool.palette-lint.rules]
+PAL103 = "error"
+token-auth-registry = { severity = "warning" }
+
+[tool.palette-lint.per-file-ignores]
+"legacy/**" = ["PAL106"]
+
+[[tool.palette-lint.clusters]]
+name = "store"
+files = ["sites/store/**"]
+"""
+
+
+def test_pyproject_table_is_found_and_read(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT)
+    (tmp_path / "sites").mkdir()
+    found = find_config(tmp_path / "sites")
+    assert found == tmp_path / "pyproject.toml"
+    config = _load(found)
+    assert config.select == ("PAL0", "PAL1") and config.fail_on == "warning"
+    assert config.now == "2026-06-01", "a TOML date becomes ISO 8601 text, as in YAML"
+    assert config.settings_for("PAL103", "user-data-credentials-override").severity is Severity.ERROR
+    assert config.settings_for("PAL106", "token-auth-registry").severity is Severity.WARNING
+    assert [c.name for c in config.clusters] == ["store"]
+    assert [(p.text, ids) for p, ids in config.per_file_ignores] == [("legacy/**", ("PAL106",))]
+
+
+def test_pyproject_without_the_table_is_not_a_configuration(tmp_path: Path) -> None:
+    (tmp_path / ".palette-lint.yaml").write_text("ignore: [PAL001]\n")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[project]\nname = "palette-lint-rules"\ndependencies = ["palette-lint"]\n')
+    assert find_config(project) == tmp_path / ".palette-lint.yaml"
+
+
+def test_yaml_file_wins_over_pyproject_in_the_same_directory(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT)
+    (tmp_path / ".palette-lint.yaml").write_text("ignore: [PAL001]\n")
+    assert find_config(tmp_path) == tmp_path / ".palette-lint.yaml"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('[tool.palette-lint]\nselect = ["PAL0"]\nfail-on = "loud"\n',
+     'pyproject.toml:3:1: tool.palette-lint.fail-on: expected one of "error", "warning", "note", "never"'),
+    ('[tool.palette-lint]\nselect = ["PAL0"]\nignored = ["PAL001"]\n',
+     "pyproject.toml:3:1: tool.palette-lint: unknown key 'ignored'"),
+    ('[tool.palette-lint]\n\n[tool.palette-lint.rules]\nPAL001 = "loud"\n',
+     "pyproject.toml:4:1: tool.palette-lint.rules.PAL001: does not match any allowed form"),
+    ('[tool.palette-lint]\nrules = { PAL001 = "loud" }\n',
+     "pyproject.toml:2:1: tool.palette-lint.rules.PAL001: does not match any allowed form"),
+    ('[tool.palette-lint]\nselect = [PAL0]\n', "pyproject.toml:2:11: invalid TOML: Invalid value"),
+    ('[tool.palette-lint]\nselect = "PAL0"\n',
+     "pyproject.toml:2:1: tool.palette-lint.select: expected a list, found a string"),
+])
+def test_pyproject_errors_give_file_line_and_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str,
+                                                 expected: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        _load(tmp_path / "pyproject.toml")
+    assert str(caught.value) == expected
+
+
+def test_pyproject_named_explicitly_needs_the_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    with pytest.raises(ConfigError, match=r"^pyproject.toml: no \[tool.palette-lint\] table"):
+        _load(tmp_path / "pyproject.toml")
+
+
+def test_toml_position_finds_headers_keys_and_array_tables() -> None:
+    text = PYPROJECT
+    assert toml_position(text, ("tool", "palette-lint", "fail-on")) == (6, 1)
+    assert toml_position(text, ("tool", "palette-lint", "rules", "token-auth-registry", "severity")) == (11, 1)
+    assert toml_position(text, ("tool", "palette-lint", "per-file-ignores", "legacy/**", 0)) == (14, 1)
+    assert toml_position(text, ("tool", "palette-lint", "clusters", 0, "files", 0)) == (18, 1)
+    assert toml_position(text, ("tool", "palette-lint", "clusters", 1)) == (4, 1)  # no second entry: the table
+    assert toml_position(text, ("tool", "other")) is None
+
+
+# ---- extends ------------------------------------------------------------------------------------------------
+
+def test_extends_merges_base_first(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    (shared / "policy").mkdir(parents=True)
+    (shared / "base.yaml").write_text(
+        "ignore: [PAL107]\n"
+        "exclude: [vendor]\n"
+        "fail-on: warning\n"
+        "rule-dirs: [policy]\n"
+        "rules:\n"
+        "  PAL103: {severity: error, limit: 3}\n"
+        "  PAL104: warning\n"
+        "per-file-ignores:\n"
+        "  'legacy/**': [PAL106]\n"
+        "  'old/**': [PAL101]\n")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / ".palette-lint.yaml").write_text(
+        "extends: ../shared/base.yaml\n"
+        "ignore: [PAL108]\n"
+        "rules:\n"
+        "  PAL103: warning\n"
+        "  harbor-with-provider-registry: 'off'\n"
+        "per-file-ignores:\n"
+        "  'legacy/**': [PAL101]\n")
+    config = _load(repo / ".palette-lint.yaml")
+    assert config.ignore == ("PAL108",), "a list the extending file writes replaces the base's"
+    assert [p.text for p in config.exclude] == ["vendor"], "a setting it does not write is the base's"
+    assert config.fail_on == "warning"
+    assert config.rule_dirs == ((shared / "policy").resolve(),), "rule-dirs are relative to the file writing them"
+    assert config.root == repo.resolve(), "patterns are relative to the configuration the run found"
+    pal103 = config.settings_for("PAL103", "user-data-credentials-override")
+    assert pal103.severity is Severity.WARNING and dict(pal103.options) == {"limit": 3}, "merged setting by setting"
+    pal104 = config.settings_for("PAL104", "harbor-with-provider-registry")
+    assert pal104.enabled is False, "an entry keyed by name, written later, wins over the base's id entry"
+    assert dict((p.text, ids) for p, ids in config.per_file_ignores) == {"legacy/**": ("PAL101",),
+                                                                        "old/**": ("PAL101",)}
+    assert [s.path for s in config.sources] == [(repo / ".palette-lint.yaml").resolve(),
+                                                (shared / "base.yaml").resolve()]
+
+
+def test_extends_a_pyproject_and_chains(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.palette-lint]\nignore = ["PAL001"]\nfail-on = "note"\n')
+    (tmp_path / "middle.yaml").write_text("extends: pyproject.toml\nfail-on: warning\n")
+    (tmp_path / "top.yaml").write_text("extends: middle.yaml\n")
+    config = _load(tmp_path / "top.yaml")
+    assert config.ignore == ("PAL001",) and config.fail_on == "warning"
+    assert [s.form for s in config.sources] == ["yaml", "yaml", "pyproject"]
+
+
+def test_extends_cycle_is_a_positioned_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.yaml").write_text("ignore: [PAL001]\nextends: b.yaml\n")
+    (tmp_path / "b.yaml").write_text("extends: ./a.yaml\n")
+    with pytest.raises(ConfigError) as caught:
+        _load(tmp_path / "a.yaml")
+    assert str(caught.value) == "b.yaml:1:10: extends: cycle: a.yaml -> b.yaml -> a.yaml"
+    (tmp_path / "a.yaml").write_text("extends: a.yaml\n")
+    with pytest.raises(ConfigError, match=r"^a.yaml:1:10: extends: cycle: a.yaml -> a.yaml$"):
+        _load(tmp_path / "a.yaml")
+
+
+def test_extends_missing_or_invalid_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "top.yaml").write_text("select: [PAL0]\nextends: base.yaml\n")
+    with pytest.raises(ConfigError) as caught:
+        _load(tmp_path / "top.yaml")
+    assert str(caught.value) == "top.yaml:2:10: extends: file not found: 'base.yaml' (a path relative to this file)"
+    (tmp_path / "base.yaml").write_text("rules:\n  PAL001: loud\n")
+    with pytest.raises(ConfigError, match=r"^base.yaml:2:11: rules.PAL001: "):
+        _load(tmp_path / "top.yaml")
+
+
+# ---- rule names -------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("select: [PAL0, PAL1O6]\n", ".palette-lint.yaml:1:16: select[1]: unknown rule selector 'PAL1O6'"),
+    ("ignore:\n  - token-auth\n", ".palette-lint.yaml:2:5: ignore[0]: unknown rule selector 'token-auth'"),
+    ("rules:\n  PAL1: warning\n", ".palette-lint.yaml:2:3: rules.PAL1: unknown rule 'PAL1'"),
+    ("per-file-ignores:\n  'a/**': [PAL106, nope]\n",
+     ".palette-lint.yaml:2:20: per-file-ignores[\"a/**\"][1]: unknown rule selector 'nope'"),
+])
+def test_unknown_rule_names_are_positioned_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str,
+                                                  expected: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".palette-lint.yaml").write_text(text)
+    assert _error(tmp_path / ".palette-lint.yaml").startswith(expected)
+
+
+def test_unknown_rule_in_a_base_points_into_the_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "base.yaml").write_text("ignore: [PAL001, PAL9999]\n")
+    (tmp_path / ".palette-lint.yaml").write_text("extends: base.yaml\n")
+    assert _error(tmp_path / ".palette-lint.yaml").startswith("base.yaml:1:18: ignore[1]: unknown rule selector")
+
+
+# ---- per-file-ignores ---------------------------------------------------------------------------------------
+
+def test_per_file_ignores_suppress_as_external(tmp_path: Path) -> None:
+    for directory in ("legacy/site-a", "sites/b"):
+        (tmp_path / directory).mkdir(parents=True)
+        (tmp_path / directory / "os-layer.yaml").write_text(ECR_VALUES)
+    (tmp_path / ".palette-lint.yaml").write_text("per-file-ignores:\n  'legacy/**': [token-auth-registry]\n")
+    run = run_paths([tmp_path], root=tmp_path, select=("PAL106",))
+    by_path = {f.location.path: f for f in run.findings}
+    assert by_path["sites/b/os-layer.yaml"].suppression is None
+    suppressed = by_path["legacy/site-a/os-layer.yaml"].suppression
+    assert suppressed is not None and suppressed.kind == "external"
+    assert suppressed.justification.startswith("per-file-ignores 'legacy/**' in ")
+    assert suppressed.location is not None
+    assert (suppressed.location.path, suppressed.location.span.line) == (".palette-lint.yaml", 2)
+    assert [f.location.path for f in run.active_findings] == ["sites/b/os-layer.yaml"]
+    assert run.failed(), "the finding that is not suppressed still fails the run"
+
+
+def test_per_file_ignores_patterns_are_relative_to_the_configuration(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "legacy").mkdir(parents=True)
+    (project / "legacy" / "os-layer.yaml").write_text(ECR_VALUES)
+    (project / ".palette-lint.yaml").write_text("per-file-ignores:\n  'legacy/*.yaml': [PAL1]\n")
+    run = run_paths([project / "legacy"], root=tmp_path, select=("PAL106",))
+    assert [f.location.path for f in run.findings] == ["project/legacy/os-layer.yaml"]
+    assert run.findings[0].suppression is not None and not run.failed()
+
+
+# ---- the README's examples --------------------------------------------------------------------------------
+
+def test_the_readme_configuration_examples_load(tmp_path: Path) -> None:
+    """Both forms the README shows are valid configurations, and the TOML one says the same as the YAML one
+    where they overlap."""
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    yaml_text = re.search(r"```yaml\n(# \.palette-lint\.yaml\n.*?)```", readme, re.S).group(1)
+    toml_text = re.search(r"```toml\n(\[tool\.palette-lint\]\n.*?)```", readme, re.S).group(1)
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "palette-lint-base.yaml").write_text("ignore: [PAL101]\n")
+    repo = tmp_path / "repo"
+    (repo / "palette-rules").mkdir(parents=True)
+    (repo / ".palette-lint.yaml").write_text(yaml_text)
+    (repo / "pyproject.toml").write_text(toml_text)
+    from_yaml, from_toml = _load(repo / ".palette-lint.yaml"), _load(repo / "pyproject.toml")
+    for config in (from_yaml, from_toml):
+        check_rule_names(config, CATALOGUE)
+        assert config.ignore == ("PAL107",) and config.now == "2026-06-01"
+        assert config.settings_for("PAL103", "user-data-credentials-override").severity is Severity.WARNING
+        assert len(config.sources) == 2
+    assert from_toml.settings["per-file-ignores"]["legacy/**"] == from_yaml.settings["per-file-ignores"]["legacy/**"]

@@ -1,0 +1,231 @@
+"""Inline suppressions: the comment grammar, what each form covers, reasons, unused comments, embedded pack
+values, JSON, and how suppressed findings reach the exit code, the text summary and SARIF."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from linter.model import Span
+from linter.output.sarif import sarif_log
+from linter.output.text import format_text
+from linter.suppress import read_directives
+from tests.helpers import run_paths
+from tests.sarif_validation import assert_valid_sarif
+
+ECR = """\
+pack:
+  content:
+    images:
+      - image: '{{{{.spectro.pack.edge-native-byoi.options.system.uri}}}}'
+providerCredentials:
+  registry: 123456789012.dkr.ecr.us-east-1.amazonaws.com{registry}
+  user: AWS{user}
+  password: '{{{{.spectro.macro.ECR_LOGIN_PASSWORD}}}}'
+options:
+  system.uri: 123456789012.dkr.ecr.us-east-1.amazonaws.com/edge/ubuntu-k3s:v1.30.4-v4.5.3
+"""
+REGISTRY_LINE = 6
+
+
+def ecr(registry: str = "", user: str = "", before: str = "") -> str:
+    return before + ECR.format(registry=registry, user=user)
+
+
+def lint(tmp_path: Path, text: str, name: str = "os-layer.yaml", select: tuple[str, ...] | None = None):
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    return run_paths([tmp_path / name], root=tmp_path, select=select)
+
+
+def reported(run) -> list[tuple[int, str]]:
+    return [(f.location.span.line, f.rule_id) for f in run.active_findings]
+
+
+# ---- the grammar ------------------------------------------------------------------------------------------
+
+def test_directive_forms_are_read() -> None:
+    text = ("a: 1  # palette-lint: disable=PAL106,token-auth-registry -- mirror needs it (OPS-1)\n"
+            "# palette-lint:disable-next-line = PAL101 --reason\n"
+            "b: 2 #palette-lint: disable-file=PAL103\n"
+            "c: 'x # palette-lint: disable=PAL106 -- inside a string, after a space: read as a comment too'\n"
+            "d: x#palette-lint: disable=PAL106 -- no space before '#': not a comment\n")
+    first, second, third, fourth = read_directives(text)
+    assert (first.action, first.rules, first.reason) == ("disable", ("PAL106", "token-auth-registry"),
+                                                         "mirror needs it (OPS-1)")
+    first_line = text.splitlines()[0]
+    assert first.span == Span(1, 7, 1, len(first_line) + 1), "from the '#' to the end of the line"
+    assert not first.problem and not first.reason_problem
+    assert (second.action, second.rules, second.reason, second.line) == ("disable-next-line", ("PAL101",),
+                                                                         "reason", 2)
+    assert (third.action, third.reason, third.reason_problem) == ("disable-file", "", "it gives no reason")
+    assert fourth.line == 4
+
+
+@pytest.mark.parametrize("comment, problem", [
+    ("# palette-lint: disable-line=PAL106 -- x", "'disable-line' is not a directive"),
+    ("# palette-lint: disable -- everything", "it names no rule"),
+    ("# palette-lint: disable= -- nothing", "it names no rule"),
+    ("# palette-lint: disable=PAL106;PAL101 -- x", "'PAL106;PAL101' is not a rule id or name"),
+])
+def test_unreadable_directives(comment: str, problem: str) -> None:
+    (directive,) = read_directives(f"a: 1  {comment}\n")
+    assert directive.problem.startswith(problem)
+
+
+def test_json_text_is_not_scanned() -> None:
+    assert read_directives('{"values": "a: 1  # palette-lint: disable=PAL106 -- r\\n"}') == ()
+    assert read_directives('  [1, 2]  # palette-lint: disable=PAL106 -- r\n') == ()
+
+
+# ---- what each form covers --------------------------------------------------------------------------------
+
+def test_disable_on_the_line(tmp_path: Path) -> None:
+    assert reported(lint(tmp_path, ecr())) == [(REGISTRY_LINE, "PAL106")]
+    run = lint(tmp_path, ecr(registry="  # palette-lint: disable=PAL106 -- lab registry (OPS-42)"))
+    assert reported(run) == []
+    (finding,) = run.findings
+    assert finding.rule_id == "PAL106" and finding.suppression is not None
+    assert (finding.suppression.kind, finding.suppression.justification) == ("inSource", "lab registry (OPS-42)")
+    assert finding.suppression.location.span.line == REGISTRY_LINE
+
+
+def test_disable_on_another_line_does_not_cover(tmp_path: Path) -> None:
+    run = lint(tmp_path, ecr(user="  # palette-lint: disable=PAL106 -- wrong line"))
+    assert reported(run) == [(REGISTRY_LINE, "PAL106"), (REGISTRY_LINE + 1, "PAL900")]
+
+
+def test_disable_next_line_and_by_name(tmp_path: Path) -> None:
+    text = ecr().replace("  registry:", "  # palette-lint: disable-next-line=token-auth-registry -- lab\n  registry:")
+    run = lint(tmp_path, text)
+    assert reported(run) == [] and run.findings[0].suppression is not None
+
+
+def test_disable_file_anywhere_and_several_rules(tmp_path: Path) -> None:
+    run = lint(tmp_path, ecr() + "# palette-lint: disable-file=pal106, PAL108 -- lab site\n")
+    assert reported(run) == [(11, "PAL900")], "PAL106 suppressed; PAL108 named but not found is unused"
+    assert "no PAL108 finding in this file" in run.active_findings[0].message
+
+
+def test_the_line_comment_wins_over_the_file_comment(tmp_path: Path) -> None:
+    run = lint(tmp_path, ecr(registry="  # palette-lint: disable=PAL106 -- the specific reason",
+                             before="# palette-lint: disable-file=PAL106 -- the general reason\n"))
+    suppressed = [f for f in run.findings if f.rule_id == "PAL106"]
+    assert suppressed[0].suppression.justification == "the specific reason"
+    assert reported(run) == [(1, "PAL900")], "the file comment then hides nothing"
+
+
+def test_a_suppression_for_a_rule_that_did_not_run_is_not_unused(tmp_path: Path) -> None:
+    run = lint(tmp_path, ecr(registry="  # palette-lint: disable=PAL106 -- r"), select=("PAL0", "PAL9"))
+    assert run.findings == ()
+
+
+def test_pal900_and_pal901_cannot_be_suppressed_inline(tmp_path: Path) -> None:
+    run = lint(tmp_path, ecr(registry="  # palette-lint: disable=PAL106,PAL901"))
+    assert reported(run) == [(REGISTRY_LINE, "PAL900"), (REGISTRY_LINE, "PAL901")]
+    assert "PAL901 cannot be suppressed by a comment" in run.active_findings[0].message
+
+
+def test_a_file_that_does_not_parse_reports_no_unused_suppressions(tmp_path: Path) -> None:
+    text = "providerCredentials:\n  user: AWS  # palette-lint: disable=PAL106 -- r\n  password: [\n"
+    assert reported(lint(tmp_path, text)) == [(4, "PAL000")]
+
+
+# ---- reasons ----------------------------------------------------------------------------------------------
+
+def test_without_a_reason_the_suppression_applies_and_pal901_is_reported(tmp_path: Path) -> None:
+    run = lint(tmp_path, ecr(registry="  # palette-lint: disable=PAL106"))
+    assert reported(run) == [(REGISTRY_LINE, "PAL901")]
+    suppressed = [f for f in run.findings if f.suppression is not None]
+    assert [(f.rule_id, f.suppression.justification) for f in suppressed] == [("PAL106", "")]
+    assert run.failed(), "PAL901 is an error: the run fails until a reason is written"
+
+
+# ---- embedded pack values and JSON ------------------------------------------------------------------------
+
+PACKS_LIST = """\
+name: edge-store-infra
+type: infra
+cloudType: edge-native
+packs:
+  - name: edge-native-byoi
+    type: spectro
+    layer: os
+    version: 2.0.0
+    values: |
+{values}
+"""
+
+
+def test_comments_inside_a_values_block_work_on_the_outer_line(tmp_path: Path) -> None:
+    values = "\n".join("      " + line for line in ecr().splitlines())
+    plain = lint(tmp_path, PACKS_LIST.format(values=values), "profile.yaml")
+    assert reported(plain) == [(15, "PAL106")]
+    on_line = values.replace(".amazonaws.com\n", ".amazonaws.com  # palette-lint: disable=PAL106 -- lab\n", 1)
+    assert reported(lint(tmp_path, PACKS_LIST.format(values=on_line), "profile.yaml")) == []
+    next_line = values.replace("      providerCredentials:\n", "      providerCredentials:\n"
+                               "        # palette-lint: disable-next-line=PAL106 -- lab\n")
+    run = lint(tmp_path, PACKS_LIST.format(values=next_line), "profile.yaml")
+    assert reported(run) == [] and run.findings[0].location.span.line == 16
+
+
+def test_json_profiles_use_per_file_ignores(tmp_path: Path) -> None:
+    values = ecr(registry="  # palette-lint: disable=PAL106 -- not read in JSON")
+    export = {"metadata": {"name": "x"}, "spec": {"template": {"type": "infra", "packs": [
+        {"name": "edge-native-byoi", "layer": "os", "type": "spectro", "values": values}]}}}
+    text = json.dumps(export, indent=2)
+    values_line = next(n for n, line in enumerate(text.splitlines(), start=1) if '"values"' in line)
+    assert reported(lint(tmp_path, text, "profile.json")) == [(values_line, "PAL106")]
+    (tmp_path / ".palette-lint.yaml").write_text("per-file-ignores:\n  'profile.json': [PAL106]\n")
+    run = lint(tmp_path, text, "profile.json")
+    assert reported(run) == [] and run.findings[0].suppression.kind == "external"
+
+
+# ---- output and exit codes --------------------------------------------------------------------------------
+
+def test_text_summary_and_sarif_show_suppressions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    a_text = ecr(registry="  # palette-lint: disable=PAL106 -- lab registry (OPS-42)")
+    (tmp_path / "a.yaml").write_text(a_text)
+    (tmp_path / "b.yaml").write_text(ecr())
+    (tmp_path / ".palette-lint.yaml").write_text("per-file-ignores:\n  b.yaml: [PAL1]\n")
+    run = run_paths([tmp_path], root=tmp_path, select=("PAL106", "PAL9"))
+    assert format_text(run) == "No problems found in 2 files. 2 suppressed.\n"
+    log = sarif_log(run)
+    assert_valid_sarif(log)
+    results = log["runs"][0]["results"]
+    assert [r["suppressions"] for r in results] == [
+        [{"kind": "inSource", "justification": "lab registry (OPS-42)", "location": {"physicalLocation": {
+            "artifactLocation": {"uri": "a.yaml", "uriBaseId": "%SRCROOT%"},
+            "region": {"startLine": 6, "startColumn": 59, "endLine": 6,
+                       "endColumn": len(a_text.splitlines()[5]) + 1}}}}],
+        [{"kind": "external", "justification": "per-file-ignores 'b.yaml' in .palette-lint.yaml",
+          "location": {"physicalLocation": {
+              "artifactLocation": {"uri": ".palette-lint.yaml", "uriBaseId": "%SRCROOT%"},
+              "region": {"startLine": 2, "startColumn": 3, "endLine": 2, "endColumn": 9}}}}],
+    ]
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run([sys.executable, "-m", "linter", *args], cwd=cwd, capture_output=True, text=True,
+                            timeout=120)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def test_exit_codes_follow_what_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "os-layer.yaml").write_text(ecr(registry="  # palette-lint: disable=PAL106 -- lab (OPS-42)"))
+    result = _cli("check", "os-layer.yaml", cwd=tmp_path)
+    # (The note before the summary says the change rules were skipped: the directory is not a git repository.)
+    assert (result.returncode, result.stdout.splitlines()[-1]) == (0, "No problems found in 1 file. 1 suppressed.")
+    (tmp_path / "os-layer.yaml").write_text(ecr(registry="  # palette-lint: disable=PAL106"))
+    result = _cli("check", "os-layer.yaml", cwd=tmp_path)
+    assert result.returncode == 1 and "error PAL901 suppression without a reason" in result.stdout
+    (tmp_path / "os-layer.yaml").write_text(ecr(user="  # palette-lint: disable=PAL106 -- wrong line"))
+    result = _cli("check", "--ignore", "PAL106", "os-layer.yaml", cwd=tmp_path)
+    assert result.returncode == 0, "a warning (PAL900 unused: PAL106 did not run, so it is not reported) "
+    result = _cli("check", "--fail-on", "warning", "os-layer.yaml", cwd=tmp_path)
+    assert result.returncode == 1 and "warning PAL900 unused suppression" in result.stdout
