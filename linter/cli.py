@@ -143,10 +143,16 @@ def cli() -> None:
               help="Accept the findings listed in FILE: they do not fail the run and text output omits them.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
               help="Write every current finding to FILE (JSON, to review in git) and exit 0.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
+              help="Worker processes (default: one per core; small inputs, and runs with a base or a baseline, "
+                   "are linted in one process).")
+@click.option("--no-cache", is_flag=True,
+              help="Do not read or write the result cache (.palette-lint-cache/ at the repository root).")
 def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Optional[str],
           omit_suppressed: bool, skip_unknown: bool, fail_on: Optional[str], select: tuple[str, ...],
           ignore: tuple[str, ...], config_path: Optional[str], now: Optional[str], base_ref: Optional[str],
-          staged: bool, new_only: bool, baseline_path: Optional[str], write_baseline: Optional[str]) -> None:
+          staged: bool, new_only: bool, baseline_path: Optional[str], write_baseline: Optional[str],
+          jobs: Optional[int], no_cache: bool) -> None:
     """Lint PATHS (files or directories; default: the current directory).
 
     Directories are walked for *.yaml, *.yml, *.json and files named user-data, skipping .git and the
@@ -181,9 +187,11 @@ def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Opt
     baseline = _read_baseline(baseline_path) if baseline_path else None
     engine = Engine(_load_catalogue(config.rule_dirs))
     _check_rule_names(config, engine.catalogue)
+    from linter.discover import find_root
+
     settings = Settings(paths=targets, config=config, select=_split(select) or None, ignore=_split(ignore),
                         fail_on=threshold, now=clock, skip_unknown=skip_unknown, base=base, new_only=new_only,
-                        baseline=baseline)
+                        baseline=baseline, jobs=jobs, cache_root=None if no_cache else find_root(Path.cwd()))
     for token in (*(settings.select or ()), *settings.ignore):
         from linter.registry import resolve
 

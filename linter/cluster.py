@@ -69,36 +69,35 @@ def _os_layer_count(parsed: ParsedFile) -> int:
     return sum(1 for doc in parsed.documents if doc.kind == kinds.OS_LAYER)
 
 
+def cluster_key(absolute_path: str, relative_path: str, config: Config) -> str:
+    """Which group a file's cluster is formed in, known from its path alone: ``config:NAME`` for the first
+    declared cluster whose patterns match it, else ``dir:DIRECTORY``. Files with different keys are never in
+    one cluster, so the files of one key can be linted apart from the others (in another process, say)."""
+    if config.clusters and config.path is not None:
+        relative = config.relative(absolute_path) if absolute_path else relative_path
+        for spec in config.clusters:
+            if any(p.matches(relative) for p in spec.patterns):
+                return f"config:{spec.name}"
+    return f"dir:{posixpath.dirname(relative_path)}"
+
+
 def group_clusters(files: Iterable[ParsedFile], config: Config) -> list[Cluster]:
     """Every parsed file in exactly one cluster, in a deterministic order."""
-    pending = [parsed for parsed in files if parsed.documents]
     clusters: list[Cluster] = []
     declared = {spec.name: Cluster(spec.name, "config") for spec in config.clusters}
-    rest: list[ParsedFile] = []
-    for parsed in pending:
-        placed = False
-        if config.clusters and config.path is not None:
-            relative = _relative_to_config(parsed, config)
-            for spec in config.clusters:
-                if any(p.matches(relative) for p in spec.patterns):
-                    declared[spec.name].files.append(parsed)
-                    placed = True
-                    break
-        if not placed:
-            rest.append(parsed)
-    clusters.extend(c for c in declared.values() if c.files)
     by_directory: dict[str, list[ParsedFile]] = {}
-    for parsed in rest:
-        by_directory.setdefault(posixpath.dirname(parsed.source.path), []).append(parsed)
+    for parsed in files:
+        if not parsed.documents:
+            continue
+        key = cluster_key(parsed.absolute_path, parsed.source.path, config)
+        if key.startswith("config:"):
+            declared[key[len("config:"):]].files.append(parsed)
+        else:
+            by_directory.setdefault(key[len("dir:"):], []).append(parsed)
+    clusters.extend(c for c in declared.values() if c.files)
     for directory, members in sorted(by_directory.items()):
         if sum(_os_layer_count(p) for p in members) == 1 and len(members) > 1:
             clusters.append(Cluster(directory or ".", "directory", sorted(members, key=lambda p: p.source.path)))
         else:
             clusters.extend(Cluster(p.source.path, "file", [p]) for p in sorted(members, key=lambda p: p.source.path))
     return clusters
-
-
-def _relative_to_config(parsed: ParsedFile, config: Config) -> str:
-    if parsed.absolute_path:
-        return config.relative(parsed.absolute_path)
-    return parsed.source.path

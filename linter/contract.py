@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Optional
 
 from linter.model import Severity
@@ -42,17 +42,31 @@ def rule(*, id: str, name: str, kinds: Iterable[str], severity: str, scope: str 
     return mark
 
 
-@dataclass
 class RuleContext:
-    """What a rule may use besides its documents: its options, the run's clock and the shared services."""
+    """What a rule may use besides its documents: its options, the run's clock and the shared services.
 
-    options: dict[str, Any] = field(default_factory=dict)
-    now: _dt.datetime = field(default_factory=lambda: _dt.datetime.now(_dt.timezone.utc))
-    schemas: Any = None  # linter.schemas.SchemaStore
-    #: For change rules: whether the file is deployed to existing clusters (it existed at the base revision,
-    #: or the configuration's ``deployed:`` list says so), and the base revision, described for messages.
-    deployed: bool = False
-    base: str = ""
+    Reading :attr:`now` is recorded (``clock_read``): a result that depended on the clock is reused from the
+    result cache only while the clock says the same (see ``linter/result_cache.py``)."""
+
+    def __init__(self, options: Optional[dict[str, Any]] = None, now: Optional[_dt.datetime] = None,
+                 schemas: Any = None, deployed: bool = False, base: str = "") -> None:
+        self.options: dict[str, Any] = options if options is not None else {}
+        self._now = now or _dt.datetime.now(_dt.timezone.utc)
+        self.schemas = schemas  # linter.schemas.SchemaStore
+        #: For change rules: whether the file is deployed to existing clusters (it existed at the base
+        #: revision, or the configuration's ``deployed:`` list says so), and the base revision, for messages.
+        self.deployed = deployed
+        self.base = base
+        self.clock_read = False
+
+    @property
+    def now(self) -> _dt.datetime:
+        self.clock_read = True
+        return self._now
+
+    def for_change(self, deployed: bool, base: str) -> RuleContext:
+        """This context for one changed file of a change rule."""
+        return RuleContext(self.options, self._now, self.schemas, deployed, base)
 
     def validate(self, schema_name: str, data: Any) -> list[Any]:
         """Validate ``data`` against one of palette-lint's JSON Schemas; returns ``SchemaError`` items."""

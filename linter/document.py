@@ -659,6 +659,8 @@ def _describe_yaml_error(exc: Any, text: str, mapper: PositionMap) -> ParseFailu
     problem = (exc.problem or "").strip()
     context = (exc.context or "").strip()
     lines = text.split("\n")
+    if line0 >= len(lines):  # the end of a text without a final line break: the end of its last line
+        line0, column0 = len(lines) - 1, len(lines[-1])
     line_text = lines[line0] if 0 <= line0 < len(lines) else ""
     span = _mark_span(mapper, line0, column0)
     leading = line_text[: len(line_text) - len(line_text.lstrip(" \t"))]

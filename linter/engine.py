@@ -8,7 +8,11 @@ The engine is the only place that turns a rule's :class:`Issue` (what and where,
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import hashlib
+import multiprocessing
+import os
+import sys
 import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,7 +21,7 @@ from typing import Any, Iterable, Optional
 from linter import __version__, credentials, kinds
 from linter.baseline import Baseline, compare, locator
 from linter.changes import is_deployed, pair_documents
-from linter.cluster import group_clusters
+from linter.cluster import cluster_key, group_clusters
 from linter.config import Config
 from linter.contract import RuleContext
 from linter.discover import Candidate, discover, find_root, relative_path
@@ -31,8 +35,10 @@ from linter.model import (
     INTERNAL_ERROR_ID, PARSE_ERROR_ID, Finding, Issue, Location, Notice, RelatedLocation, Rule, Run, Severity,
     Span,
 )
-from linter.redact import Secrets, redact_run
+from linter.redact import Secrets, redact_findings, redact_notices, redact_run
 from linter.registry import resolve
+from linter.result_cache import ResultCache, UnitResult, code_fingerprint, digest
+from linter.resources import rules_dir, schemas_dir
 from linter.rule_options import resolve_options
 from linter.schemas import SchemaStore
 from linter.suppress import DirectiveProblem, ExternalSuppression, apply_suppressions, per_file_ignores
@@ -53,6 +59,29 @@ class Settings:
     base: Optional[BaseRequest] = None  # compare with a base revision (change rules, new/unchanged findings)
     new_only: bool = False  # report and fail only on findings that are not in the base revision
     baseline: Optional[Baseline] = None  # accepted findings
+    jobs: Optional[int] = None  # worker processes; None: the cores, serial for small inputs
+    cache_root: Optional[Path] = None  # keep the result cache below this directory; None: no cache
+
+
+#: Fewer files than this are linted in this process: starting workers would cost more than it saves.
+SERIAL_BELOW = 200
+#: A full garbage collection runs after this many files (the collector is paused while linting).
+COLLECT_EVERY = 250
+
+
+@dataclass(frozen=True)
+class _UnitPlan:
+    """What linting one unit needs besides its files, the same for every unit of a run (and every worker)."""
+
+    settings: Settings
+    rules: tuple[Rule, ...]
+    options: dict[str, dict[str, Any]]
+    root: Path
+    now: _dt.datetime
+    ignored_per_file: Optional[ExternalSuppression]
+    cache: Optional[ResultCache]
+    clock: str  # the clock a cached result is valid for: exact when fixed, else to the hour
+    fixed_clock: bool
 
 
 def enabled_rules(rules: Iterable[Rule], settings: Settings) -> list[Rule]:
@@ -88,16 +117,127 @@ class Engine:
     # ---- the run ------------------------------------------------------------------------------
     def run(self, settings: Settings) -> Run:
         rules = enabled_rules(self.catalogue, settings)
-        by_id = {r.id: r for r in self.catalogue}
         notices: list[Notice] = []
         root = settings.root or find_root(Path.cwd())
         config = settings.config
         candidates = discover(settings.paths, config.exclude, config.root if config.path else None, notices,
                               named_as_walked=settings.skip_unknown)
         now = settings.now or _dt.datetime.now(_dt.timezone.utc)
-        collector = _Collector(settings, by_id, {r.id for r in rules})
         history = open_history(settings.base, [r.id for r in rules if r.scope == "change"], settings.paths,
                                notices)
+        collecting = gc.isenabled()
+        gc.disable()  # the parsed documents are many small objects; collections would scan them again and again
+        try:
+            if history is None and settings.baseline is None:
+                return self._run_units(settings, rules, candidates, notices, root, now)
+            return self._run_with_history(settings, rules, candidates, notices, root, now, history)
+        finally:
+            if collecting:
+                gc.enable()
+
+    # ---- a run without history: units, in worker processes, from the result cache ----------------------
+    def _run_units(self, settings: Settings, rules: list[Rule], candidates: list[Candidate], notices: list[Notice],
+                   root: Path, now: _dt.datetime) -> Run:
+        """Lint the files unit by unit: a unit is the files whose clusters are formed together (see
+        :func:`linter.cluster.cluster_key`), so each unit's findings do not depend on the others. Units go to
+        worker processes when there are many files, and come from the result cache when nothing they depend
+        on has changed."""
+        config = settings.config
+        options = self._options(settings, notices)
+        cache = None
+        if settings.cache_root is not None:
+            cache = ResultCache(settings.cache_root, self._run_key(settings, rules, options, root))
+        plan = _UnitPlan(settings, tuple(rules), options, root, now, per_file_ignores(config, self.catalogue, root),
+                         cache, now.isoformat() if settings.now else now.strftime("%Y-%m-%dT%H"),
+                         settings.now is not None)
+        units: dict[str, list[Candidate]] = {}
+        for candidate in candidates:
+            key = cluster_key(candidate.absolute, relative_path(candidate.absolute, root), config)
+            units.setdefault(key, []).append(candidate)
+        results = self._map_units(list(units.values()), plan, _jobs(settings.jobs, len(candidates)))
+        if cache is not None:
+            cache.prune()
+        findings = sorted((f for result in results for f in result.findings), key=Finding.sort_key)
+        secrets = Secrets(value for result in results for value in result.secrets)
+        return redact_run(Run(findings=tuple(findings), rules=tuple(rules),
+                              files_checked=sum(result.files_checked for result in results),
+                              notices=(*notices, *(n for result in results for n in result.notices)),
+                              tool_version=__version__, fail_on=settings.fail_on), secrets)
+
+    def _run_key(self, settings: Settings, rules: list[Rule], options: dict[str, dict[str, Any]],
+                 root: Path) -> str:
+        """What every cached result of this run depends on besides its own files."""
+        config = settings.config
+        directories = [Path(__file__).resolve().parent, rules_dir(), schemas_dir(), *config.rule_dirs]
+        return digest(__version__, code_fingerprint(directories), str(root), str(settings.skip_unknown),
+                      ",".join(r.id for r in rules), repr(sorted((k, sorted(v.items())) for k, v in options.items())),
+                      repr(config.rules), repr(config.clusters), repr(config.per_file_ignores), str(config.path),
+                      str(config.root))
+
+    def _map_units(self, units: list[list[Candidate]], plan: _UnitPlan, jobs: int) -> list[UnitResult]:
+        """Every unit's result, in the order of ``units``: in ``jobs`` forked workers, or here."""
+        if jobs > 1 and len(units) > 1 and "fork" in multiprocessing.get_all_start_methods() \
+                and sys.platform.startswith("linux"):
+            batches = _batches(units, jobs * 4)
+            context = multiprocessing.get_context("fork")  # workers inherit the loaded rules and schemas
+            with context.Pool(jobs, initializer=_adopt, initargs=(self, plan, batches)) as pool:
+                done = pool.map(_lint_batch, range(len(batches)), chunksize=1)
+            return [result for batch in done for result in batch]
+        return self.lint_units(units, plan)
+
+    def lint_units(self, units: list[list[Candidate]], plan: _UnitPlan) -> list[UnitResult]:
+        results = []
+        since_collection = 0
+        for unit in units:
+            results.append(self._lint_unit(unit, plan))
+            since_collection += len(unit)
+            if since_collection >= COLLECT_EVERY:  # free what the linted documents leave in reference cycles
+                gc.collect()
+                since_collection = 0
+        return results
+
+    def _lint_unit(self, unit: list[Candidate], plan: _UnitPlan) -> UnitResult:
+        settings = plan.settings
+        reads = [(candidate, relative_path(candidate.absolute, plan.root)) for candidate in unit]
+        texts = [read_source(candidate.absolute, rel, candidate.display) for candidate, rel in reads]
+        key = ""
+        if plan.cache is not None:
+            key = plan.cache.unit_key((candidate.absolute, candidate.display, str(candidate.explicit), rel,
+                                       _read_digest(read)) for (candidate, rel), read in zip(reads, texts))
+            cached = plan.cache.get(key, plan.clock, plan.clock if plan.fixed_clock else "")
+            if cached is not None:
+                return cached
+        enabled = {r.id for r in plan.rules}
+        collector = _Collector(settings, {r.id: r for r in self.catalogue}, enabled)
+        notices: list[Notice] = []
+        parsed_files = []
+        for (candidate, rel), read in zip(reads, texts):
+            parsed = self._accept(candidate, rel, read, collector, notices, {})
+            if parsed is not None:
+                parsed_files.append(parsed)
+        contexts = {r.id: RuleContext(options=plan.options[r.id], now=plan.now, schemas=self.schemas)
+                    for r in plan.rules}
+        self._check(parsed_files, list(plan.rules), contexts, collector)
+        outcome = apply_suppressions(collector.finish(), collector.linted_sources, collector.partial,
+                                     self.catalogue, enabled, plan.ignored_per_file)
+        findings = collector.stamp_line_hashes(
+            collector.with_problems(outcome.findings, outcome.problems, plan.ignored_per_file))
+        secrets = Secrets(collector.secrets)
+        result = UnitResult(redact_findings(findings, secrets), redact_notices(notices, secrets), len(parsed_files),
+                            frozenset(collector.secrets),
+                            plan.clock if any(c.clock_read for c in contexts.values()) else "")
+        if plan.cache is not None:
+            plan.cache.put(key, result)
+        return result
+
+    def _run_with_history(self, settings: Settings, rules: list[Rule], candidates: list[Candidate],
+                          notices: list[Notice], root: Path, now: _dt.datetime,
+                          history: Optional[History]) -> Run:
+        """A run compared with a base revision or a baseline: in this process, every file parsed for both
+        sides at once."""
+        config = settings.config
+        by_id = {r.id: r for r in self.catalogue}
+        collector = _Collector(settings, by_id, {r.id for r in rules})
         staged = history.index_texts(candidates) if history is not None else {}
         reads: dict[str, _Read] = {}
         cache: dict[SourceFile, ParsedFile] = {}
@@ -258,7 +398,7 @@ class Engine:
             for before, after in pair_documents(base_files.get(parsed.absolute_path), parsed):
                 for current in change_rules:
                     if after.kind in current.kinds:
-                        context = replace(contexts[current.id], deployed=deployed, base=history.label)
+                        context = contexts[current.id].for_change(deployed, history.label)
                         self._apply(current, after, collector,
                                     lambda r=current, b=before, a=after, c=context: r.check(b, a, c))
         if outside:
@@ -405,3 +545,53 @@ def _fingerprint(rule_id: str, location: Location, value: str) -> str:
 
 def _with_fingerprint(finding: Finding, fingerprint: str) -> Finding:
     return replace(finding, fingerprint=fingerprint)
+
+
+def _read_digest(read: _Read) -> str:
+    """What a file's result depends on in what was read: its text, or why it could not be read."""
+    source, failure, _sniff = read
+    if source is not None:
+        return "text:" + hashlib.sha256(source.text.encode("utf-8", "surrogateescape")).hexdigest()
+    return f"failure:{failure.kind if failure else ''}:{failure.message if failure else ''}"
+
+
+def _jobs(requested: Optional[int], files: int) -> int:
+    """How many processes lint: as requested, else one per usable core, and one for a small input."""
+    if requested is not None:
+        return max(1, requested)
+    if files < SERIAL_BELOW:
+        return 1
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def _batches(units: list[list[Candidate]], count: int) -> list[list[list[Candidate]]]:
+    """``units`` cut into about ``count`` runs of consecutive units with about the same number of files."""
+    total = sum(len(unit) for unit in units)
+    size = max(1, -(-total // max(1, count)))
+    batches: list[list[list[Candidate]]] = [[]]
+    filled = 0
+    for unit in units:
+        if filled >= size:
+            batches.append([])
+            filled = 0
+        batches[-1].append(unit)
+        filled += len(unit)
+    return batches
+
+
+#: In a worker process: the engine, plan and batches it was forked with (set by ``_adopt``).
+_WORKER: Optional[tuple[Engine, _UnitPlan, list[list[list[Candidate]]]]] = None
+
+
+def _adopt(engine: Engine, plan: _UnitPlan, batches: list[list[list[Candidate]]]) -> None:
+    global _WORKER
+    _WORKER = (engine, plan, batches)
+
+
+def _lint_batch(index: int) -> list[UnitResult]:
+    assert _WORKER is not None, "a worker runs only in a pool started by Engine._map_units"
+    engine, plan, batches = _WORKER
+    return engine.lint_units(batches[index], plan)

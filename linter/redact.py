@@ -71,6 +71,15 @@ class Secrets:
     def __or__(self, other: Secrets) -> Secrets:
         return Secrets(self._values | other._values)
 
+    def excluding(self, public: str) -> Secrets:
+        """These secrets without the values that occur in ``public`` text: palette-lint's own rule
+        documentation, which reports quote. A value found there is no secret of the linted files (a password
+        copied from a documentation example), and scrubbing it would make the documentation in a report
+        depend on the files linted."""
+        kept = Secrets()
+        kept._values = frozenset(value for value in self._values if value not in public)
+        return kept
+
     def pattern(self) -> Optional[re.Pattern[str]]:
         """One regular expression (a trie, so its cost does not grow with the number of secrets) that matches
         every known value in every escaped form."""
@@ -117,8 +126,8 @@ def redact(text: str, secrets: Optional[Secrets] = None, *, drop_quoted: bool = 
     return text
 
 
-def redact_run(run: Run, secrets: Secrets) -> Run:
-    """The run with every message, YAML path and notice redacted, carrying ``secrets`` for the final scrub."""
+def redact_findings(findings: Iterable[Finding], secrets: Secrets) -> tuple[Finding, ...]:
+    """``findings`` with every message and YAML path redacted."""
 
     def location(loc: Any) -> Any:
         return replace(loc, yaml_path=redact(loc.yaml_path, secrets)) if loc.yaml_path else loc
@@ -128,12 +137,17 @@ def redact_run(run: Run, secrets: Secrets) -> Run:
         return replace(item, message=redact(item.message, secrets), location=location(item.location),
                        related=related)
 
-    def notice(item: Notice) -> Notice:
-        return replace(item, message=redact(item.message, secrets))
+    return tuple(finding(f) for f in findings)
 
-    return replace(run, findings=tuple(finding(f) for f in run.findings),
-                   absent=tuple(finding(f) for f in run.absent),
-                   notices=tuple(notice(n) for n in run.notices), secrets=secrets)
+
+def redact_notices(notices: Iterable[Notice], secrets: Secrets) -> tuple[Notice, ...]:
+    return tuple(replace(item, message=redact(item.message, secrets)) for item in notices)
+
+
+def redact_run(run: Run, secrets: Secrets) -> Run:
+    """The run with every message, YAML path and notice redacted, carrying ``secrets`` for the final scrub."""
+    return replace(run, findings=redact_findings(run.findings, secrets), absent=redact_findings(run.absent, secrets),
+                   notices=redact_notices(run.notices, secrets), secrets=secrets)
 
 
 def _url_replacement(match: re.Match[str]) -> str:

@@ -209,6 +209,14 @@ def test_no_secret_in_any_format_on_stdout_or_in_a_file(tree: Path, format_name:
     _assert_no_canary(written.stdout, written.stderr, report.read_bytes())
 
 
+def test_the_result_cache_holds_no_secret(tree: Path) -> None:
+    """The runs above wrote the result cache (on by default); what it keeps on disk is redacted too."""
+    _cli(tree, "check", ".")
+    entries = list((tree / ".palette-lint-cache").rglob("*.json"))
+    assert entries, "the result cache was not written"
+    _assert_no_canary(*(entry.read_bytes() for entry in entries))
+
+
 def test_the_runs_reached_every_path(tree: Path) -> None:
     """Not a vacuous pass: the runs report the planted passwords, key, broken files and the non-Palette file."""
     result = _cli(tree, "check", "os-layer.yaml", "profile.yaml", "export.json", "site/user-data", "notes.yaml",

@@ -43,4 +43,7 @@ def render(name: str, run: Run, *, colour: bool = False, omit_suppressed: bool =
         report = format_text(run, colour=True)
     else:
         report = FORMATTERS[name](run)
-    return redact(report, run.secrets)
+    if run.secrets is None:
+        return redact(report)
+    documentation = "\n".join(rule.doc.markdown for rule in run.rules)
+    return redact(report, run.secrets.excluding(documentation))

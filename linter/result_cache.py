@@ -1,0 +1,169 @@
+"""A cache of lint results, keyed by file content, rule set and configuration (ruff keeps one the same way).
+
+The unit of caching is a *lint unit*: the files whose clusters are formed together (one directory, or one
+cluster the configuration declares). Its key is a digest of everything its findings depend on: palette-lint's
+own code, rule modules and schemas (their paths, sizes and modification times), the enabled rules and their
+options, the configuration, the repository root, and each file's path, the way it was named, and content. A
+result that read the run's clock (certificate validity) also records the clock, to the hour when the clock is
+the real one and exactly when ``--now`` fixes it, and is reused only under the same clock.
+
+Entries are JSON files under ``.palette-lint-cache/v1/`` at the repository root (the directory ignores itself in
+git). Findings are stored after redaction, so no secret is written. A cache that cannot be read or written is
+ignored: the run does the work instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+from linter.model import Finding, Location, Notice, RelatedLocation, Severity, Span, Suppression
+
+CACHE_DIRECTORY = ".palette-lint-cache"
+FORMAT = "v1"
+#: Entries kept beyond those a run uses; the least recently used are pruned past this.
+SPARE_ENTRIES = 2000
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    """What linting one unit gave: findings (redacted), notices, how many files were linted, the secret values
+    read (never stored), and the clock the result depended on ('' when it did not read the clock)."""
+
+    findings: tuple[Finding, ...]
+    notices: tuple[Notice, ...]
+    files_checked: int
+    secrets: frozenset[str] = frozenset()
+    clock: str = ""
+
+
+def code_fingerprint(directories: Iterable[Path]) -> str:
+    """A digest of the files palette-lint runs: paths, sizes and modification times (cheap, and changes with
+    any edit of an editable install)."""
+    digest = hashlib.sha256()
+    for directory in directories:
+        for path in sorted(directory.rglob("*")):
+            if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
+                try:
+                    info = path.stat()
+                except OSError:
+                    continue
+                digest.update(f"{path}\x1f{info.st_size}\x1f{info.st_mtime_ns}\n".encode("utf-8", "replace"))
+    return digest.hexdigest()
+
+
+def digest(*parts: str) -> str:
+    return hashlib.sha256("\x1e".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+class ResultCache:
+    """The cache directory of one run, for one run key (code, rules, options, configuration)."""
+
+    def __init__(self, root: Path, run_key: str) -> None:
+        self.directory = root / CACHE_DIRECTORY / FORMAT
+        self.run_key = run_key
+        self.used: set[str] = set()
+
+    def unit_key(self, files: Iterable[tuple[str, ...]]) -> str:
+        """The key of a unit from its files' identities (path, name as given, content digest, ...)."""
+        return digest(self.run_key, *("\x1f".join(parts) for parts in files))
+
+    def get(self, key: str, clock_hour: str, clock_exact: str) -> Optional[UnitResult]:
+        path = self._path(key)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        try:
+            clock = data.get("clock", "")
+            if clock and clock not in (clock_hour, clock_exact):
+                return None
+            result = UnitResult(tuple(_finding(f) for f in data["findings"]),
+                                tuple(Notice(**n) for n in data["notices"]), int(data["files_checked"]),
+                                clock=clock)
+        except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+            return None  # an entry of another shape (damaged, or another version's): recompute
+        self.used.add(key)
+        try:
+            os.utime(path)  # recently used: kept when the cache is pruned
+        except OSError:
+            pass
+        return result
+
+    def put(self, key: str, result: UnitResult) -> None:
+        data = {"clock": result.clock, "files_checked": result.files_checked,
+                "findings": [_finding_data(f) for f in result.findings],
+                "notices": [{"message": n.message, "path": n.path, "level": n.level} for n in result.notices]}
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._ignore_in_git()
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(data, out, separators=(",", ":"))
+            os.replace(temporary, path)
+        except OSError:
+            return  # a read-only checkout: no cache, same results
+        self.used.add(key)
+
+    def prune(self) -> None:
+        """Remove the least recently used entries beyond those this run used plus SPARE_ENTRIES."""
+        try:
+            entries = [p for p in self.directory.glob("*/*.json")]
+            if len(entries) <= len(self.used) + SPARE_ENTRIES:
+                return
+            entries.sort(key=lambda p: p.stat().st_mtime)
+            for stale in entries[:len(entries) - len(self.used) - SPARE_ENTRIES]:
+                stale.unlink()
+        except OSError:
+            return
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"
+
+    def _ignore_in_git(self) -> None:
+        marker = self.directory.parent / ".gitignore"
+        if not marker.exists():
+            marker.write_text("# Created by palette-lint: its result cache.\n*\n", encoding="utf-8")
+
+
+# ---- findings as JSON ----------------------------------------------------------------------------------
+
+def _location_data(location: Location) -> list[Any]:
+    return [location.path, location.display_path, list(location.span), location.yaml_path]
+
+
+def _location(data: list[Any]) -> Location:
+    return Location(data[0], data[1], Span(*data[2]), data[3])
+
+
+def _finding_data(finding: Finding) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "rule_id": finding.rule_id, "rule_name": finding.rule_name, "severity": finding.severity.label,
+        "message": finding.message, "location": _location_data(finding.location),
+        "related": [[_location_data(r.location), r.message] for r in finding.related],
+        "fingerprint": finding.fingerprint, "line_hash": finding.line_hash,
+    }
+    if finding.suppression is not None:
+        suppression = finding.suppression
+        out["suppression"] = [suppression.kind, suppression.justification,
+                              _location_data(suppression.location) if suppression.location else None]
+    return out
+
+
+def _finding(data: dict[str, Any]) -> Finding:
+    suppression = None
+    if data.get("suppression"):
+        kind, justification, where = data["suppression"]
+        suppression = Suppression(kind, justification, _location(where) if where else None)
+    return Finding(
+        rule_id=data["rule_id"], rule_name=data["rule_name"], severity=Severity.parse(data["severity"]),
+        message=data["message"], location=_location(data["location"]),
+        related=tuple(RelatedLocation(_location(loc), message) for loc, message in data["related"]),
+        fingerprint=data["fingerprint"], suppression=suppression, line_hash=data["line_hash"],
+    )
