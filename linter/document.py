@@ -566,7 +566,13 @@ class YamlParser:
     """Parses YAML (and JSON, which is YAML) from ruamel.yaml's C parser events. Create one per run."""
 
     def __init__(self) -> None:
-        self._events = _event_source()
+        self._source: Any = None  # the event source, imported on the first parse (a cached run needs none)
+
+    @property
+    def _events(self) -> Any:
+        if self._source is None:
+            self._source = _event_source()
+        return self._source
 
     @property
     def uses_c_parser(self) -> bool:

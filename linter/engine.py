@@ -10,17 +10,14 @@ from __future__ import annotations
 import datetime as _dt
 import gc
 import hashlib
-import multiprocessing
 import os
 import sys
 import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Optional
 
 from linter import __version__, credentials, kinds
-from linter.baseline import Baseline, compare, locator
-from linter.changes import is_deployed, pair_documents
 from linter.cluster import cluster_key, group_clusters
 from linter.config import Config
 from linter.contract import RuleContext
@@ -42,6 +39,9 @@ from linter.resources import rules_dir, schemas_dir
 from linter.rule_options import resolve_options
 from linter.schemas import SchemaStore
 from linter.suppress import DirectiveProblem, ExternalSuppression, apply_suppressions, per_file_ignores
+
+if TYPE_CHECKING:  # pragma: no cover
+    from linter.baseline import Baseline
 
 
 @dataclass(frozen=True)
@@ -176,8 +176,9 @@ class Engine:
 
     def _map_units(self, units: list[list[Candidate]], plan: _UnitPlan, jobs: int) -> list[UnitResult]:
         """Every unit's result, in the order of ``units``: in ``jobs`` forked workers, or here."""
-        if jobs > 1 and len(units) > 1 and "fork" in multiprocessing.get_all_start_methods() \
-                and sys.platform.startswith("linux"):
+        if jobs > 1 and len(units) > 1 and sys.platform.startswith("linux"):
+            import multiprocessing
+
             batches = _batches(units, jobs * 4)
             context = multiprocessing.get_context("fork")  # workers inherit the loaded rules and schemas
             with context.Pool(jobs, initializer=_adopt, initargs=(self, plan, batches)) as pool:
@@ -235,6 +236,7 @@ class Engine:
                           history: Optional[History]) -> Run:
         """A run compared with a base revision or a baseline: in this process, every file parsed for both
         sides at once."""
+        from linter.baseline import compare, locator
         config = settings.config
         by_id = {r.id: r for r in self.catalogue}
         collector = _Collector(settings, by_id, {r.id for r in rules})
@@ -387,6 +389,7 @@ class Engine:
                        contexts: dict[str, RuleContext], collector: _Collector, config: Config,
                        notices: list[Notice]) -> None:
         """Change rules on every changed or added file, each document with its base version."""
+        from linter.changes import is_deployed, pair_documents
         outside = 0
         for parsed in parsed_files:
             state = history.state(history.git_path(parsed.absolute_path))

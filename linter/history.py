@@ -21,13 +21,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, Optional
+from typing import TYPE_CHECKING, Iterable, Mapping, Optional
 
-from linter import git
 from linter.config import Config
 from linter.discover import Candidate, is_candidate_name, printable_path
 from linter.globs import any_match
 from linter.model import Notice
+
+if TYPE_CHECKING:  # pragma: no cover
+    from linter import git
 
 ADDED = "added"
 MODIFIED = "modified"  # changed or renamed since the base
@@ -115,6 +117,8 @@ class History:
 
     def read_base(self, paths: list[str]) -> dict[str, Optional[bytes]]:
         """The base contents of files (by their path now), renames followed; None when missing there."""
+        from linter import git
+
         specs = {path: f"{self.commit}:{self.old_path(path)}" for path in paths}
         blobs = git.read_blobs(self.root, specs.values())
         return {path: blobs.get(spec) for path, spec in specs.items()}
@@ -123,6 +127,8 @@ class History:
         """With ``--staged``: the index content of the files (by absolute path) whose working tree differs."""
         if not self.staged:
             return {}
+        from linter import git
+
         wanted = {c.absolute: path for c in candidates
                   if (path := self.git_path(c.absolute)) is not None and path in self.unstaged}
         blobs = git.read_blobs(self.root, sorted({f":{path}" for path in wanted.values()}))
@@ -164,11 +170,11 @@ def start_directory(paths: Iterable[str]) -> Path:
 
 
 def _in_repository(start: Path) -> bool:
-    try:
-        git.repository_root(start)
-    except git.GitError:
-        return False
-    return True
+    """Whether ``start`` is inside a git work tree: a ``.git`` directory or file above it, or git's own
+    variable. (Only the wording of the skip note depends on it, so no git process is started for it.)"""
+    if os.environ.get("GIT_DIR"):
+        return True
+    return any((directory / ".git").exists() for directory in (start, *start.parents))
 
 
 def deleted_candidates(history: History, paths: Iterable[str], config: Config) -> list[Candidate]:
@@ -193,6 +199,8 @@ def deleted_candidates(history: History, paths: Iterable[str], config: Config) -
 
 def resolve(request: BaseRequest, start: Path) -> History:
     """The base ``request`` names, seen from the directory ``start``; raises :class:`BaseUnavailable`."""
+    from linter import git
+
     asked = f"{request.origin} {request.ref}" if request.origin == "--base-ref" else request.origin
     try:
         root = Path(os.path.realpath(git.repository_root(start)))

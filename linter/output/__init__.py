@@ -3,27 +3,36 @@ scrubs secrets from whatever any formatter writes."""
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import replace
 from typing import Callable
 
 from linter.model import Run
-from linter.output.github import format_github
-from linter.output.gitlab import format_gitlab
-from linter.output.json_report import format_json
-from linter.output.junit import format_junit
-from linter.output.sarif import format_sarif
-from linter.output.text import format_text
 from linter.redact import redact
 
 Formatter = Callable[[Run], str]
 
+
+def _imported_on_use(module: str, function: str) -> Formatter:
+    """The formatter ``module.function``, imported the first time it runs: a run imports only the formatters
+    it writes (SARIF's and JUnit's modules cost start-up time that a pre-commit run printing text should not
+    pay)."""
+
+    def format_run(run: Run) -> str:
+        formatter: Formatter = getattr(importlib.import_module(module), function)
+        return formatter(run)
+
+    format_run.__name__ = function
+    return format_run
+
+
 FORMATTERS: dict[str, Formatter] = {
-    "text": format_text,
-    "sarif": format_sarif,
-    "json": format_json,
-    "github": format_github,
-    "junit": format_junit,
-    "gitlab": format_gitlab,
+    "text": _imported_on_use("linter.output.text", "format_text"),
+    "sarif": _imported_on_use("linter.output.sarif", "format_sarif"),
+    "json": _imported_on_use("linter.output.json_report", "format_json"),
+    "github": _imported_on_use("linter.output.github", "format_github"),
+    "junit": _imported_on_use("linter.output.junit", "format_junit"),
+    "gitlab": _imported_on_use("linter.output.gitlab", "format_gitlab"),
 }
 
 
@@ -40,6 +49,8 @@ def render(name: str, run: Run, *, colour: bool = False, omit_suppressed: bool =
     if omit_suppressed:
         run = without_suppressed(run)
     if name == "text" and colour:
+        from linter.output.text import format_text
+
         report = format_text(run, colour=True)
     else:
         report = FORMATTERS[name](run)
