@@ -205,12 +205,7 @@ def secrets_in_data(data: Any) -> set[str]:
                 stack.extend((item, kind) for item in value)
             continue
         if kind:
-            text = literal_secret(value)
-            if text is not None:
-                found.add(text)
-                decoded = _base64_text(text)
-                if decoded:
-                    found.add(decoded)
+            found.update(_secret_values(value))
         if isinstance(value, str) and ("@" in value or "PRIVATE KEY" in value):
             found.update(secrets_in_text(value))
     return found
@@ -223,16 +218,21 @@ def document_secrets(doc: Document) -> set[str]:
     found: set[str] = set()
     for _path, value, kind in document_fields(doc):
         if kind & SECRET:
-            text = literal_secret(value)
-            if text is not None:
-                found.add(text)
-                decoded = _base64_text(text)
-                if decoded:
-                    found.add(decoded)
+            found.update(_secret_values(value))
     own = doc.own_text
     if "@" in own or "PRIVATE KEY" in own:
         found.update(secrets_in_data(doc.data))
     return found
+
+
+def _secret_values(value: Any) -> list[str]:
+    """The secret a secret field's value holds (none for a macro, a placeholder, an empty value), and what
+    it decodes to when it is base64 text (an ``encodedPassword``)."""
+    text = literal_secret(value)
+    if text is None:
+        return []
+    decoded = _base64_text(text)
+    return [text, decoded] if decoded else [text]
 
 
 def _base64_text(text: str) -> Optional[str]:

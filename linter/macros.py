@@ -45,9 +45,10 @@ def option_references(value: str) -> list[str]:
     return found
 
 
-def resolve_options(value: str, options: Mapping[str, Any], placeholder: str = "x") -> str:
+def resolve_options(value: str, options: Mapping[str, Any], placeholder: Optional[str] = "x") -> str:
     """``value`` with every pack option reference replaced by that option's value (references to options that
-    are themselves templates are not followed) and every other macro replaced by ``placeholder``."""
+    are themselves templates are not followed) and every other macro replaced by ``placeholder`` (kept as
+    written when ``placeholder`` is None)."""
 
     def substitute(match: re.Match[str]) -> str:
         ref = pack_option(match.group(1))
@@ -55,7 +56,7 @@ def resolve_options(value: str, options: Mapping[str, Any], placeholder: str = "
             found = options.get(ref[1])
             if isinstance(found, (str, int, float)) and not contains_macro(str(found)):
                 return str(found)
-        return placeholder
+        return match.group(0) if placeholder is None else placeholder
 
     return MACRO.sub(substitute, value)
 
@@ -63,16 +64,7 @@ def resolve_options(value: str, options: Mapping[str, Any], placeholder: str = "
 def resolve_options_for_display(value: str, options: Mapping[str, Any]) -> str:
     """``value`` with the pack option references that can be resolved replaced by their values and every
     other macro kept as written: for messages."""
-
-    def substitute(match: re.Match[str]) -> str:
-        ref = pack_option(match.group(1))
-        if ref is not None:
-            found = options.get(ref[1])
-            if isinstance(found, (str, int, float)) and not contains_macro(str(found)):
-                return str(found)
-        return match.group(0)
-
-    return MACRO.sub(substitute, value)
+    return resolve_options(value, options, placeholder=None)
 
 
 # ---- the provider image of an OS layer (palette-formats.md sections 2.2 and 7) ---------------------
