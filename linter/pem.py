@@ -6,17 +6,16 @@ block keeps the line it starts on inside its string, and :meth:`linter.document.
 into the block's own line in the file. ``caCerts`` may also be base64-encoded PEM (the installer reference
 says so); such blocks are decoded and reported at the string.
 
-``cryptography`` is imported by :func:`load_certificate` only, so a run over files without PEM text never
-imports it.
+``cryptography`` is imported by :func:`parse_with_cryptography` only: a run over files without PEM text never
+imports it, and neither does one whose certificates are all of the common shape that
+:mod:`linter.x509_fields` reads.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import datetime as _dt
 import functools
-import ipaddress
 import re
 import warnings
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 from linter import credentials, images, macros
 from linter.model import Span, YamlPath
+from linter.x509_fields import Certificate, read_certificate
 
 if TYPE_CHECKING:  # pragma: no cover
     from linter.document import Document
@@ -214,42 +214,6 @@ def host_of(registry: str) -> str:
 # ---- certificates ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Certificate:
-    """What the rules need to know about one X.509 certificate (nothing here is secret)."""
-
-    subject: str
-    is_ca: bool
-    self_signed: bool
-    not_before: _dt.datetime
-    not_after: _dt.datetime
-    dns_names: tuple[str, ...]
-    ip_addresses: tuple[str, ...]
-    key_type: str  # RSA, EC, DSA, Ed25519, Ed448
-    key_bits: int
-    signature_hash: str  # sha256, sha1, md5, ... ("" when the algorithm has none, such as Ed25519)
-
-    def covers(self, host: str) -> bool:
-        """Whether the subject alternative names cover ``host`` (RFC 6125: a wildcard stands for exactly one
-        left-most label; IP addresses only match IP entries; the common name is not used, as in Go)."""
-        try:
-            address = ipaddress.ip_address(host)
-        except ValueError:
-            address = None
-        if address is not None:
-            return any(ipaddress.ip_address(entry) == address for entry in self.ip_addresses)
-        host = host.lower().rstrip(".")
-        for name in self.dns_names:
-            name = name.lower().rstrip(".")
-            if name == host:
-                return True
-            if name.startswith("*.") and "." in host:
-                first, rest = host.split(".", 1)
-                if first and rest == name[2:]:
-                    return True
-        return False
-
-
 def load_certificate(block: PemBlock) -> Optional[Certificate]:
     """The certificate of a well-formed CERTIFICATE block; None when it does not decode to X.509."""
     if not block.is_certificate:
@@ -262,7 +226,14 @@ def load_certificate(block: PemBlock) -> Optional[Certificate]:
 
 @functools.lru_cache(maxsize=256)
 def _parse_der(der: bytes) -> Optional[Certificate]:
-    """A memo of a pure function: the same certificate is read by several rules."""
+    """A memo of a pure function: the same certificate is read by several rules. Certificates of the common
+    shape are read without cryptography (:mod:`linter.x509_fields`); cryptography judges all others."""
+    fields = read_certificate(der)
+    return fields if fields is not None else parse_with_cryptography(der)
+
+
+def parse_with_cryptography(der: bytes) -> Optional[Certificate]:
+    """The certificate's fields as cryptography reads them; None when cryptography refuses it."""
     from cryptography import x509
     from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 

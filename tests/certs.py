@@ -15,6 +15,7 @@ bundle), which :mod:`tests.fixture_expansion` replaces with the PEM text before 
 | ``rsa1024`` | like ``leaf`` with an RSA 1024-bit key |
 | ``sha1`` | like ``leaf``, signed by ``ca`` with SHA-1 |
 | ``ec-p224`` | like ``leaf`` with an EC P-224 key (weak) |
+| ``secp256k1`` | like ``leaf`` with a secp256k1 key: a shape :mod:`linter.x509_fields` leaves to cryptography |
 | ``other-host`` | like ``leaf``, SANs registry.other.example only |
 | ``no-san`` | like ``leaf``, common name harbor.example.com and no SANs |
 | ``private-key`` | the leaf's private key, PKCS#8 (``PRIVATE KEY``) |
@@ -85,6 +86,7 @@ def catalogue(now: dt.datetime = FIXED_NOW) -> dict[str, str]:
         "rsa1024": leaf(7, key=rsa.generate_private_key(public_exponent=65537, key_size=1024)),
         "sha1": leaf(8, hash_algorithm="sha1"),
         "ec-p224": leaf(9, key=ec.generate_private_key(ec.SECP224R1())),
+        "secp256k1": leaf(12, key=ec.generate_private_key(ec.SECP256K1())),
         "other-host": leaf(10, sans=("registry.other.example",), ips=(), common="registry.other.example"),
         "no-san": leaf(11, sans=None),
         "private-key": leaf_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
