@@ -209,11 +209,12 @@ def resolve(request: BaseRequest, start: Path) -> History:
             if request.head == "HEAD":
                 raise BaseUnavailable(f"{asked}: the repository has no commit yet, so nothing is deployed")
             raise BaseUnavailable(f"{asked}: PRE_COMMIT_TO_REF {request.head} is not a commit here")
-        ref = git.resolve_commit(root, request.ref)
+        # pre-commit compares HEAD with HEAD's own index: one git process fewer for each of these two
+        ref = head if request.ref == request.head else git.resolve_commit(root, request.ref)
         if ref is None:
             hint = " (in CI, fetch it first: actions/checkout with fetch-depth: 0)" if request.required else ""
             raise BaseUnavailable(f"{asked}: no such revision in this repository{hint}")
-        base = git.merge_base(root, ref, head)
+        base = ref if ref == head else git.merge_base(root, ref, head)
         if base is None:
             if not request.fallback_to_ref:
                 shallow = " (this is a shallow clone: fetch the whole history, actions/checkout with " \
