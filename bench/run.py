@@ -9,7 +9,8 @@ Cases (``--case``, default all):
   --now``); check-jsonschema with the project's schema for each kind of file (one invocation per schema);
   ``yamllint -d relaxed``. Plus a warm-cache row when palette-lint has a cache (``--no-cache`` exists).
 - ``precommit``: five files passed explicitly, one of them with PEM certificates, as a pre-commit hook
-  passes them; wall time of each tool.
+  passes them; wall time of each tool. Plus palette-lint as its hook really runs: in a git repository where
+  the five files are changed and staged, with ``PRE_COMMIT=1``, so that it compares them with HEAD.
 - ``scaling``: palette-lint on corpora of 100, 1,000 and 10,000 files of the same mix: files/s per size.
 - ``jobs``: palette-lint with ``--jobs 1`` and ``--jobs 2`` on the whole corpus.
 
@@ -130,6 +131,7 @@ class Invocation:
     commands: tuple[tuple[str, ...], ...]
     cwd: Path
     files: int
+    environment: tuple[tuple[str, str], ...] = ()  # set for this invocation only (PRE_COMMIT=1)
 
 
 @dataclass
@@ -173,6 +175,8 @@ def _children_cpu() -> float:
 
 def _run_once(invocation: Invocation, env: dict[str, str]) -> tuple[float, float]:
     """Wall and CPU seconds of one run of the invocation's commands."""
+    if invocation.environment:
+        env = {**env, **dict(invocation.environment)}
     cpu_before = _children_cpu()
     started = time.perf_counter()
     for command in invocation.commands:
@@ -308,7 +312,26 @@ def precommit_files(corpus: Corpus, count: int = PRECOMMIT_FILES) -> list[str]:
     return chosen[:count]
 
 
-def precommit_case(tools: Tools, corpus: Corpus, repeat: int, env: dict[str, str]) -> Case:
+def staged_repository(corpus: Corpus, files: Sequence[str], where: Path, env: dict[str, str]) -> Path:
+    """A git repository holding ``files`` of the corpus, committed, then each changed (a blank line added, valid
+    in YAML and JSON) and staged: what palette-lint sees when pre-commit runs it before a commit."""
+    where.mkdir(parents=True)
+    for name in files:
+        target = where / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(corpus.root / name, target)
+    identity = {**env, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid",
+                "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.invalid"}
+    for command in (("init", "-q"), ("add", "-A"), ("commit", "-q", "-m", "deployed")):
+        subprocess.run(("git", *command), cwd=where, env=identity, check=True, capture_output=True)
+    for name in files:
+        with open(where / name, "a", encoding="utf-8") as handle:
+            handle.write("\n")
+    subprocess.run(("git", "add", "-A"), cwd=where, env=identity, check=True, capture_output=True)
+    return where
+
+
+def precommit_case(tools: Tools, corpus: Corpus, out: Path, repeat: int, env: dict[str, str]) -> Case:
     files = precommit_files(corpus)
     schema = _schema_commands(tools, files, corpus)
     invocations = [
@@ -322,6 +345,11 @@ def precommit_case(tools: Tools, corpus: Corpus, repeat: int, env: dict[str, str
         invocations.append(Invocation("palette-lint check, warm cache",
                                       ((*tools.palette_lint, "check", "--now", NOW_TEXT, *files),),
                                       corpus.root, len(files)))
+    if shutil.which("git"):  # the hook's own command line, in a repository with the files staged
+        repository = staged_repository(corpus, files, out / "precommit-repository", env)
+        invocations.append(Invocation("palette-lint as the hook runs it (PRE_COMMIT=1, staged changes)",
+                                      ((*tools.palette_lint, "check", "--skip-unknown", "--now", NOW_TEXT,
+                                        *files),), repository, len(files), (("PRE_COMMIT", "1"),)))
     rows = measure("precommit", invocations, repeat, WARMUP["precommit"], env)
     _speed_ratios(rows)
     entries = corpus.manifest["files"]
@@ -411,6 +439,11 @@ def verdicts(cases: dict[str, Case]) -> list[Verdict]:
         out.append(Verdict("  the same with the result cache warm (files unchanged since the last run)",
                            f"{warm.median * 1000:,.0f} ms vs {peer.median * 1000:,.0f} ms",
                            judge(warm.median <= peer.median)))
+    hook = _row(cases, "precommit", "palette-lint as the hook runs it")
+    if hook and peer and hook.measured and peer.measured:
+        out.append(Verdict("  as the hook runs it (git repository, PRE_COMMIT=1: compared with HEAD, no cache)",
+                           f"{hook.median * 1000:,.0f} ms vs {peer.median * 1000:,.0f} ms",
+                           judge(hook.median <= peer.median)))
 
     name = "Linear cost: files/s at the largest size >= 75% of files/s at the one before"
     rows = cases["scaling"].rows if "scaling" in cases else []
@@ -598,7 +631,7 @@ def run(args: argparse.Namespace, workdir: Path) -> str:
         if case == "ci" and main_corpus:
             cases[case] = ci_case(tools, main_corpus, out, repeat[case], env)
         elif case == "precommit" and main_corpus:
-            cases[case] = precommit_case(tools, main_corpus, repeat[case], env)
+            cases[case] = precommit_case(tools, main_corpus, out, repeat[case], env)
         elif case == "scaling":
             corpora = [_generate(workdir / f"scale-{size}", size, args.seed) for size in args.sizes]
             cases[case] = scaling_case(tools, corpora, out, repeat[case], env)
