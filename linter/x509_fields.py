@@ -169,6 +169,13 @@ def _bits(content: bytes) -> bytes:
     return content[1:]
 
 
+def _octets(content: bytes) -> bytes:
+    """A BIT STRING that holds whole bytes (a key, a signature): no unused bits."""
+    if not content or content[0]:
+        raise _Unfamiliar
+    return content[1:]
+
+
 def _ascii(content: bytes) -> str:
     if not content.isascii():
         raise _Unfamiliar
@@ -244,7 +251,7 @@ def _signature_hash(oid: str, params: Optional[bytes]) -> str:
 def _public_key(reader: _Reader) -> tuple[str, int]:
     spki = reader.inner(SEQUENCE)
     oid, params = _algorithm(spki)
-    key = _bits(spki.raw(BIT_STRING))
+    key = _octets(spki.raw(BIT_STRING))
     spki.finish()
     if oid == RSA_ENCRYPTION:
         if params != b"\x05\x00":
@@ -438,7 +445,7 @@ def _read(der: bytes) -> Certificate:
     whole.finish()  # no bytes after the certificate
     tbs = outer.inner(SEQUENCE)
     outer_algorithm = outer.whole(SEQUENCE)
-    _bits(outer.raw(BIT_STRING))
+    _octets(outer.raw(BIT_STRING))
     outer.finish()
     return _read_tbs(tbs, outer_algorithm)
 
