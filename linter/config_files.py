@@ -18,11 +18,6 @@ from typing import Any, Optional
 from linter.document import Document, ParseFailure, SourceFile, YamlParser, format_path
 from linter.model import Span, YamlPath
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10 has no tomllib; tomli is its backport (a conditional dependency)
-    import tomli as tomllib
-
 PYPROJECT = "pyproject.toml"
 #: The table of pyproject.toml that holds palette-lint's settings.
 TOOL_TABLE: tuple[str, ...] = ("tool", "palette-lint")
@@ -101,6 +96,16 @@ def read_config_source(path: Path, parser: YamlParser) -> ConfigSource:
     return ConfigSource(absolute, data, "yaml", document=document, text=text)
 
 
+def _parse_toml(text: str) -> dict[str, Any]:
+    """``text`` parsed as TOML; raises ``TOMLDecodeError`` (a ValueError) when it is not TOML. The parser is
+    imported here: only a pyproject.toml that mentions palette-lint is parsed, and most runs read none."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10 has no tomllib; tomli is its backport (a conditional dependency)
+        import tomli as tomllib
+    return tomllib.loads(text)
+
+
 def has_palette_table(pyproject: Path) -> bool:
     """Whether a pyproject.toml holds a ``[tool.palette-lint]`` table. One that does not (most do not) is no
     palette-lint configuration; one that does but is not valid TOML counts, so that reading it reports why."""
@@ -111,16 +116,16 @@ def has_palette_table(pyproject: Path) -> bool:
     if "palette-lint" not in text:
         return False
     try:
-        loaded = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+        loaded = _parse_toml(text)
+    except ValueError:
         return re.search(r"^\s*\[\s*tool\s*\.\s*[\"']?palette-lint[\"']?\s*[\].]", text, re.M) is not None
     return isinstance(loaded.get("tool"), dict) and "palette-lint" in loaded["tool"]
 
 
 def _read_pyproject(path: Path, text: str) -> ConfigSource:
     try:
-        loaded = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        loaded = _parse_toml(text)
+    except ValueError as exc:
         message = str(exc)
         match = re.search(r"\(at line (\d+), column (\d+)\)", message)
         where = f"{shown_path(path)}:{match.group(1)}:{match.group(2)}" if match else shown_path(path)
@@ -154,16 +159,16 @@ def _plain(value: Any) -> Any:
 
 # ---- finding a key's line in TOML text -----------------------------------------------------------------
 
+# Patterns as text, compiled (and cached by ``re``) the first time a pyproject.toml is scanned: most runs read none.
 _KEY_PART = r"(?:[A-Za-z0-9_-]+|\"(?:[^\"\\]|\\.)*\"|'[^']*')"
 _DOTTED_KEY = rf"{_KEY_PART}(?:\s*\.\s*{_KEY_PART})*"
-_HEADER = re.compile(rf"^\s*(\[\[?)\s*(?P<key>{_DOTTED_KEY})\s*\]\]?")
-_ASSIGNMENT = re.compile(rf"^\s*(?P<key>{_DOTTED_KEY})\s*=")
-_PART = re.compile(_KEY_PART)
+_HEADER = rf"^\s*(\[\[?)\s*(?P<key>{_DOTTED_KEY})\s*\]\]?"
+_ASSIGNMENT = rf"^\s*(?P<key>{_DOTTED_KEY})\s*="
 
 
 def _split_key(text: str) -> tuple[str, ...]:
     parts = []
-    for match in _PART.finditer(text):
+    for match in re.finditer(_KEY_PART, text):
         part = match.group(0)
         if part[:1] in "\"'":
             part = part[1:-1]
@@ -179,7 +184,7 @@ def toml_position(text: str, key_path: YamlPath) -> Optional[tuple[int, int]]:
     table: tuple[Any, ...] = ()
     arrays: dict[tuple[str, ...], int] = {}
     for number, line in enumerate(text.splitlines(), start=1):
-        header = _HEADER.match(line)
+        header = re.match(_HEADER, line)
         if header:
             key = _split_key(header.group("key"))
             if header.group(1) == "[[":
@@ -191,7 +196,7 @@ def toml_position(text: str, key_path: YamlPath) -> Optional[tuple[int, int]]:
             candidate: tuple[Any, ...] = table
             column = header.start(1) + 1
         else:
-            assignment = _ASSIGNMENT.match(line)
+            assignment = re.match(_ASSIGNMENT, line)
             if not assignment:
                 continue
             candidate = table + _split_key(assignment.group("key"))

@@ -12,7 +12,6 @@ import gc
 import hashlib
 import os
 import sys
-import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Optional
@@ -472,6 +471,8 @@ class _Collector:
         internal = self.rules.get(INTERNAL_ERROR_ID)
         if internal is None:
             raise exc
+        import traceback  # imported here: only a rule that crashed needs it
+
         frames = traceback.extract_tb(exc.__traceback__)
         where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
         message = (f"rule {current.id} ({current.name}) failed with {type(exc).__name__}{where}; the other rules "

@@ -12,12 +12,10 @@ author doing anything:
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from dataclasses import replace
 from typing import Any, Iterable, Optional
-from urllib.parse import quote, quote_plus
 
 from linter.model import Finding, Notice, RelatedLocation, Run
 
@@ -93,6 +91,10 @@ class Secrets:
 
 def escaped_forms(value: str) -> set[str]:
     """``value`` as output formats write it: raw, JSON (ASCII and not), XML/HTML, URL and GitHub-command escaped."""
+    # Imported here: only a run that read secret values escapes them, and most pre-commit runs read none.
+    import html
+    from urllib.parse import quote, quote_plus
+
     github_data = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return {
         value,

@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Optional
@@ -96,6 +95,8 @@ class ResultCache:
         return result
 
     def put(self, key: str, result: UnitResult) -> None:
+        import tempfile  # imported here: a run that writes no entry (--no-cache, or every unit cached) needs none
+
         data = {"clock": result.clock, "files_checked": result.files_checked,
                 "findings": [_finding_data(f) for f in result.findings],
                 "notices": [{"message": n.message, "path": n.path, "level": n.level} for n in result.notices]}
