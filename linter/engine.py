@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import gc
-import hashlib
 import os
 import sys
 from dataclasses import dataclass, field, replace
@@ -542,6 +541,8 @@ class _Collector:
 def _fingerprint(rule_id: str, location: Location, value: str) -> str:
     """Stable across edits elsewhere in the file: rule, file, YAML path and a digest of the value; the line
     is used only for findings that have no YAML path (parse errors)."""
+    import hashlib  # imported on use: a run without findings (or a cache) hashes nothing, and hashlib loads OpenSSL
+
     anchor = location.yaml_path or f"@{location.span.line}"
     digest = hashlib.sha256("\x1f".join((rule_id, location.path, anchor, value)).encode("utf-8")).hexdigest()
     return digest[:32]
@@ -553,6 +554,8 @@ def _with_fingerprint(finding: Finding, fingerprint: str) -> Finding:
 
 def _read_digest(read: _Read) -> str:
     """What a file's result depends on in what was read: its text, or why it could not be read."""
+    import hashlib  # imported on use: see _fingerprint
+
     source, failure, _sniff = read
     if source is not None:
         return "text:" + hashlib.sha256(source.text.encode("utf-8", "surrogateescape")).hexdigest()

@@ -14,7 +14,6 @@ ignored: the run does the work instead.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -44,6 +43,8 @@ class UnitResult:
 def code_fingerprint(directories: Iterable[Path]) -> str:
     """A digest of the files palette-lint runs: paths, sizes and modification times (cheap, and changes with
     any edit of an editable install)."""
+    import hashlib  # imported on use, as in digest()
+
     digest = hashlib.sha256()
     for directory in directories:
         for path in sorted(directory.rglob("*")):
@@ -57,6 +58,8 @@ def code_fingerprint(directories: Iterable[Path]) -> str:
 
 
 def digest(*parts: str) -> str:
+    import hashlib  # imported on use: a --no-cache run keys nothing, and hashlib loads OpenSSL
+
     return hashlib.sha256("\x1e".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
