@@ -11,7 +11,7 @@ import datetime as _dt
 import gc
 import os
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Optional
 
@@ -21,6 +21,7 @@ from linter.config import Config
 from linter.contract import RuleContext
 from linter.discover import Candidate, discover, find_root, relative_path
 from linter.document import Document, ParsedFile, ParseFailure, SourceFile, YamlParser, format_path
+from linter.frozen import replace
 from linter.history import (
     ADDED, MODIFIED, OUTSIDE, UNCHANGED, BaseRequest, History, deleted_candidates, open_history,
 )

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Optional, Sequence
 
 from linter.config import Config
 from linter.document import SourceFile
+from linter.frozen import replace
 from linter.model import Finding, Location, Rule, Span, Suppression
 
 UNUSED_SUPPRESSION_ID = "PAL900"
