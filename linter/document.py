@@ -123,7 +123,8 @@ class SourceFile:
 
 
 # --------------------------------------------------------------------------------------------------
-# Position maps: inner (0-based line, 0-based column) -> outer (1-based line, 1-based column)
+# Position maps: inner (0-based line, 0-based column) -> outer (1-based line, 1-based column). Plain classes:
+# nothing compares or prints a map, and a dataclass would cost its definition at every start.
 
 
 class PositionMap:
@@ -137,13 +138,13 @@ class PositionMap:
         return self
 
 
-@dataclass
 class BlockScalarMap(PositionMap):
     """A literal block scalar (``values: |``): line k of the content is ``first_line + k`` in the file and
     every column is shifted by the block's indentation."""
 
-    first_line0: int
-    indent: int
+    def __init__(self, first_line0: int, indent: int) -> None:
+        self.first_line0 = first_line0
+        self.indent = indent
 
     def outer(self, line0: int, column0: int) -> tuple[int, int]:
         return self.first_line0 + line0 + 1, self.indent + column0 + 1
@@ -175,12 +176,12 @@ class CharacterMap(PositionMap):
         return self.line0 + 1, column + 1
 
 
-@dataclass
 class FixedMap(PositionMap):
     """Anything else (plain or folded multi-line strings): everything maps to the string's start."""
 
-    line: int
-    column: int
+    def __init__(self, line: int, column: int) -> None:
+        self.line = line
+        self.column = column
 
     def outer(self, line0: int, column0: int) -> tuple[int, int]:
         return self.line, self.column
