@@ -33,10 +33,11 @@ SUPPRESSION_WITHOUT_REASON_ID = "PAL901"
 DIRECTIVE_RULES = frozenset({UNUSED_SUPPRESSION_ID, SUPPRESSION_WITHOUT_REASON_ID})
 
 ACTIONS = ("disable", "disable-next-line", "disable-file")
-_COMMENT = re.compile(r"(?:^|(?<=\s))#\s*palette-lint\s*:(?P<body>.*)$")
-_BODY = re.compile(r"^\s*(?P<action>[A-Za-z-]+)\s*(?:=\s*(?P<rules>[^\s,-][^\s,]*(?:\s*,\s*[^\s,]+)*))?"
-                   r"\s*(?P<rest>.*)$")
-_TOKEN = re.compile(r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
+# Patterns as text, which re compiles (and caches) when a file first mentions palette-lint: most files do not.
+_COMMENT = r"(?:^|(?<=\s))#\s*palette-lint\s*:(?P<body>.*)$"
+_BODY = (r"^\s*(?P<action>[A-Za-z-]+)\s*(?:=\s*(?P<rules>[^\s,-][^\s,]*(?:\s*,\s*[^\s,]+)*))?"
+         r"\s*(?P<rest>.*)$")
+_TOKEN = r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$"
 EXAMPLE = "# palette-lint: disable=PAL106 -- reason"
 
 
@@ -82,7 +83,7 @@ def read_directives(text: str) -> tuple[Directive, ...]:
         return ()
     found = []
     for number, line in enumerate(text.splitlines(), start=1):
-        match = _COMMENT.search(line)
+        match = re.search(_COMMENT, line)
         if match:
             found.append(_directive(number, match.start(), len(line.rstrip()), match.group("body")))
     return tuple(found)
@@ -90,7 +91,7 @@ def read_directives(text: str) -> tuple[Directive, ...]:
 
 def _directive(line: int, start: int, end: int, body: str) -> Directive:
     span = Span(line, start + 1, line, max(end, start + 1) + 1)
-    parsed = _BODY.match(body)
+    parsed = re.match(_BODY, body)
     if parsed is None or parsed.group("action") not in ACTIONS:
         written = parsed.group("action") if parsed else body.strip()
         return Directive(line, span, written or "", problem=f"'{written}' is not a directive (use "
@@ -100,7 +101,7 @@ def _directive(line: int, start: int, end: int, body: str) -> Directive:
         return Directive(line, span, action, problem="it names no rule: list the ids or names to disable, "
                                                      "comma-separated (a blanket suppression is not supported)")
     rules = tuple(part.strip() for part in parsed.group("rules").split(","))
-    bad = [token for token in rules if not _TOKEN.match(token)]
+    bad = [token for token in rules if not re.match(_TOKEN, token)]
     if bad:
         return Directive(line, span, action, rules, problem=f"'{bad[0]}' is not a rule id or name")
     rest = parsed.group("rest").strip()
