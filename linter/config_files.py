@@ -11,17 +11,12 @@ import datetime as _dt
 import os
 import re
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
 from linter.document import Document, ParseFailure, SourceFile, YamlParser, format_path
+from linter.frozen import Frozen
 from linter.model import Span, YamlPath
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10 has no tomllib; tomli is its backport (a conditional dependency)
-    import tomli as tomllib
 
 PYPROJECT = "pyproject.toml"
 #: The table of pyproject.toml that holds palette-lint's settings.
@@ -41,15 +36,23 @@ def shown_path(path: Path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
-@dataclass(frozen=True)
-class ConfigSource:
+class ConfigSource(Frozen, uncompared=("document", "text")):
     """One configuration file as read: its settings (a mapping) and the means to locate each of them."""
 
+    __slots__ = ("path", "data", "form", "document", "text")
     path: Path  # absolute
     data: dict[str, Any]
     form: str  # "yaml" or "pyproject"
-    document: Optional[Document] = field(default=None, compare=False)
-    text: str = field(default="", compare=False)
+    document: Optional[Document]
+    text: str
+
+    def __init__(self, path: Path, data: dict[str, Any], form: str, document: Optional[Document] = None,
+                 text: str = "") -> None:
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "data", data)
+        object.__setattr__(self, "form", form)
+        object.__setattr__(self, "document", document)
+        object.__setattr__(self, "text", text)
 
     @property
     def shown(self) -> str:
@@ -101,6 +104,16 @@ def read_config_source(path: Path, parser: YamlParser) -> ConfigSource:
     return ConfigSource(absolute, data, "yaml", document=document, text=text)
 
 
+def _parse_toml(text: str) -> dict[str, Any]:
+    """``text`` parsed as TOML; raises ``TOMLDecodeError`` (a ValueError) when it is not TOML. The parser is
+    imported here: only a pyproject.toml that mentions palette-lint is parsed, and most runs read none."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10 has no tomllib; tomli is its backport (a conditional dependency)
+        import tomli as tomllib
+    return tomllib.loads(text)
+
+
 def has_palette_table(pyproject: Path) -> bool:
     """Whether a pyproject.toml holds a ``[tool.palette-lint]`` table. One that does not (most do not) is no
     palette-lint configuration; one that does but is not valid TOML counts, so that reading it reports why."""
@@ -111,16 +124,16 @@ def has_palette_table(pyproject: Path) -> bool:
     if "palette-lint" not in text:
         return False
     try:
-        loaded = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+        loaded = _parse_toml(text)
+    except ValueError:
         return re.search(r"^\s*\[\s*tool\s*\.\s*[\"']?palette-lint[\"']?\s*[\].]", text, re.M) is not None
     return isinstance(loaded.get("tool"), dict) and "palette-lint" in loaded["tool"]
 
 
 def _read_pyproject(path: Path, text: str) -> ConfigSource:
     try:
-        loaded = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        loaded = _parse_toml(text)
+    except ValueError as exc:
         message = str(exc)
         match = re.search(r"\(at line (\d+), column (\d+)\)", message)
         where = f"{shown_path(path)}:{match.group(1)}:{match.group(2)}" if match else shown_path(path)
@@ -154,16 +167,16 @@ def _plain(value: Any) -> Any:
 
 # ---- finding a key's line in TOML text -----------------------------------------------------------------
 
+# Patterns as text, compiled (and cached by ``re``) the first time a pyproject.toml is scanned: most runs read none.
 _KEY_PART = r"(?:[A-Za-z0-9_-]+|\"(?:[^\"\\]|\\.)*\"|'[^']*')"
 _DOTTED_KEY = rf"{_KEY_PART}(?:\s*\.\s*{_KEY_PART})*"
-_HEADER = re.compile(rf"^\s*(\[\[?)\s*(?P<key>{_DOTTED_KEY})\s*\]\]?")
-_ASSIGNMENT = re.compile(rf"^\s*(?P<key>{_DOTTED_KEY})\s*=")
-_PART = re.compile(_KEY_PART)
+_HEADER = rf"^\s*(\[\[?)\s*(?P<key>{_DOTTED_KEY})\s*\]\]?"
+_ASSIGNMENT = rf"^\s*(?P<key>{_DOTTED_KEY})\s*="
 
 
 def _split_key(text: str) -> tuple[str, ...]:
     parts = []
-    for match in _PART.finditer(text):
+    for match in re.finditer(_KEY_PART, text):
         part = match.group(0)
         if part[:1] in "\"'":
             part = part[1:-1]
@@ -179,7 +192,7 @@ def toml_position(text: str, key_path: YamlPath) -> Optional[tuple[int, int]]:
     table: tuple[Any, ...] = ()
     arrays: dict[tuple[str, ...], int] = {}
     for number, line in enumerate(text.splitlines(), start=1):
-        header = _HEADER.match(line)
+        header = re.match(_HEADER, line)
         if header:
             key = _split_key(header.group("key"))
             if header.group(1) == "[[":
@@ -191,7 +204,7 @@ def toml_position(text: str, key_path: YamlPath) -> Optional[tuple[int, int]]:
             candidate: tuple[Any, ...] = table
             column = header.start(1) + 1
         else:
-            assignment = _ASSIGNMENT.match(line)
+            assignment = re.match(_ASSIGNMENT, line)
             if not assignment:
                 continue
             candidate = table + _split_key(assignment.group("key"))

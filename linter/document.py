@@ -123,7 +123,8 @@ class SourceFile:
 
 
 # --------------------------------------------------------------------------------------------------
-# Position maps: inner (0-based line, 0-based column) -> outer (1-based line, 1-based column)
+# Position maps: inner (0-based line, 0-based column) -> outer (1-based line, 1-based column). Plain classes:
+# nothing compares or prints a map, and a dataclass would cost its definition at every start.
 
 
 class PositionMap:
@@ -137,13 +138,13 @@ class PositionMap:
         return self
 
 
-@dataclass
 class BlockScalarMap(PositionMap):
     """A literal block scalar (``values: |``): line k of the content is ``first_line + k`` in the file and
     every column is shifted by the block's indentation."""
 
-    first_line0: int
-    indent: int
+    def __init__(self, first_line0: int, indent: int) -> None:
+        self.first_line0 = first_line0
+        self.indent = indent
 
     def outer(self, line0: int, column0: int) -> tuple[int, int]:
         return self.first_line0 + line0 + 1, self.indent + column0 + 1
@@ -175,12 +176,12 @@ class CharacterMap(PositionMap):
         return self.line0 + 1, column + 1
 
 
-@dataclass
 class FixedMap(PositionMap):
     """Anything else (plain or folded multi-line strings): everything maps to the string's start."""
 
-    line: int
-    column: int
+    def __init__(self, line: int, column: int) -> None:
+        self.line = line
+        self.column = column
 
     def outer(self, line0: int, column0: int) -> tuple[int, int]:
         return self.line, self.column
@@ -194,7 +195,8 @@ _SIMPLE_ESCAPES = {
 _HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
 
 
-_ESCAPE = re.compile(r'\\(?:[xuU]|.)|"|\n')
+# As text: re compiles (and caches) it when a place inside a JSON string is first needed (a finding there).
+_ESCAPE = r'\\(?:[xuU]|.)|"|\n'
 
 
 def _decode_double_quoted(source: SourceFile, start_offset: int, expected: str) -> Optional[CharacterMap]:
@@ -212,8 +214,9 @@ def _decode_double_quoted(source: SourceFile, start_offset: int, expected: str) 
     run_steps: list[int] = []
     length = 0
     position = start_offset + 1
+    escape = re.compile(_ESCAPE)
     while True:
-        found = _ESCAPE.search(text, position)
+        found = escape.search(text, position)
         if found is None or found.group() == "\n":
             return None  # unterminated, or a multi-line string (folded): fall back to the string's start
         literal = text[position:found.start()]
@@ -619,7 +622,8 @@ class YamlParser:
         )
 
 
-_SURROGATE_PAIR = re.compile(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})")
+# As text: re compiles (and caches) it for the first text with a \u escape.
+_SURROGATE_PAIR = r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})"
 
 
 def _join_surrogate_escapes(text: str) -> tuple[str, dict[int, list[int]]]:
@@ -627,13 +631,13 @@ def _join_surrogate_escapes(text: str) -> tuple[str, dict[int, list[int]]]:
     refuses. Rewrite each pair as one ``\\U`` escape for the same character, two characters shorter, and return,
     per 0-based line, the columns of the rewritten text where each rewrite ends (later columns of that line lie
     two further right in the file)."""
-    if "\\u" not in text or _SURROGATE_PAIR.search(text) is None:
+    if "\\u" not in text or re.search(_SURROGATE_PAIR, text) is None:
         return text, {}
     shifts: dict[int, list[int]] = {}
     parts: list[str] = []
     last = 0
     line0 = 0
-    for found in _SURROGATE_PAIR.finditer(text):
+    for found in re.finditer(_SURROGATE_PAIR, text):
         line0 += text.count("\n", last, found.start())
         line_start = text.rfind("\n", 0, found.start()) + 1
         ends = shifts.setdefault(line0, [])

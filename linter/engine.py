@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import gc
-import hashlib
 import os
 import sys
-import traceback
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Optional
 
@@ -23,6 +20,7 @@ from linter.config import Config
 from linter.contract import RuleContext
 from linter.discover import Candidate, discover, find_root, relative_path
 from linter.document import Document, ParsedFile, ParseFailure, SourceFile, YamlParser, format_path
+from linter.frozen import Frozen, replace
 from linter.history import (
     ADDED, MODIFIED, OUTSIDE, UNCHANGED, BaseRequest, History, deleted_candidates, open_history,
 )
@@ -44,23 +42,45 @@ if TYPE_CHECKING:  # pragma: no cover
     from linter.baseline import Baseline
 
 
-@dataclass(frozen=True)
-class Settings:
-    """What one run is asked to do, after the CLI and the configuration have been merged."""
+class Settings(Frozen):
+    """What one run is asked to do, after the CLI and the configuration have been merged. Without ``config``,
+    the default configuration (``Config()``)."""
 
+    __slots__ = ("paths", "config", "select", "ignore", "fail_on", "now", "root", "skip_unknown", "base", "new_only",
+                 "baseline", "jobs", "cache_root")
     paths: tuple[str, ...]
-    config: Config = field(default_factory=Config)
-    select: Optional[tuple[str, ...]] = None
-    ignore: tuple[str, ...] = ()
-    fail_on: Optional[Severity] = Severity.ERROR
-    now: Optional[_dt.datetime] = None
-    root: Optional[Path] = None
-    skip_unknown: bool = False  # named files are treated like walked ones (pre-commit names every file)
-    base: Optional[BaseRequest] = None  # compare with a base revision (change rules, new/unchanged findings)
-    new_only: bool = False  # report and fail only on findings that are not in the base revision
-    baseline: Optional[Baseline] = None  # accepted findings
-    jobs: Optional[int] = None  # worker processes; None: the cores, serial for small inputs
-    cache_root: Optional[Path] = None  # keep the result cache below this directory; None: no cache
+    config: Config
+    select: Optional[tuple[str, ...]]
+    ignore: tuple[str, ...]
+    fail_on: Optional[Severity]
+    now: Optional[_dt.datetime]
+    root: Optional[Path]
+    skip_unknown: bool  # named files are treated like walked ones (pre-commit names every file)
+    base: Optional[BaseRequest]  # compare with a base revision (change rules, new/unchanged findings)
+    new_only: bool  # report and fail only on findings that are not in the base revision
+    baseline: Optional[Baseline]  # accepted findings
+    jobs: Optional[int]  # worker processes; None: the cores, serial for small inputs
+    cache_root: Optional[Path]  # keep the result cache below this directory; None: no cache
+
+    def __init__(self, paths: tuple[str, ...], config: Optional[Config] = None,
+                 select: Optional[tuple[str, ...]] = None, ignore: tuple[str, ...] = (),
+                 fail_on: Optional[Severity] = Severity.ERROR, now: Optional[_dt.datetime] = None,
+                 root: Optional[Path] = None, skip_unknown: bool = False, base: Optional[BaseRequest] = None,
+                 new_only: bool = False, baseline: Optional[Baseline] = None, jobs: Optional[int] = None,
+                 cache_root: Optional[Path] = None) -> None:
+        object.__setattr__(self, "paths", paths)
+        object.__setattr__(self, "config", Config() if config is None else config)
+        object.__setattr__(self, "select", select)
+        object.__setattr__(self, "ignore", ignore)
+        object.__setattr__(self, "fail_on", fail_on)
+        object.__setattr__(self, "now", now)
+        object.__setattr__(self, "root", root)
+        object.__setattr__(self, "skip_unknown", skip_unknown)
+        object.__setattr__(self, "base", base)
+        object.__setattr__(self, "new_only", new_only)
+        object.__setattr__(self, "baseline", baseline)
+        object.__setattr__(self, "jobs", jobs)
+        object.__setattr__(self, "cache_root", cache_root)
 
 
 #: Fewer files than this are linted in this process: starting workers would cost more than it saves.
@@ -69,10 +89,10 @@ SERIAL_BELOW = 200
 COLLECT_EVERY = 250
 
 
-@dataclass(frozen=True)
-class _UnitPlan:
+class _UnitPlan(Frozen):
     """What linting one unit needs besides its files, the same for every unit of a run (and every worker)."""
 
+    __slots__ = ("settings", "rules", "options", "root", "now", "ignored_per_file", "cache", "clock", "fixed_clock")
     settings: Settings
     rules: tuple[Rule, ...]
     options: dict[str, dict[str, Any]]
@@ -82,6 +102,19 @@ class _UnitPlan:
     cache: Optional[ResultCache]
     clock: str  # the clock a cached result is valid for: exact when fixed, else to the hour
     fixed_clock: bool
+
+    def __init__(self, settings: Settings, rules: tuple[Rule, ...], options: dict[str, dict[str, Any]], root: Path,
+                 now: _dt.datetime, ignored_per_file: Optional[ExternalSuppression], cache: Optional[ResultCache],
+                 clock: str, fixed_clock: bool) -> None:
+        object.__setattr__(self, "settings", settings)
+        object.__setattr__(self, "rules", rules)
+        object.__setattr__(self, "options", options)
+        object.__setattr__(self, "root", root)
+        object.__setattr__(self, "now", now)
+        object.__setattr__(self, "ignored_per_file", ignored_per_file)
+        object.__setattr__(self, "cache", cache)
+        object.__setattr__(self, "clock", clock)
+        object.__setattr__(self, "fixed_clock", fixed_clock)
 
 
 def enabled_rules(rules: Iterable[Rule], settings: Settings) -> list[Rule]:
@@ -472,6 +505,8 @@ class _Collector:
         internal = self.rules.get(INTERNAL_ERROR_ID)
         if internal is None:
             raise exc
+        import traceback  # imported here: only a rule that crashed needs it
+
         frames = traceback.extract_tb(exc.__traceback__)
         where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
         message = (f"rule {current.id} ({current.name}) failed with {type(exc).__name__}{where}; the other rules "
@@ -541,6 +576,8 @@ class _Collector:
 def _fingerprint(rule_id: str, location: Location, value: str) -> str:
     """Stable across edits elsewhere in the file: rule, file, YAML path and a digest of the value; the line
     is used only for findings that have no YAML path (parse errors)."""
+    import hashlib  # imported on use: a run without findings (or a cache) hashes nothing, and hashlib loads OpenSSL
+
     anchor = location.yaml_path or f"@{location.span.line}"
     digest = hashlib.sha256("\x1f".join((rule_id, location.path, anchor, value)).encode("utf-8")).hexdigest()
     return digest[:32]
@@ -552,6 +589,8 @@ def _with_fingerprint(finding: Finding, fingerprint: str) -> Finding:
 
 def _read_digest(read: _Read) -> str:
     """What a file's result depends on in what was read: its text, or why it could not be read."""
+    import hashlib  # imported on use: see _fingerprint
+
     source, failure, _sniff = read
     if source is not None:
         return "text:" + hashlib.sha256(source.text.encode("utf-8", "surrogateescape")).hexdigest()

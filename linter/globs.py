@@ -5,7 +5,8 @@ everything below it."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from linter.frozen import Frozen
 
 
 def _translate(pattern: str) -> str:
@@ -42,10 +43,14 @@ def _translate(pattern: str) -> str:
     return out
 
 
-@dataclass(frozen=True)
-class PathPattern:
+class PathPattern(Frozen):
+    __slots__ = ("text", "regex")
     text: str
     regex: re.Pattern[str]
+
+    def __init__(self, text: str, regex: re.Pattern[str]) -> None:
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "regex", regex)
 
     @classmethod
     def compile(cls, pattern: str) -> PathPattern:

@@ -12,13 +12,11 @@ author doing anything:
 
 from __future__ import annotations
 
-import html
 import json
 import re
-from dataclasses import replace
 from typing import Any, Iterable, Optional
-from urllib.parse import quote, quote_plus
 
+from linter.frozen import replace
 from linter.model import Finding, Notice, RelatedLocation, Run
 
 REDACTED = "***"
@@ -30,15 +28,16 @@ MIN_SECRET_LENGTH = 4
 #: so a format that escapes or re-wraps line breaks cannot carry it out.
 MIN_SECRET_LINE = 16
 
-_URL_CREDENTIALS = re.compile(
+# Patterns as text, which re compiles (and caches) the first time a text holds an "@" or a private key: most
+# runs print neither, and compiling both at import took about 0.4 ms.
+_URL_CREDENTIALS = (
     r"(?:(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)|(?<![^\s\"'(=\[,]))"
     r"(?P<user>[^\s:/@\"'<>\[\]{}]*):(?P<password>[^\s/@\"'<>]+)@(?=[A-Za-z0-9\[])"
 )
-_PRIVATE_KEY = re.compile(
-    r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
+_PRIVATE_KEY = (
+    r"(?s)-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
     r"(?:.{0,20000}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
-    r"|(?:[A-Za-z0-9+/=\s:,.-]|\\[nr])*)",
-    re.S,
+    r"|(?:[A-Za-z0-9+/=\s:,.-]|\\[nr])*)"
 )
 
 
@@ -93,6 +92,10 @@ class Secrets:
 
 def escaped_forms(value: str) -> set[str]:
     """``value`` as output formats write it: raw, JSON (ASCII and not), XML/HTML, URL and GitHub-command escaped."""
+    # Imported here: only a run that read secret values escapes them, and most pre-commit runs read none.
+    import html
+    from urllib.parse import quote, quote_plus
+
     github_data = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return {
         value,
@@ -117,9 +120,9 @@ def redact(text: str, secrets: Optional[Secrets] = None, *, drop_quoted: bool = 
     if drop_quoted:
         text = _drop_quoted(text)
     if "PRIVATE KEY" in text:
-        text = _PRIVATE_KEY.sub(PRIVATE_KEY_REDACTED, text)
+        text = re.sub(_PRIVATE_KEY, PRIVATE_KEY_REDACTED, text)
     if "@" in text:
-        text = _URL_CREDENTIALS.sub(_url_replacement, text)
+        text = re.sub(_URL_CREDENTIALS, _url_replacement, text)
     pattern = secrets.pattern() if secrets is not None else None
     if pattern is not None:
         text = pattern.sub(REDACTED, text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
+import binascii
 import importlib.util
 import re
 import sys
@@ -44,8 +44,10 @@ def load_rules(directories: Iterable[Path]) -> list[Rule]:
 
 
 def _load_module(path: Path) -> list[Rule]:
-    digest = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:10]
-    module_name = f"palette_lint_rules_{path.stem}_{digest}"
+    # The checksum of the file's path keeps two rule files of the same name in different directories apart. A
+    # CRC rather than a cryptographic hash: binascii is loaded already, hashlib would load OpenSSL on every run.
+    digest = binascii.crc32(str(path.resolve()).encode())
+    module_name = f"palette_lint_rules_{path.stem}_{digest:08x}"
     try:
         spec = importlib.util.spec_from_file_location(module_name, path)
         if spec is None or spec.loader is None:

@@ -14,14 +14,12 @@ ignored: the run does the work instead.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
+from linter.frozen import Frozen
 from linter.model import Finding, Location, Notice, RelatedLocation, Severity, Span, Suppression
 
 CACHE_DIRECTORY = ".palette-lint-cache"
@@ -30,21 +28,31 @@ FORMAT = "v1"
 SPARE_ENTRIES = 2000
 
 
-@dataclass(frozen=True)
-class UnitResult:
+class UnitResult(Frozen):
     """What linting one unit gave: findings (redacted), notices, how many files were linted, the secret values
     read (never stored), and the clock the result depended on ('' when it did not read the clock)."""
 
+    __slots__ = ("findings", "notices", "files_checked", "secrets", "clock")
     findings: tuple[Finding, ...]
     notices: tuple[Notice, ...]
     files_checked: int
-    secrets: frozenset[str] = frozenset()
-    clock: str = ""
+    secrets: frozenset[str]
+    clock: str
+
+    def __init__(self, findings: tuple[Finding, ...], notices: tuple[Notice, ...], files_checked: int,
+                 secrets: frozenset[str] = frozenset(), clock: str = "") -> None:
+        object.__setattr__(self, "findings", findings)
+        object.__setattr__(self, "notices", notices)
+        object.__setattr__(self, "files_checked", files_checked)
+        object.__setattr__(self, "secrets", secrets)
+        object.__setattr__(self, "clock", clock)
 
 
 def code_fingerprint(directories: Iterable[Path]) -> str:
     """A digest of the files palette-lint runs: paths, sizes and modification times (cheap, and changes with
     any edit of an editable install)."""
+    import hashlib  # imported on use, as in digest()
+
     digest = hashlib.sha256()
     for directory in directories:
         for path in sorted(directory.rglob("*")):
@@ -58,6 +66,8 @@ def code_fingerprint(directories: Iterable[Path]) -> str:
 
 
 def digest(*parts: str) -> str:
+    import hashlib  # imported on use: a --no-cache run keys nothing, and hashlib loads OpenSSL
+
     return hashlib.sha256("\x1e".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
@@ -96,6 +106,8 @@ class ResultCache:
         return result
 
     def put(self, key: str, result: UnitResult) -> None:
+        import tempfile  # imported here: a run that writes no entry (--no-cache, or every unit cached) needs none
+
         data = {"clock": result.clock, "files_checked": result.files_checked,
                 "findings": [_finding_data(f) for f in result.findings],
                 "notices": [{"message": n.message, "path": n.path, "level": n.level} for n in result.notices]}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Any, Mapping
 
@@ -42,6 +41,8 @@ def unknown_key_message(path: YamlPath, key: str, allowed: list[str], *, reader:
         return f"unknown key '{key}' in {where}: {reader} ignores it; {explanation}"
     meant = aliases.get(name, {}).get(key)
     if meant is None:
+        import difflib  # imported here: only a file with an unknown key needs a did-you-mean
+
         close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
         meant = close[0] if close else None
     if meant is not None and meant in allowed:

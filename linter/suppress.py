@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Optional, Sequence
 
 from linter.config import Config
 from linter.document import SourceFile
+from linter.frozen import Frozen, replace
 from linter.model import Finding, Location, Rule, Span, Suppression
 
 UNUSED_SUPPRESSION_ID = "PAL900"
@@ -33,25 +33,36 @@ SUPPRESSION_WITHOUT_REASON_ID = "PAL901"
 DIRECTIVE_RULES = frozenset({UNUSED_SUPPRESSION_ID, SUPPRESSION_WITHOUT_REASON_ID})
 
 ACTIONS = ("disable", "disable-next-line", "disable-file")
-_COMMENT = re.compile(r"(?:^|(?<=\s))#\s*palette-lint\s*:(?P<body>.*)$")
-_BODY = re.compile(r"^\s*(?P<action>[A-Za-z-]+)\s*(?:=\s*(?P<rules>[^\s,-][^\s,]*(?:\s*,\s*[^\s,]+)*))?"
-                   r"\s*(?P<rest>.*)$")
-_TOKEN = re.compile(r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
+# Patterns as text, which re compiles (and caches) when a file first mentions palette-lint: most files do not.
+_COMMENT = r"(?:^|(?<=\s))#\s*palette-lint\s*:(?P<body>.*)$"
+_BODY = (r"^\s*(?P<action>[A-Za-z-]+)\s*(?:=\s*(?P<rules>[^\s,-][^\s,]*(?:\s*,\s*[^\s,]+)*))?"
+         r"\s*(?P<rest>.*)$")
+_TOKEN = r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$"
 EXAMPLE = "# palette-lint: disable=PAL106 -- reason"
 
 
-@dataclass(frozen=True)
-class Directive:
+class Directive(Frozen):
     """One ``# palette-lint:`` comment. ``problem`` says why it cannot be used; ``reason_problem`` why its
     reason is missing."""
 
+    __slots__ = ("line", "span", "action", "rules", "reason", "problem", "reason_problem")
     line: int
     span: Span
     action: str
-    rules: tuple[str, ...] = ()
-    reason: str = ""
-    problem: str = ""
-    reason_problem: str = ""
+    rules: tuple[str, ...]
+    reason: str
+    problem: str
+    reason_problem: str
+
+    def __init__(self, line: int, span: Span, action: str, rules: tuple[str, ...] = (), reason: str = "",
+                 problem: str = "", reason_problem: str = "") -> None:
+        object.__setattr__(self, "line", line)
+        object.__setattr__(self, "span", span)
+        object.__setattr__(self, "action", action)
+        object.__setattr__(self, "rules", rules)
+        object.__setattr__(self, "reason", reason)
+        object.__setattr__(self, "problem", problem)
+        object.__setattr__(self, "reason_problem", reason_problem)
 
     def covers(self, line: int) -> bool:
         if self.action == "disable-file":
@@ -72,7 +83,7 @@ def read_directives(text: str) -> tuple[Directive, ...]:
         return ()
     found = []
     for number, line in enumerate(text.splitlines(), start=1):
-        match = _COMMENT.search(line)
+        match = re.search(_COMMENT, line)
         if match:
             found.append(_directive(number, match.start(), len(line.rstrip()), match.group("body")))
     return tuple(found)
@@ -80,7 +91,7 @@ def read_directives(text: str) -> tuple[Directive, ...]:
 
 def _directive(line: int, start: int, end: int, body: str) -> Directive:
     span = Span(line, start + 1, line, max(end, start + 1) + 1)
-    parsed = _BODY.match(body)
+    parsed = re.match(_BODY, body)
     if parsed is None or parsed.group("action") not in ACTIONS:
         written = parsed.group("action") if parsed else body.strip()
         return Directive(line, span, written or "", problem=f"'{written}' is not a directive (use "
@@ -90,7 +101,7 @@ def _directive(line: int, start: int, end: int, body: str) -> Directive:
         return Directive(line, span, action, problem="it names no rule: list the ids or names to disable, "
                                                      "comma-separated (a blanket suppression is not supported)")
     rules = tuple(part.strip() for part in parsed.group("rules").split(","))
-    bad = [token for token in rules if not _TOKEN.match(token)]
+    bad = [token for token in rules if not re.match(_TOKEN, token)]
     if bad:
         return Directive(line, span, action, rules, problem=f"'{bad[0]}' is not a rule id or name")
     rest = parsed.group("rest").strip()
@@ -104,10 +115,10 @@ def _directive(line: int, start: int, end: int, body: str) -> Directive:
     return Directive(line, span, action, rules, reason_problem="it gives no reason")
 
 
-@dataclass(frozen=True)
-class DirectiveProblem:
+class DirectiveProblem(Frozen):
     """A PAL900 or PAL901 finding to report at a suppression comment."""
 
+    __slots__ = ("rule_id", "message", "path", "display_path", "span", "value")
     rule_id: str
     message: str
     path: str
@@ -115,11 +126,23 @@ class DirectiveProblem:
     span: Span
     value: str
 
+    def __init__(self, rule_id: str, message: str, path: str, display_path: str, span: Span, value: str) -> None:
+        object.__setattr__(self, "rule_id", rule_id)
+        object.__setattr__(self, "message", message)
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "display_path", display_path)
+        object.__setattr__(self, "span", span)
+        object.__setattr__(self, "value", value)
 
-@dataclass(frozen=True)
-class Outcome:
+
+class Outcome(Frozen):
+    __slots__ = ("findings", "problems")
     findings: tuple[Finding, ...]
     problems: tuple[DirectiveProblem, ...]
+
+    def __init__(self, findings: tuple[Finding, ...], problems: tuple[DirectiveProblem, ...]) -> None:
+        object.__setattr__(self, "findings", findings)
+        object.__setattr__(self, "problems", problems)
 
 
 ExternalSuppression = Callable[[Finding], Optional[Suppression]]
