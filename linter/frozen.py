@@ -5,10 +5,12 @@ about 0.6 ms a class: a run of a few files paid that some twenty-five times befo
 derived from :class:`Frozen` instead names its fields in ``__slots__``, declares their types, and writes its
 constructor; equality, hashing, ``repr``, immutability, pickling and :func:`replace` come from here and
 behave as a frozen dataclass's do. The fields are checked against the constructor when the class is defined,
-so the three lists cannot drift apart.
+so the three lists cannot drift apart. What differs: the functions of ``dataclasses`` do not apply, an
+instance has no ``__dict__``, and ``match`` takes the fields by keyword only.
 
-The types rule authors use (``linter.api``: issues, images, packs, clusters) stay dataclasses: their modules
-may rely on ``dataclasses.replace`` or ``asdict``.
+So the types rule modules make or are given (``Issue``, ``Related``, image references, packs, clusters, parse
+problems, schema errors) stay dataclasses: a user's rule module may rely on ``dataclasses.replace``,
+``asdict`` or ``vars``.
 """
 
 from __future__ import annotations
