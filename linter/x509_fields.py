@@ -222,7 +222,7 @@ _CURVES = {
                            int("051953EB9618E1C9A1F929A21A0B68540EEA2DA725B99B315F3B8B489918EF109E"
                                "156193951EC7E937B1652C0BD3BB1BF073573DF883D2C34F1EF451FD46B503F00", 16)),
 }
-#: RSA moduli read here: the sizes OpenSSL loads (larger or smaller ones go to cryptography).
+#: The RSA modulus sizes read here, in bits; keys outside them go to cryptography.
 RSA_BITS = (512, 16384)
 
 
