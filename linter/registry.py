@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Iterable
 
 from linter.contract import RULE_MARK, RuleSpec
-from linter.model import Rule, RuleDoc
+from linter.model import Rule, RuleCheck, RuleDoc
 
 ID_PATTERN = re.compile(r"^PAL\d{3}$")
 NAME_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -68,7 +68,7 @@ def _load_module(path: Path) -> list[Rule]:
     return found
 
 
-def _make_rule(spec: RuleSpec, check: object, docstring: str, path: Path) -> Rule:
+def _make_rule(spec: RuleSpec, check: RuleCheck, docstring: str, path: Path) -> Rule:
     if not ID_PATTERN.match(spec.id):
         raise RuleLoadError(f"{path}: rule id {spec.id!r} must be PAL followed by three digits")
     if not NAME_PATTERN.match(spec.name):
@@ -76,7 +76,7 @@ def _make_rule(spec: RuleSpec, check: object, docstring: str, path: Path) -> Rul
     summary = docstring.splitlines()[0].strip() if docstring else spec.name
     return Rule(id=spec.id, name=spec.name, scope=spec.scope, kinds=spec.kinds, severity=spec.severity,
                 check=check, doc=RuleDoc(summary=summary, markdown=docstring), options=spec.options,
-                tags=spec.tags, source=str(path))  # type: ignore[arg-type]
+                tags=spec.tags, source=str(path))
 
 
 def resolve(token: str, rules: Iterable[Rule]) -> list[Rule]:
