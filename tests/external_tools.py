@@ -1,6 +1,6 @@
-"""External tools the suite runs (node, the SARIF Multitool, pre-commit): a test may skip when one is missing
-on a developer's machine, but fails instead when the environment variable ``CI`` is set (``.ci/run``
-installs them all)."""
+"""External tools the suite runs (git, node, the SARIF Multitool, pre-commit, yaml-language-server,
+check-jsonschema): a test may skip when one is missing on a developer's machine, but fails instead when the
+environment variable ``CI`` is set (``.ci/run`` installs them all)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Optional
+from typing import NoReturn, Optional
 
 import pytest
 
@@ -18,7 +18,7 @@ from tests.helpers import REPO
 MULTITOOL_PREFIX = REPO / ".tools" / "sarif-multitool"
 
 
-def missing(what: str, how: str) -> None:
+def missing(what: str, how: str) -> NoReturn:
     """Skip the calling test, or fail it under CI."""
     message = f"{what} is not available ({how})"
     if os.environ.get("CI"):

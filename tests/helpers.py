@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Mapping, Optional
 
 from linter.baseline import Baseline
 from linter.config import find_config, load_config
@@ -63,3 +66,13 @@ def expectations(path: Path) -> Counter[tuple[int, str]]:
                 line_text, rule_id = raw.split()
                 expected[(int(line_text), rule_id)] += 1
     return expected
+
+
+def palette_lint(*args: str, cwd: Path, env: Optional[Mapping[str, str]] = None,
+                 timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """``python -m linter ARGS`` in ``cwd`` as a user runs it (a separate process, ``env`` added to this one's);
+    never a traceback, whatever the outcome."""
+    result = subprocess.run([sys.executable, "-m", "linter", *args], cwd=cwd, capture_output=True, text=True,
+                            timeout=timeout, env={**os.environ, **(env or {})})
+    assert "Traceback" not in result.stderr, result.stderr
+    return result

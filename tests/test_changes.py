@@ -5,7 +5,6 @@ that overrides it, and new/unchanged/fixed findings with --new-only, baselines a
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -16,7 +15,9 @@ import pytest
 
 from linter.baseline import parse_baseline
 from linter.history import BaseRequest
+from tests.external_tools import missing
 from tests.git_repo import BASE_BRANCH, GitRepo, git_env  # noqa: F401
+from tests import helpers
 from tests.helpers import run_paths
 from tests.sarif_validation import assert_valid_sarif
 
@@ -57,11 +58,8 @@ def line_of(path: Path, text: str) -> int:
 
 
 def palette_lint(*args: str, cwd: Path, env: Optional[dict[str, str]] = None) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([sys.executable, "-m", "linter", "check", "--now", "2026-06-01T12:00:00Z", *args],
-                            cwd=cwd, capture_output=True, text=True, timeout=120,
-                            env={**os.environ, **(env or {})})
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
+    """``palette-lint check`` at the test clock."""
+    return helpers.palette_lint("check", "--now", "2026-06-01T12:00:00Z", *args, cwd=cwd, env=env)
 
 
 def sarif_results(result: subprocess.CompletedProcess[str]) -> list[dict[str, Any]]:
@@ -247,9 +245,7 @@ def test_git_s_hook_environment_with_relative_paths_is_followed(repo: GitRepo) -
 def _pre_commit() -> str:
     found = shutil.which("pre-commit", path=str(Path(sys.executable).parent)) or shutil.which("pre-commit")
     if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("pre-commit is required in CI (it is in the test extra)")
-        pytest.skip("pre-commit is not installed")
+        missing("pre-commit", "it is in the test extra: pip install -e '.[test]'")
     return found
 
 

@@ -6,8 +6,6 @@ change as rules are added."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +14,7 @@ from click.testing import CliRunner
 from linter import __version__
 from linter.cli import cli
 from linter.document import YamlParser
-from tests.helpers import REPO
+from tests.helpers import REPO, palette_lint
 from tests.sarif_validation import assert_valid_sarif
 
 SELECT = ("--select", "PAL000,PAL001")
@@ -35,13 +33,6 @@ options:
   system.registry: registry.example.com
   system.repo: edge/ubuntu
 """
-
-
-def palette_lint(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([sys.executable, "-m", "linter", *args], cwd=cwd, capture_output=True, text=True,
-                            timeout=120)
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
 
 
 @pytest.fixture()

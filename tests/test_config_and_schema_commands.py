@@ -5,7 +5,6 @@ independent validator, check-jsonschema, run as a subprocess."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -17,16 +16,10 @@ from click.testing import CliRunner
 
 from linter.cli import cli
 from linter.schemas import SCHEMA_NAMES, SchemaStore, schema_path
-from tests.helpers import REPO
+from tests.external_tools import missing
+from tests.helpers import REPO, palette_lint
 
 EXAMPLES = REPO / "examples"
-
-
-def palette_lint(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([sys.executable, "-m", "linter", *args], cwd=cwd, capture_output=True, text=True,
-                            timeout=120)
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
 
 
 # ---- palette-lint config ----------------------------------------------------------------------------------
@@ -185,9 +178,7 @@ def _check_jsonschema() -> str:
     found = shutil.which("check-jsonschema", path=str(Path(sys.executable).parent)) or shutil.which(
         "check-jsonschema")
     if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("check-jsonschema is missing in CI: it comes with the test extra (pip install -e '.[test]')")
-        pytest.skip("check-jsonschema is not installed (pip install -e '.[test]')")
+        missing("check-jsonschema", "it is in the test extra: pip install -e '.[test]'")
     return found
 
 

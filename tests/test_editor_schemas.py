@@ -16,6 +16,7 @@ from typing import Iterator
 
 import pytest
 
+from tests.external_tools import missing
 from tests.helpers import REPO
 from tests.lsp import LanguageServer
 
@@ -39,9 +40,8 @@ def _server_command() -> list[str]:
     for candidate in candidates:
         if candidate and Path(candidate).is_file():
             return [candidate, "--stdio"]
-    if os.environ.get("CI"):
-        pytest.fail("yaml-language-server is missing in CI: .ci/run installs it with npm into .tools/yaml-language-server")
-    pytest.skip("yaml-language-server is not installed (npm install --prefix .tools/yaml-language-server yaml-language-server)")
+    missing("yaml-language-server", ".ci/run installs it: npm install --prefix .tools/yaml-language-server "
+            "yaml-language-server")
 
 
 def _with_modeline(text: str, schema: str) -> str:

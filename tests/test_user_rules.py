@@ -6,12 +6,11 @@ suppressed."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import palette_lint
 from tests.sarif_validation import assert_valid_sarif
 
 USER_RULE = '''\
@@ -59,13 +58,6 @@ options:
   system.registry: docker.io
   system.repo: edge/ubuntu
 """
-
-
-def palette_lint(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([sys.executable, "-m", "linter", *args], cwd=cwd, capture_output=True, text=True,
-                            timeout=120)
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
 
 
 @pytest.fixture()
