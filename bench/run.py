@@ -434,16 +434,14 @@ def verdicts(cases: dict[str, Case]) -> list[Verdict]:
                            judge(lint.median <= peer.median)))
     else:
         out.append(Verdict(name, "-", "not run (--case precommit)"))
-    warm = _row(cases, "precommit", "palette-lint check, warm cache")
-    if warm and peer and warm.measured and peer.measured:
-        out.append(Verdict("  the same with the result cache warm (files unchanged since the last run)",
-                           f"{warm.median * 1000:,.0f} ms vs {peer.median * 1000:,.0f} ms",
-                           judge(warm.median <= peer.median)))
-    hook = _row(cases, "precommit", "palette-lint as the hook runs it")
-    if hook and peer and hook.measured and peer.measured:
-        out.append(Verdict("  as the hook runs it (git repository, PRE_COMMIT=1: compared with HEAD, no cache)",
-                           f"{hook.median * 1000:,.0f} ms vs {peer.median * 1000:,.0f} ms",
-                           judge(hook.median <= peer.median)))
+    for prefix, name in (("palette-lint check, warm cache",
+                          "  the same with the result cache warm (files unchanged since the last run)"),
+                         ("palette-lint as the hook runs it",
+                          "  as the hook runs it (git repository, PRE_COMMIT=1: compared with HEAD, no cache)")):
+        variant = _row(cases, "precommit", prefix)
+        if variant and peer and variant.measured and peer.measured:
+            out.append(Verdict(name, f"{variant.median * 1000:,.0f} ms vs {peer.median * 1000:,.0f} ms",
+                               judge(variant.median <= peer.median)))
 
     name = "Linear cost: files/s at the largest size >= 75% of files/s at the one before"
     rows = cases["scaling"].rows if "scaling" in cases else []
