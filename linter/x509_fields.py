@@ -69,6 +69,8 @@ class _Unfamiliar(Exception):
 # ---- DER ------------------------------------------------------------------------------------------------------
 
 SEQUENCE, SET, INTEGER, BIT_STRING, OCTET_STRING, NULL, OID, BOOLEAN = 0x30, 0x31, 0x02, 0x03, 0x04, 0x05, 0x06, 0x01
+#: An AlgorithmIdentifier's NULL parameters, as RSA algorithms write them.
+NULL_PARAMETERS = bytes((NULL, 0))
 UTF8_STRING, PRINTABLE_STRING, IA5_STRING, UTC_TIME, GENERALIZED_TIME = 0x0C, 0x13, 0x16, 0x17, 0x18
 #: Longest object identifier (in bytes) read here; the longest any certificate in practice uses is far shorter.
 MAX_OID_BYTES = 63
@@ -184,7 +186,7 @@ def _ascii(content: bytes) -> str:
 
 # ---- algorithms -----------------------------------------------------------------------------------------------
 
-#: Signature algorithm -> (hash name as cryptography names it, whether parameters must be NULL rather than absent).
+#: Signature algorithm -> (hash name as cryptography names it, whether NULL parameters may stand for absent ones).
 _SIGNATURES = {
     "1.2.840.113549.1.1.4": ("md5", True),
     "1.2.840.113549.1.1.5": ("sha1", True),
@@ -243,7 +245,7 @@ def _signature_hash(oid: str, params: Optional[bytes]) -> str:
     if known is None:
         raise _Unfamiliar
     name, null_params = known
-    if params is not None and not (null_params and params == b"\x05\x00"):
+    if params is not None and not (null_params and params == NULL_PARAMETERS):
         raise _Unfamiliar
     return name
 
@@ -254,7 +256,7 @@ def _public_key(reader: _Reader) -> tuple[str, int]:
     key = _octets(spki.raw(BIT_STRING))
     spki.finish()
     if oid == RSA_ENCRYPTION:
-        if params != b"\x05\x00":
+        if params != NULL_PARAMETERS:
             raise _Unfamiliar
         numbers = _Reader(key).inner(SEQUENCE)
         modulus = _integer(numbers.raw(INTEGER))
