@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
 
 from linter.discover import Candidate, relative_path
 from linter.document import ParsedFile
-from linter.frozen import replace
 from linter.model import Comparison, Finding, Location, Rule, Span, Suppression
 
 BASELINE_VERSION = 1

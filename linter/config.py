@@ -17,12 +17,18 @@ found (the extending file): a shared base describes the layout of every reposito
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional
 
-from linter.config_files import PYPROJECT, ConfigError, ConfigSource, has_palette_table, read_config_source
+from linter.config_files import (
+    PYPROJECT,
+    ConfigError,
+    ConfigSource,
+    has_palette_table,
+    read_config_source,
+)
 from linter.document import YamlParser
-from linter.frozen import Frozen
 from linter.globs import PathPattern
 from linter.model import Rule, Severity, YamlPath
 
@@ -34,17 +40,11 @@ __all__ = ["CONFIG_NAMES", "ClusterSpec", "Config", "ConfigError", "RuleSettings
            "find_config", "load_config"]
 
 
-class RuleSettings(Frozen):
-    __slots__ = ("severity", "enabled", "options")
-    severity: Optional[Severity]
-    enabled: Optional[bool]
-    options: tuple[tuple[str, Any], ...]
-
-    def __init__(self, severity: Optional[Severity] = None, enabled: Optional[bool] = None,
-                 options: tuple[tuple[str, Any], ...] = ()) -> None:
-        object.__setattr__(self, "severity", severity)
-        object.__setattr__(self, "enabled", enabled)
-        object.__setattr__(self, "options", options)
+@dataclass(frozen=True, slots=True)
+class RuleSettings:
+    severity: Optional[Severity] = None
+    enabled: Optional[bool] = None
+    options: tuple[tuple[str, Any], ...] = ()
 
     def over(self, base: RuleSettings) -> RuleSettings:
         """These settings written after ``base``: each one given here wins."""
@@ -55,69 +55,38 @@ class RuleSettings(Frozen):
                             tuple(sorted(options.items())))
 
 
-class ClusterSpec(Frozen):
+@dataclass(frozen=True, slots=True)
+class ClusterSpec:
     """A cluster declared in the configuration: the files (patterns) that deploy one edge cluster."""
 
-    __slots__ = ("name", "patterns")
     name: str
     patterns: tuple[PathPattern, ...]
 
-    def __init__(self, name: str, patterns: tuple[PathPattern, ...]) -> None:
-        object.__setattr__(self, "name", name)
-        object.__setattr__(self, "patterns", patterns)
 
-
-class Config(Frozen, uncompared=("sources", "settings", "origins")):
+@dataclass(frozen=True, slots=True)
+class Config:
     """A run's configuration once the files are merged. ``root`` defaults to the working directory, ``settings``
     and ``origins`` to empty mappings."""
 
-    __slots__ = ("path", "root", "select", "ignore", "exclude", "fail_on", "rules", "clusters", "rule_dirs", "now",
-                 "deployed", "new", "per_file_ignores", "sources", "settings", "origins")
-    path: Optional[Path]
-    root: Path
-    select: Optional[tuple[str, ...]]
-    ignore: tuple[str, ...]
-    exclude: tuple[PathPattern, ...]
-    fail_on: Optional[str]
-    rules: tuple[tuple[str, RuleSettings], ...]
-    clusters: tuple[ClusterSpec, ...]
-    rule_dirs: tuple[Path, ...]
-    now: Optional[str]
-    deployed: tuple[PathPattern, ...]  # files deployed to existing clusters, whatever their age in git
-    new: tuple[PathPattern, ...]  # files only for new clusters, whatever their age in git
-    per_file_ignores: tuple[tuple[PathPattern, tuple[str, ...]], ...]
+    path: Optional[Path] = None
+    root: Path = field(default_factory=Path.cwd)
+    select: Optional[tuple[str, ...]] = None
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[PathPattern, ...] = ()
+    fail_on: Optional[str] = None
+    rules: tuple[tuple[str, RuleSettings], ...] = ()
+    clusters: tuple[ClusterSpec, ...] = ()
+    rule_dirs: tuple[Path, ...] = ()
+    now: Optional[str] = None
+    deployed: tuple[PathPattern, ...] = ()  # files deployed to existing clusters, whatever their age in git
+    new: tuple[PathPattern, ...] = ()  # files only for new clusters, whatever their age in git
+    per_file_ignores: tuple[tuple[PathPattern, tuple[str, ...]], ...] = ()
     #: The files read, the one found first, then each file it extends.
-    sources: tuple[ConfigSource, ...]
+    sources: tuple[ConfigSource, ...] = field(default=(), compare=False)
     #: The merged settings as written (``rule-dirs`` made absolute), for ``palette-lint config``.
-    settings: Mapping[str, Any]
+    settings: Mapping[str, Any] = field(default_factory=dict, compare=False)
     #: Which file wrote each setting: keys ``(name,)`` and, for merged mappings, ``(name, entry)``.
-    origins: Mapping[tuple[str, ...], ConfigSource]
-
-    def __init__(self, path: Optional[Path] = None, root: Optional[Path] = None,
-                 select: Optional[tuple[str, ...]] = None, ignore: tuple[str, ...] = (),
-                 exclude: tuple[PathPattern, ...] = (), fail_on: Optional[str] = None,
-                 rules: tuple[tuple[str, RuleSettings], ...] = (), clusters: tuple[ClusterSpec, ...] = (),
-                 rule_dirs: tuple[Path, ...] = (), now: Optional[str] = None, deployed: tuple[PathPattern, ...] = (),
-                 new: tuple[PathPattern, ...] = (),
-                 per_file_ignores: tuple[tuple[PathPattern, tuple[str, ...]], ...] = (),
-                 sources: tuple[ConfigSource, ...] = (), settings: Optional[Mapping[str, Any]] = None,
-                 origins: Optional[Mapping[tuple[str, ...], ConfigSource]] = None) -> None:
-        object.__setattr__(self, "path", path)
-        object.__setattr__(self, "root", Path.cwd() if root is None else root)
-        object.__setattr__(self, "select", select)
-        object.__setattr__(self, "ignore", ignore)
-        object.__setattr__(self, "exclude", exclude)
-        object.__setattr__(self, "fail_on", fail_on)
-        object.__setattr__(self, "rules", rules)
-        object.__setattr__(self, "clusters", clusters)
-        object.__setattr__(self, "rule_dirs", rule_dirs)
-        object.__setattr__(self, "now", now)
-        object.__setattr__(self, "deployed", deployed)
-        object.__setattr__(self, "new", new)
-        object.__setattr__(self, "per_file_ignores", per_file_ignores)
-        object.__setattr__(self, "sources", sources)
-        object.__setattr__(self, "settings", {} if settings is None else settings)
-        object.__setattr__(self, "origins", {} if origins is None else origins)
+    origins: Mapping[tuple[str, ...], ConfigSource] = field(default_factory=dict, compare=False)
 
     def settings_for(self, rule_id: str, rule_name: str) -> RuleSettings:
         """A rule's settings: every entry keyed by its id or its name, later entries winning."""

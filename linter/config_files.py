@@ -11,11 +11,11 @@ import datetime as _dt
 import os
 import re
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
 from linter.document import Document, ParseFailure, SourceFile, YamlParser, format_path
-from linter.frozen import Frozen
 from linter.model import Span, YamlPath
 
 PYPROJECT = "pyproject.toml"
@@ -36,23 +36,15 @@ def shown_path(path: Path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
-class ConfigSource(Frozen, uncompared=("document", "text")):
+@dataclass(frozen=True, slots=True)
+class ConfigSource:
     """One configuration file as read: its settings (a mapping) and the means to locate each of them."""
 
-    __slots__ = ("path", "data", "form", "document", "text")
     path: Path  # absolute
     data: dict[str, Any]
     form: str  # "yaml" or "pyproject"
-    document: Optional[Document]
-    text: str
-
-    def __init__(self, path: Path, data: dict[str, Any], form: str, document: Optional[Document] = None,
-                 text: str = "") -> None:
-        object.__setattr__(self, "path", path)
-        object.__setattr__(self, "data", data)
-        object.__setattr__(self, "form", form)
-        object.__setattr__(self, "document", document)
-        object.__setattr__(self, "text", text)
+    document: Optional[Document] = field(default=None, compare=False)
+    text: str = field(default="", compare=False)
 
     @property
     def shown(self) -> str:

@@ -3,36 +3,26 @@
 from __future__ import annotations
 
 import datetime as _dt
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Optional
 
-from linter.frozen import Frozen
 from linter.model import Severity
 
 SCOPES = ("document", "cluster", "change")
 RULE_MARK = "__palette_rule__"
 
 
-class RuleSpec(Frozen):
+@dataclass(frozen=True, slots=True)
+class RuleSpec:
     """The declaration a ``@rule`` decorator attaches to a check function."""
 
-    __slots__ = ("id", "name", "scope", "kinds", "severity", "options", "tags")
     id: str
     name: str
     scope: str
     kinds: frozenset[str]
     severity: Severity
-    options: tuple[tuple[str, Any], ...]
-    tags: tuple[str, ...]
-
-    def __init__(self, id: str, name: str, scope: str, kinds: frozenset[str], severity: Severity,
-                 options: tuple[tuple[str, Any], ...] = (), tags: tuple[str, ...] = ()) -> None:
-        object.__setattr__(self, "id", id)
-        object.__setattr__(self, "name", name)
-        object.__setattr__(self, "scope", scope)
-        object.__setattr__(self, "kinds", kinds)
-        object.__setattr__(self, "severity", severity)
-        object.__setattr__(self, "options", options)
-        object.__setattr__(self, "tags", tags)
+    options: tuple[tuple[str, Any], ...] = ()
+    tags: tuple[str, ...] = ()
 
 
 def rule(*, id: str, name: str, kinds: Iterable[str], severity: str, scope: str = "document",

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
 
-from linter.frozen import Frozen
 from linter.globs import PathPattern, any_match
 from linter.model import Notice
 
@@ -16,16 +16,11 @@ SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "
 CANDIDATE_SUFFIXES = (".yaml", ".yml", ".json")
 
 
-class Candidate(Frozen):
-    __slots__ = ("absolute", "display", "explicit")
+@dataclass(frozen=True, slots=True)
+class Candidate:
     absolute: str
     display: str
     explicit: bool
-
-    def __init__(self, absolute: str, display: str, explicit: bool) -> None:
-        object.__setattr__(self, "absolute", absolute)
-        object.__setattr__(self, "display", display)
-        object.__setattr__(self, "explicit", explicit)
 
 
 def is_candidate_name(name: str) -> bool:

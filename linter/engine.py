@@ -11,6 +11,7 @@ import datetime as _dt
 import gc
 import os
 import sys
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Optional
 
@@ -19,68 +20,79 @@ from linter.cluster import cluster_key, group_clusters
 from linter.config import Config
 from linter.contract import RuleContext
 from linter.discover import Candidate, discover, find_root, relative_path
-from linter.document import Document, ParsedFile, ParseFailure, SourceFile, YamlParser, format_path
-from linter.frozen import Frozen, replace
+from linter.document import (
+    Document,
+    ParsedFile,
+    ParseFailure,
+    SourceFile,
+    YamlParser,
+    format_path,
+)
 from linter.history import (
-    ADDED, MODIFIED, OUTSIDE, UNCHANGED, BaseRequest, History, deleted_candidates, open_history,
+    ADDED,
+    MODIFIED,
+    OUTSIDE,
+    UNCHANGED,
+    BaseRequest,
+    History,
+    deleted_candidates,
+    open_history,
 )
 from linter.line_hash import hashes_of_lines
-from linter.loading import decode_source, looks_like_palette_text, parse_file, read_source
+from linter.loading import (
+    decode_source,
+    looks_like_palette_text,
+    parse_file,
+    read_source,
+)
 from linter.model import (
-    INTERNAL_ERROR_ID, PARSE_ERROR_ID, Finding, Issue, Location, Notice, RelatedLocation, Rule, Run, Severity,
+    INTERNAL_ERROR_ID,
+    PARSE_ERROR_ID,
+    Finding,
+    Issue,
+    Location,
+    Notice,
+    RelatedLocation,
+    Rule,
+    Run,
+    Severity,
     Span,
 )
 from linter.redact import Secrets, redact_findings, redact_notices, redact_run
 from linter.registry import resolve
-from linter.result_cache import ResultCache, UnitResult, code_fingerprint, digest
 from linter.resources import rules_dir, schemas_dir
+from linter.result_cache import ResultCache, UnitResult, code_fingerprint, digest
 from linter.rule_options import resolve_options
 from linter.schemas import SchemaStore
-from linter.suppress import DirectiveProblem, ExternalSuppression, apply_suppressions, per_file_ignores
+from linter.suppress import (
+    DirectiveProblem,
+    ExternalSuppression,
+    apply_suppressions,
+    per_file_ignores,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from linter.baseline import Baseline
 
 
-class Settings(Frozen):
+@dataclass(frozen=True, slots=True)
+class Settings:
     """What one run is asked to do, after the CLI and the configuration have been merged. Without ``config``,
     the default configuration (``Config()``)."""
 
-    __slots__ = ("paths", "config", "select", "ignore", "fail_on", "now", "root", "skip_unknown", "base", "new_only",
-                 "baseline", "jobs", "cache_root")
     paths: tuple[str, ...]
-    config: Config
-    select: Optional[tuple[str, ...]]
-    ignore: tuple[str, ...]
-    fail_on: Optional[Severity]
-    now: Optional[_dt.datetime]
-    root: Optional[Path]
-    skip_unknown: bool  # named files are treated like walked ones (pre-commit names every file)
-    base: Optional[BaseRequest]  # compare with a base revision (change rules, new/unchanged findings)
-    new_only: bool  # report and fail only on findings that are not in the base revision
-    baseline: Optional[Baseline]  # accepted findings
-    jobs: Optional[int]  # worker processes; None: the cores, serial for small inputs
-    cache_root: Optional[Path]  # keep the result cache below this directory; None: no cache
-
-    def __init__(self, paths: tuple[str, ...], config: Optional[Config] = None,
-                 select: Optional[tuple[str, ...]] = None, ignore: tuple[str, ...] = (),
-                 fail_on: Optional[Severity] = Severity.ERROR, now: Optional[_dt.datetime] = None,
-                 root: Optional[Path] = None, skip_unknown: bool = False, base: Optional[BaseRequest] = None,
-                 new_only: bool = False, baseline: Optional[Baseline] = None, jobs: Optional[int] = None,
-                 cache_root: Optional[Path] = None) -> None:
-        object.__setattr__(self, "paths", paths)
-        object.__setattr__(self, "config", Config() if config is None else config)
-        object.__setattr__(self, "select", select)
-        object.__setattr__(self, "ignore", ignore)
-        object.__setattr__(self, "fail_on", fail_on)
-        object.__setattr__(self, "now", now)
-        object.__setattr__(self, "root", root)
-        object.__setattr__(self, "skip_unknown", skip_unknown)
-        object.__setattr__(self, "base", base)
-        object.__setattr__(self, "new_only", new_only)
-        object.__setattr__(self, "baseline", baseline)
-        object.__setattr__(self, "jobs", jobs)
-        object.__setattr__(self, "cache_root", cache_root)
+    config: Config = field(default_factory=Config)
+    select: Optional[tuple[str, ...]] = None
+    ignore: tuple[str, ...] = ()
+    fail_on: Optional[Severity] = Severity.ERROR
+    now: Optional[_dt.datetime] = None
+    root: Optional[Path] = None
+    skip_unknown: bool = False  # named files are treated like walked ones (pre-commit names every file)
+    base: Optional[BaseRequest] = None  # compare with a base revision (change rules, new/unchanged findings)
+    new_only: bool = False  # report and fail only on findings that are not in the base revision
+    baseline: Optional[Baseline] = None  # accepted findings
+    jobs: Optional[int] = None  # worker processes; None: the cores, serial for small inputs
+    cache_root: Optional[Path] = None  # keep the result cache below this directory; None: no cache
 
 
 #: Fewer files than this are linted in this process: starting workers would cost more than it saves.
@@ -89,10 +101,10 @@ SERIAL_BELOW = 200
 COLLECT_EVERY = 250
 
 
-class _UnitPlan(Frozen):
+@dataclass(frozen=True, slots=True)
+class _UnitPlan:
     """What linting one unit needs besides its files, the same for every unit of a run (and every worker)."""
 
-    __slots__ = ("settings", "rules", "options", "root", "now", "ignored_per_file", "cache", "clock", "fixed_clock")
     settings: Settings
     rules: tuple[Rule, ...]
     options: dict[str, dict[str, Any]]
@@ -102,19 +114,6 @@ class _UnitPlan(Frozen):
     cache: Optional[ResultCache]
     clock: str  # the clock a cached result is valid for: exact when fixed, else to the hour
     fixed_clock: bool
-
-    def __init__(self, settings: Settings, rules: tuple[Rule, ...], options: dict[str, dict[str, Any]], root: Path,
-                 now: _dt.datetime, ignored_per_file: Optional[ExternalSuppression], cache: Optional[ResultCache],
-                 clock: str, fixed_clock: bool) -> None:
-        object.__setattr__(self, "settings", settings)
-        object.__setattr__(self, "rules", rules)
-        object.__setattr__(self, "options", options)
-        object.__setattr__(self, "root", root)
-        object.__setattr__(self, "now", now)
-        object.__setattr__(self, "ignored_per_file", ignored_per_file)
-        object.__setattr__(self, "cache", cache)
-        object.__setattr__(self, "clock", clock)
-        object.__setattr__(self, "fixed_clock", fixed_clock)
 
 
 def enabled_rules(rules: Iterable[Rule], settings: Settings) -> list[Rule]:
@@ -148,6 +147,7 @@ class Engine:
         self.schemas = SchemaStore()
 
     # ---- the run ------------------------------------------------------------------------------
+
     def run(self, settings: Settings) -> Run:
         rules = enabled_rules(self.catalogue, settings)
         notices: list[Notice] = []
@@ -169,6 +169,7 @@ class Engine:
                 gc.enable()
 
     # ---- a run without history: units, in worker processes, from the result cache ----------------------
+
     def _run_units(self, settings: Settings, rules: list[Rule], candidates: list[Candidate], notices: list[Notice],
                    root: Path, now: _dt.datetime) -> Run:
         """Lint the files unit by unit: a unit is the files whose clusters are formed together (see
@@ -386,6 +387,7 @@ class Engine:
         return parsed
 
     # ---- the base revision and change rules ---------------------------------------------------
+
     def _load_base(self, history: History, settings: Settings, candidates: list[Candidate],
                    reads: dict[str, _Read], root: Path, cache: dict[SourceFile, ParsedFile],
                    collector: _Collector) -> tuple[list[ParsedFile], dict[str, Optional[ParsedFile]]]:

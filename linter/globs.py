@@ -5,8 +5,7 @@ everything below it."""
 from __future__ import annotations
 
 import re
-
-from linter.frozen import Frozen
+from dataclasses import dataclass
 
 
 def _translate(pattern: str) -> str:
@@ -43,14 +42,10 @@ def _translate(pattern: str) -> str:
     return out
 
 
-class PathPattern(Frozen):
-    __slots__ = ("text", "regex")
+@dataclass(frozen=True, slots=True)
+class PathPattern:
     text: str
     regex: re.Pattern[str]
-
-    def __init__(self, text: str, regex: re.Pattern[str]) -> None:
-        object.__setattr__(self, "text", text)
-        object.__setattr__(self, "regex", regex)
 
     @classmethod
     def compile(cls, pattern: str) -> PathPattern:

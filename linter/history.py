@@ -19,12 +19,12 @@ is its base version for change rules, which look at it only when the configurati
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping, Optional
 
 from linter.config import Config
 from linter.discover import Candidate, is_candidate_name, printable_path
-from linter.frozen import Frozen
 from linter.globs import any_match
 from linter.model import Notice
 
@@ -37,27 +37,18 @@ UNCHANGED = "unchanged"
 OUTSIDE = "outside"  # not in the git work tree: no history
 
 
-class BaseRequest(Frozen):
+@dataclass(frozen=True, slots=True)
+class BaseRequest:
     """A base revision asked for: the merge base of ``ref`` and ``head``. ``origin`` says who asked (for
     messages); when ``required`` (an option on the command line), a base that cannot be resolved is an
     error, else (pre-commit's environment) a warning."""
 
-    __slots__ = ("ref", "head", "staged", "origin", "required", "fallback_to_ref")
     ref: str
-    head: str
-    staged: bool
-    origin: str
-    required: bool
-    fallback_to_ref: bool  # no common ancestor: compare with ``ref`` itself (pre-commit does)
-
-    def __init__(self, ref: str, head: str = "HEAD", staged: bool = False, origin: str = "--base-ref",
-                 required: bool = True, fallback_to_ref: bool = False) -> None:
-        object.__setattr__(self, "ref", ref)
-        object.__setattr__(self, "head", head)
-        object.__setattr__(self, "staged", staged)
-        object.__setattr__(self, "origin", origin)
-        object.__setattr__(self, "required", required)
-        object.__setattr__(self, "fallback_to_ref", fallback_to_ref)
+    head: str = "HEAD"
+    staged: bool = False
+    origin: str = "--base-ref"
+    required: bool = True
+    fallback_to_ref: bool = False  # no common ancestor: compare with ``ref`` itself (pre-commit does)
 
 
 def request_from(base_ref: Optional[str], staged: bool, environ: Mapping[str, str]) -> Optional[BaseRequest]:
@@ -79,10 +70,10 @@ class BaseUnavailable(Exception):
     """The requested base cannot be used; the message says why and what to do, in one line."""
 
 
-class History(Frozen):
+@dataclass(frozen=True, slots=True)
+class History:
     """A resolved base: the repository, the base commit, and what changed since."""
 
-    __slots__ = ("root", "commit", "label", "staged", "changes", "base_paths", "unstaged")
     root: Path
     commit: str
     label: str  # "origin/main (merge base 1a2b3c4d5e)", for messages
@@ -90,16 +81,6 @@ class History(Frozen):
     changes: Mapping[str, git.FileChange]  # by the path now
     base_paths: frozenset[str]
     unstaged: frozenset[str]  # with ``staged``: files whose working tree differs from the index
-
-    def __init__(self, root: Path, commit: str, label: str, staged: bool, changes: Mapping[str, git.FileChange],
-                 base_paths: frozenset[str], unstaged: frozenset[str]) -> None:
-        object.__setattr__(self, "root", root)
-        object.__setattr__(self, "commit", commit)
-        object.__setattr__(self, "label", label)
-        object.__setattr__(self, "staged", staged)
-        object.__setattr__(self, "changes", changes)
-        object.__setattr__(self, "base_paths", base_paths)
-        object.__setattr__(self, "unstaged", unstaged)
 
     @property
     def short(self) -> str:

@@ -8,7 +8,14 @@ from typing import Any, Optional
 
 from linter import kinds
 from linter.document import (
-    Document, FixedMap, PackInfo, ParsedFile, ParseFailure, SourceFile, YamlParser, embedded_position_map,
+    Document,
+    FixedMap,
+    PackInfo,
+    ParsedFile,
+    ParseFailure,
+    SourceFile,
+    YamlParser,
+    embedded_position_map,
 )
 from linter.model import Span
 

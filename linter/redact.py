@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from typing import Any, Iterable, Optional
 
-from linter.frozen import replace
 from linter.model import Finding, Notice, RelatedLocation, Run
 
 REDACTED = "***"

@@ -6,25 +6,20 @@ file goes to ``--output`` when that is given, else to standard output; only one 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
 import click
 
-from linter.frozen import Frozen
-
 DEFAULT_FORMAT = "text"
 
 
-class ReportTarget(Frozen):
+@dataclass(frozen=True, slots=True)
+class ReportTarget:
     """One report: its format and the file it is written to (None: standard output)."""
 
-    __slots__ = ("format", "path")
     format: str
-    path: Optional[str]
-
-    def __init__(self, format: str, path: Optional[str] = None) -> None:
-        object.__setattr__(self, "format", format)
-        object.__setattr__(self, "path", path)
+    path: Optional[str] = None
 
 
 def parse_target(text: str, names: Iterable[str]) -> ReportTarget:

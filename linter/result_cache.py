@@ -16,11 +16,19 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from linter.frozen import Frozen
-from linter.model import Finding, Location, Notice, RelatedLocation, Severity, Span, Suppression
+from linter.model import (
+    Finding,
+    Location,
+    Notice,
+    RelatedLocation,
+    Severity,
+    Span,
+    Suppression,
+)
 
 CACHE_DIRECTORY = ".palette-lint-cache"
 FORMAT = "v1"
@@ -28,24 +36,16 @@ FORMAT = "v1"
 SPARE_ENTRIES = 2000
 
 
-class UnitResult(Frozen):
+@dataclass(frozen=True, slots=True)
+class UnitResult:
     """What linting one unit gave: findings (redacted), notices, how many files were linted, the secret values
     read (never stored), and the clock the result depended on ('' when it did not read the clock)."""
 
-    __slots__ = ("findings", "notices", "files_checked", "secrets", "clock")
     findings: tuple[Finding, ...]
     notices: tuple[Notice, ...]
     files_checked: int
-    secrets: frozenset[str]
-    clock: str
-
-    def __init__(self, findings: tuple[Finding, ...], notices: tuple[Notice, ...], files_checked: int,
-                 secrets: frozenset[str] = frozenset(), clock: str = "") -> None:
-        object.__setattr__(self, "findings", findings)
-        object.__setattr__(self, "notices", notices)
-        object.__setattr__(self, "files_checked", files_checked)
-        object.__setattr__(self, "secrets", secrets)
-        object.__setattr__(self, "clock", clock)
+    secrets: frozenset[str] = frozenset()
+    clock: str = ""
 
 
 def code_fingerprint(directories: Iterable[Path]) -> str:

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Optional, Sequence
 
 from linter.config import Config
 from linter.document import SourceFile
-from linter.frozen import Frozen, replace
 from linter.model import Finding, Location, Rule, Span, Suppression
 
 UNUSED_SUPPRESSION_ID = "PAL900"
@@ -41,28 +41,18 @@ _TOKEN = r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$"
 EXAMPLE = "# palette-lint: disable=PAL106 -- reason"
 
 
-class Directive(Frozen):
+@dataclass(frozen=True, slots=True)
+class Directive:
     """One ``# palette-lint:`` comment. ``problem`` says why it cannot be used; ``reason_problem`` why its
     reason is missing."""
 
-    __slots__ = ("line", "span", "action", "rules", "reason", "problem", "reason_problem")
     line: int
     span: Span
     action: str
-    rules: tuple[str, ...]
-    reason: str
-    problem: str
-    reason_problem: str
-
-    def __init__(self, line: int, span: Span, action: str, rules: tuple[str, ...] = (), reason: str = "",
-                 problem: str = "", reason_problem: str = "") -> None:
-        object.__setattr__(self, "line", line)
-        object.__setattr__(self, "span", span)
-        object.__setattr__(self, "action", action)
-        object.__setattr__(self, "rules", rules)
-        object.__setattr__(self, "reason", reason)
-        object.__setattr__(self, "problem", problem)
-        object.__setattr__(self, "reason_problem", reason_problem)
+    rules: tuple[str, ...] = ()
+    reason: str = ""
+    problem: str = ""
+    reason_problem: str = ""
 
     def covers(self, line: int) -> bool:
         if self.action == "disable-file":
@@ -115,10 +105,10 @@ def _directive(line: int, start: int, end: int, body: str) -> Directive:
     return Directive(line, span, action, rules, reason_problem="it gives no reason")
 
 
-class DirectiveProblem(Frozen):
+@dataclass(frozen=True, slots=True)
+class DirectiveProblem:
     """A PAL900 or PAL901 finding to report at a suppression comment."""
 
-    __slots__ = ("rule_id", "message", "path", "display_path", "span", "value")
     rule_id: str
     message: str
     path: str
@@ -126,23 +116,11 @@ class DirectiveProblem(Frozen):
     span: Span
     value: str
 
-    def __init__(self, rule_id: str, message: str, path: str, display_path: str, span: Span, value: str) -> None:
-        object.__setattr__(self, "rule_id", rule_id)
-        object.__setattr__(self, "message", message)
-        object.__setattr__(self, "path", path)
-        object.__setattr__(self, "display_path", display_path)
-        object.__setattr__(self, "span", span)
-        object.__setattr__(self, "value", value)
 
-
-class Outcome(Frozen):
-    __slots__ = ("findings", "problems")
+@dataclass(frozen=True, slots=True)
+class Outcome:
     findings: tuple[Finding, ...]
     problems: tuple[DirectiveProblem, ...]
-
-    def __init__(self, findings: tuple[Finding, ...], problems: tuple[DirectiveProblem, ...]) -> None:
-        object.__setattr__(self, "findings", findings)
-        object.__setattr__(self, "problems", problems)
 
 
 ExternalSuppression = Callable[[Finding], Optional[Suppression]]

@@ -15,7 +15,12 @@ from typing import Iterator
 from linter.history import BaseRequest
 from linter.model import Finding, Rule, Run
 from tests.fixture_expansion import copy_expanded
-from tests.git_repo import BASE_BRANCH, is_change_fixture, isolated_environment, repository_from_fixture
+from tests.git_repo import (
+    BASE_BRANCH,
+    is_change_fixture,
+    isolated_environment,
+    repository_from_fixture,
+)
 from tests.helpers import FIXTURES, run_paths
 
 

@@ -6,7 +6,13 @@ import json
 
 import pytest
 
-from linter.document import MAX_EXPANDED_NODES, ParseFailure, SourceFile, YamlParser, format_path
+from linter.document import (
+    MAX_EXPANDED_NODES,
+    ParseFailure,
+    SourceFile,
+    YamlParser,
+    format_path,
+)
 from linter.loading import parse_file
 from linter.model import Span
 
@@ -125,7 +131,6 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from linter.document import embedded_position_map  # noqa: E402
-
 
 # YAML refuses raw control characters (JSON escapes the C0 ones itself), so the text holds none; the escapes
 # JSON writes for newlines, tabs, quotes and backslashes are drawn explicitly.

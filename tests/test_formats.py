@@ -10,7 +10,16 @@ from typing import Any
 
 import pytest
 
-from linter.model import Finding, Location, Notice, RelatedLocation, Run, Severity, Span, Suppression
+from linter.model import (
+    Finding,
+    Location,
+    Notice,
+    RelatedLocation,
+    Run,
+    Severity,
+    Span,
+    Suppression,
+)
 from linter.output import FORMATTERS, render
 from linter.output.github import escape_data, escape_property
 from linter.output.json_report import FORMAT_NAME, FORMAT_VERSION

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from linter.engine import _batches
-from tests.certs import catalogue
 from tests import helpers
+from tests.certs import catalogue
 from tests.helpers import REPO
 
 NOW = "2026-06-01T12:00:00Z"

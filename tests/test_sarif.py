@@ -19,7 +19,12 @@ from linter.output.sarif import format_sarif
 from linter.registry import load_rules
 from linter.resources import rules_dir
 from tests.helpers import FIXTURES, REPO, run_paths
-from tests.sarif_validation import SCHEMA_PATH, SCHEMA_SHA256_PATH, assert_valid_sarif, sarif_problems
+from tests.sarif_validation import (
+    SCHEMA_PATH,
+    SCHEMA_SHA256_PATH,
+    assert_valid_sarif,
+    sarif_problems,
+)
 
 PINNED_SHA256 = "c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e"
 FIXTURE_DIRS = sorted(p for p in FIXTURES.iterdir() if p.is_dir()) if FIXTURES.is_dir() else []

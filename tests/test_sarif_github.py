@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import json
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from linter.frozen import replace
 from linter.line_hash import line_hash
 from linter.model import Finding, Location, Run, Severity, Span, Suppression
 from linter.output import render
