@@ -37,8 +37,16 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Optional
 
-from corpus_certificates import NOW_TEXT, CertificatePool, PoolCertificate, build_pool
-from corpus_certificates import EXPIRED, EXPIRES_SOON, NOT_YET_VALID, VALID
+from corpus_certificates import (
+    EXPIRED,
+    EXPIRES_SOON,
+    NOT_YET_VALID,
+    NOW_TEXT,
+    VALID,
+    CertificatePool,
+    PoolCertificate,
+    build_pool,
+)
 
 MIN_BYTES, MAX_BYTES = 1024, 8192
 #: Share of files that carry PEM text, and share that carry a problem.

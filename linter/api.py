@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from linter import credentials, images, kinds, macros, pem, schema_messages
-from linter.cluster import Cluster
-from linter.contract import RuleContext, rule
-from linter.document import Document, PackInfo, format_path
-from linter.kinds import BYOOS_PACK, OS_LAYER, PACK_VALUES, PROFILE, USER_DATA
+from linter.certs import pem
+from linter.document import Document, PackInfo
+from linter.engine.clusters import Cluster
+from linter.engine.contract import RuleContext, rule
+from linter.inputs import kinds
+from linter.inputs.kinds import BYOOS_PACK, OS_LAYER, PACK_VALUES, PROFILE, USER_DATA
 from linter.model import Issue, Related, Severity, Span, YamlPath
+from linter.palette import credentials, images, macros
+from linter.validation import messages as schema_messages
+from linter.yaml.paths import format_path
 
 ALL_DOCUMENT_KINDS = frozenset({OS_LAYER, USER_DATA, PROFILE, PACK_VALUES})
 

@@ -17,12 +17,12 @@ import click
 from linter import __version__
 from linter.model import Severity
 from linter.output import FORMATTERS
-from linter.report_targets import ReportTarget, TargetType, plan_targets
-from linter.schemas import SCHEMA_NAMES
+from linter.output.targets import ReportTarget, TargetType, plan_targets
+from linter.validation.store import SCHEMA_NAMES
 
 if TYPE_CHECKING:  # pragma: no cover
-    from linter.baseline import Baseline
-    from linter.config import Config
+    from linter.changes.baseline import Baseline
+    from linter.config.load import Config
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMAT_NAMES = tuple(FORMATTERS)
@@ -53,7 +53,7 @@ def _parse_now(text: str) -> _dt.datetime:
 def _find_config_for(target: str) -> Optional[Path]:
     """The configuration for a run whose first path is ``target``. A path that cannot be resolved (a symlink
     loop) is searched from the directory that holds it; the engine then reports the path itself."""
-    from linter.config import find_config
+    from linter.config.load import find_config
 
     try:
         return find_config(Path(target))
@@ -63,9 +63,9 @@ def _find_config_for(target: str) -> Optional[Path]:
 
 def _load_project_config(config_path: Optional[str], target: str) -> Config:
     """The configuration named by ``--config``, or the one found above ``target``; exits 2 when unusable."""
-    from linter.config import ConfigError, load_config
-    from linter.document import YamlParser
-    from linter.schemas import SchemaStore
+    from linter.config.load import ConfigError, load_config
+    from linter.validation.store import SchemaStore
+    from linter.yaml.composer import YamlParser
 
     if config_path and not Path(config_path).is_file():
         _fail(f"configuration file not found: {config_path}")
@@ -77,7 +77,7 @@ def _load_project_config(config_path: Optional[str], target: str) -> Config:
 
 
 def _check_rule_names(config: Config, catalogue: list[Any]) -> None:
-    from linter.config import ConfigError, check_rule_names
+    from linter.config.load import ConfigError, check_rule_names
 
     try:
         check_rule_names(config, catalogue)
@@ -86,7 +86,7 @@ def _check_rule_names(config: Config, catalogue: list[Any]) -> None:
 
 
 def _load_catalogue(extra_dirs: tuple[Path, ...] = ()) -> list[Any]:
-    from linter.registry import RuleLoadError, load_rules
+    from linter.engine.rule_loader import RuleLoadError, load_rules
     from linter.resources import rules_dir
 
     try:
@@ -163,8 +163,9 @@ def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Opt
     internal error (a bad option, an unreadable configuration, a missing path, a report that cannot be
     written, a rule that crashed).
     """
-    from linter.engine import Engine, Settings
-    from linter.history import request_from
+    from linter.changes.history import request_from
+    from linter.engine.pipeline import Engine
+    from linter.engine.request import RunRequest
     from linter.output import render
 
     try:
@@ -187,17 +188,17 @@ def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Opt
     baseline = _read_baseline(baseline_path) if baseline_path else None
     engine = Engine(_load_catalogue(config.rule_dirs))
     _check_rule_names(config, engine.catalogue)
-    from linter.discover import find_root
+    from linter.engine.discover import find_root
 
-    settings = Settings(paths=targets, config=config, select=_split(select) or None, ignore=_split(ignore),
-                        fail_on=threshold, now=clock, skip_unknown=skip_unknown, base=base, new_only=new_only,
-                        baseline=baseline, jobs=jobs, cache_root=None if no_cache else find_root(Path.cwd()))
-    for token in (*(settings.select or ()), *settings.ignore):
-        from linter.registry import resolve
+    request = RunRequest(paths=targets, config=config, select=_split(select) or None, ignore=_split(ignore),
+                         fail_on=threshold, now=clock, skip_unknown=skip_unknown, base=base, new_only=new_only,
+                         baseline=baseline, jobs=jobs, cache_root=None if no_cache else find_root(Path.cwd()))
+    for token in (*(request.select or ()), *request.ignore):
+        from linter.engine.rule_loader import resolve
 
         if not resolve(token, engine.catalogue):
             _fail(f"unknown rule selector {token!r} (use an id such as PAL106, a prefix such as PAL1, or a name)")
-    run = engine.run(settings)
+    run = engine.run(request)
     terminal = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     for report in sorted(reports, key=lambda r: r.path is None):  # files first, then standard output
         text = render(report.format, run, colour=terminal and report.path is None, omit_suppressed=omit_suppressed)
@@ -209,7 +210,7 @@ def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Opt
         except OSError as exc:
             _fail(f"cannot write {report.path}: {(exc.strerror or str(exc)).lower()}")
     if write_baseline:
-        from linter.baseline import baseline_findings, dump_baseline
+        from linter.changes.baseline import baseline_findings, dump_baseline
         from linter.redact import redact
 
         accepted = baseline_findings(run.findings, run.comparison)
@@ -225,7 +226,7 @@ def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Opt
 
 
 def _read_baseline(path: str) -> Baseline:
-    from linter.baseline import BaselineError, parse_baseline
+    from linter.changes.baseline import BaselineError, parse_baseline
 
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -256,7 +257,7 @@ def list_rules(output_format: str, config_path: Optional[str]) -> None:
     """
     catalogue = _load_catalogue(_load_project_config(config_path, ".").rule_dirs)
     if output_format == "markdown":
-        from linter.rule_table import markdown_table
+        from linter.output.rule_table import markdown_table
 
         click.echo(markdown_table(catalogue), nl=False)
         return
@@ -276,7 +277,7 @@ def show_rule(rule_id: str, config_path: Optional[str]) -> None:
 
     Exit codes: 0 shown; 2 no such rule, or the configuration or a rule module cannot be loaded.
     """
-    from linter.registry import resolve
+    from linter.engine.rule_loader import resolve
 
     catalogue = _load_catalogue(_load_project_config(config_path, ".").rule_dirs)
     matches = [r for r in resolve(rule_id, catalogue) if r.id == rule_id.upper() or r.name == rule_id.lower()]
@@ -306,13 +307,13 @@ def show_config(path: Optional[str], config_path: Optional[str], output_format: 
     Exit codes: 0 printed; 2 the configuration cannot be used (the message gives its file, line and key),
     the file named by --config does not exist, or a rule module cannot be loaded.
     """
-    from linter.config_view import render_json, render_yaml
-    from linter.engine import Settings, enabled_rules
+    from linter.config.view import render_json, render_yaml
+    from linter.engine.request import RunRequest, enabled_rules
 
     config = _load_project_config(config_path, path or ".")
     catalogue = _load_catalogue(config.rule_dirs)
     _check_rule_names(config, catalogue)
-    enabled = enabled_rules(catalogue, Settings(paths=(path or ".",), config=config))
+    enabled = enabled_rules(catalogue, RunRequest(paths=(path or ".",), config=config))
     render = render_json if output_format == "json" else render_yaml
     click.echo(render(config, enabled), nl=False)
 
@@ -330,7 +331,7 @@ def show_schema(name: str) -> None:
 
     Exit codes: 0 printed; 2 NAME is not one of the schemas.
     """
-    from linter.schemas import schema_path
+    from linter.validation.store import schema_path
 
     click.echo(schema_path(name).read_text(encoding="utf-8"), nl=False)
 

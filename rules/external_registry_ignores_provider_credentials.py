@@ -82,8 +82,19 @@ from __future__ import annotations
 
 from typing import Iterator, Optional
 
-from linter.api import OS_LAYER, USER_DATA, Cluster, Document, Issue, Related, RuleContext, YamlPath, images, \
-    macros, rule
+from linter.api import (
+    OS_LAYER,
+    USER_DATA,
+    Cluster,
+    Document,
+    Issue,
+    Related,
+    RuleContext,
+    YamlPath,
+    images,
+    macros,
+    rule,
+)
 
 CREDENTIALS = ("providerCredentials",)
 EXTERNAL = ("stylus", "externalRegistries")

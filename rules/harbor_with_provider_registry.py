@@ -83,8 +83,19 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from linter.api import ALL_DOCUMENT_KINDS, Cluster, Document, Issue, Related, RuleContext, Severity, YamlPath, \
-    kinds, macros, rule
+from linter.api import (
+    ALL_DOCUMENT_KINDS,
+    Cluster,
+    Document,
+    Issue,
+    Related,
+    RuleContext,
+    Severity,
+    YamlPath,
+    kinds,
+    macros,
+    rule,
+)
 
 CREDENTIALS = ("providerCredentials",)
 HARBOR_CONFIG = "harbor-edge-native-config"

@@ -56,8 +56,18 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from linter.api import OS_LAYER, PACK_VALUES, PROFILE, USER_DATA, Document, Issue, RuleContext, YamlPath, \
-    format_path, rule
+from linter.api import (
+    OS_LAYER,
+    PACK_VALUES,
+    PROFILE,
+    USER_DATA,
+    Document,
+    Issue,
+    RuleContext,
+    YamlPath,
+    format_path,
+    rule,
+)
 
 KEY = "providerCredentials"
 _WHERE_IT_GOES = "Palette reads it only at the root of the OS layer (BYOOS edge-native-byoi) values"

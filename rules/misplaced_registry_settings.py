@@ -58,8 +58,18 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from linter.api import OS_LAYER, PACK_VALUES, PROFILE, USER_DATA, Document, Issue, RuleContext, YamlPath, \
-    format_path, rule
+from linter.api import (
+    OS_LAYER,
+    PACK_VALUES,
+    PROFILE,
+    USER_DATA,
+    Document,
+    Issue,
+    RuleContext,
+    YamlPath,
+    format_path,
+    rule,
+)
 
 KEYS = ("registryCredentials", "externalRegistries")
 

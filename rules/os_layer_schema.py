@@ -76,8 +76,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from linter.api import OS_LAYER, Document, Issue, RuleContext, Severity, YamlPath, format_path, rule, \
-    schema_messages
+from linter.api import OS_LAYER, Document, Issue, RuleContext, Severity, YamlPath, format_path, rule, schema_messages
 
 #: Unknown key (in a mapping named by the dict's key) -> the key meant, or an explanation.
 _ALIASES: dict[str, dict[str, str]] = {

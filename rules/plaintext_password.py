@@ -66,7 +66,15 @@ from __future__ import annotations
 from typing import Iterator
 
 from linter.api import (
-    ALL_DOCUMENT_KINDS, USER_DATA, Document, Issue, RuleContext, Severity, credentials, format_path, rule,
+    ALL_DOCUMENT_KINDS,
+    USER_DATA,
+    Document,
+    Issue,
+    RuleContext,
+    Severity,
+    credentials,
+    format_path,
+    rule,
 )
 
 

@@ -88,8 +88,20 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from linter.api import ALL_DOCUMENT_KINDS, OS_LAYER, Cluster, Document, Issue, Related, RuleContext, YamlPath, \
-    format_path, images, macros, rule
+from linter.api import (
+    ALL_DOCUMENT_KINDS,
+    OS_LAYER,
+    Cluster,
+    Document,
+    Issue,
+    Related,
+    RuleContext,
+    YamlPath,
+    format_path,
+    images,
+    macros,
+    rule,
+)
 
 KEY = "providerCredentials"
 ROOT = (KEY,)

@@ -92,8 +92,7 @@ import base64
 import binascii
 from typing import Any, Iterator, NamedTuple, Optional
 
-from linter.api import OS_LAYER, USER_DATA, Document, Issue, RuleContext, YamlPath, format_path, images, macros, \
-    rule
+from linter.api import OS_LAYER, USER_DATA, Document, Issue, RuleContext, YamlPath, format_path, images, macros, rule
 
 ECR_PAGE = "'Deploy Cluster with an Amazon ECR Provider Registry'"
 _ECR_SERVICES = ("AWS ECR", "AWS ECR Public")

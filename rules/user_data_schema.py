@@ -75,8 +75,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from linter.api import USER_DATA, Document, Issue, RuleContext, Span, YamlPath, format_path, rule, \
-    schema_messages
+from linter.api import USER_DATA, Document, Issue, RuleContext, Span, YamlPath, format_path, rule, schema_messages
 
 _CREDENTIAL_ALIASES = {
     "user": "username", "userName": "username", "login": "username",

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
-from linter.history import BaseRequest
+from linter.changes.history import BaseRequest
 from linter.model import Finding, Rule, Run
 from tests.fixture_expansion import copy_expanded
 from tests.git_repo import (

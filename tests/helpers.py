@@ -11,15 +11,16 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterable, Mapping, Optional
 
-from linter.baseline import Baseline
-from linter.config import find_config, load_config
-from linter.document import YamlParser
-from linter.engine import Engine, Settings
-from linter.history import BaseRequest
+from linter.changes.baseline import Baseline
+from linter.changes.history import BaseRequest
+from linter.config.load import find_config, load_config
+from linter.engine.pipeline import Engine
+from linter.engine.request import RunRequest
+from linter.engine.rule_loader import load_rules
 from linter.model import Run
-from linter.registry import load_rules
 from linter.resources import rules_dir
-from linter.schemas import SchemaStore
+from linter.validation.store import SchemaStore
+from linter.yaml.composer import YamlParser
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
@@ -38,9 +39,9 @@ def run_paths(paths: Iterable[Path], *, config_path: Optional[Path] = None, root
     found = config_path or find_config(paths[0])
     config = load_config(found, parser, SchemaStore())
     engine = Engine(load_rules((rules_dir(), *config.rule_dirs)))
-    settings = Settings(paths=tuple(str(p) for p in paths), config=config, select=select, now=FIXED_NOW,
+    request = RunRequest(paths=tuple(str(p) for p in paths), config=config, select=select, now=FIXED_NOW,
                         root=root or REPO, base=base, new_only=new_only, baseline=baseline)
-    return engine.run(settings)
+    return engine.run(request)
 
 
 def expectations(path: Path) -> Counter[tuple[int, str]]:

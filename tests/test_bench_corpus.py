@@ -15,8 +15,9 @@ from typing import Any, Iterator
 import pytest
 from cryptography import x509
 
-from linter.document import YamlParser
-from linter.loading import parse_file, read_source
+from linter.inputs import read_file
+from linter.inputs.decode import read_source
+from linter.yaml.composer import YamlParser
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 FILES = 120
@@ -82,7 +83,7 @@ def test_manifest_kinds_are_palette_lints_kinds(which: str, request: pytest.Fixt
     for path, entry in files.items():
         source, failure, _ = read_source(str(root / path), path, path)
         assert source is not None and failure is None, path
-        parsed = parse_file(parser, source, explicit=True)
+        parsed = read_file(parser, source, explicit=True)
         if entry["parses"]:
             assert parsed.documents and parsed.documents[0].kind == entry["kind"], (path, entry)
         else:

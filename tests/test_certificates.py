@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from linter import pem
+from linter.certs import pem
 from linter.cli import cli
-from linter.document import SourceFile, YamlParser
-from linter.loading import parse_file
+from linter.inputs import read_file
+from linter.yaml.composer import YamlParser
+from linter.yaml.source import SourceFile
 from tests.certs import catalogue
 from tests.helpers import REPO, run_paths
 
@@ -136,7 +137,7 @@ def test_base64_encoded_ca_certs(tmp_path: Path) -> None:
 
 def test_line_span_of_a_plain_multi_line_string_is_its_start() -> None:
     source = SourceFile("key: first\n  second\n", "x.yaml", "x.yaml")
-    parsed = parse_file(YamlParser(), source, explicit=True)
+    parsed = read_file(YamlParser(), source, explicit=True)
     assert parsed.documents[0].line_span(("key",), 1).line == 1
 
 
@@ -228,15 +229,16 @@ def test_plaintext_password_severity_in_user_data_is_configurable(tmp_path: Path
     assert severities.get("values.yaml") == profile
 
 
-# ---- cryptography is imported only for PEM text ---------------------------------------------------------------
+# ---- cryptography is imported only for a certificate ---------------------------------------------------------------
 
 _PROBE = """\
 import sys
 from pathlib import Path
-from linter.engine import Engine, Settings
-from linter.registry import load_rules
+from linter.engine.pipeline import Engine
+from linter.engine.request import RunRequest
+from linter.engine.rule_loader import load_rules
 from linter.resources import rules_dir
-Engine(load_rules([rules_dir()])).run(Settings(paths=(sys.argv[1],), root=Path(sys.argv[1])))
+Engine(load_rules([rules_dir()])).run(RunRequest(paths=(sys.argv[1],), root=Path(sys.argv[1])))
 print("cryptography" in sys.modules)
 """
 
@@ -244,12 +246,9 @@ print("cryptography" in sys.modules)
 @pytest.mark.parametrize("text, imported", [
     ("providerCredentials:\n  registry: h.example.com\n  certificates: ''\noptions:\n  system.uri: h.example.com/os:v1\n",
      False),
-    # linter.x509_fields reads certificates of the common shape without it
-    (f"providerCredentials:\n  registry: h.example.com\n  certificates: |\n{_indent(CA, 4)}\n", False),
-    (f"providerCredentials:\n  registry: h.example.com\n  certificates: |\n{_indent(catalogue()['secp256k1'], 4)}\n",
-     True),
+    (f"providerCredentials:\n  registry: h.example.com\n  certificates: |\n{_indent(CA, 4)}\n", True),
 ])
-def test_cryptography_is_imported_only_for_pem_of_an_unfamiliar_shape(tmp_path: Path, text: str,
+def test_cryptography_is_imported_only_for_a_certificate(tmp_path: Path, text: str,
                                                                        imported: bool) -> None:
     (tmp_path / "values.yaml").write_text(text, encoding="utf-8")
     result = subprocess.run([sys.executable, "-c", _PROBE, str(tmp_path)], cwd=REPO, capture_output=True,

@@ -13,8 +13,8 @@ from typing import Any, Optional
 
 import pytest
 
-from linter.baseline import parse_baseline
-from linter.history import BaseRequest
+from linter.changes.baseline import parse_baseline
+from linter.changes.history import BaseRequest
 from tests import helpers
 from tests.external_tools import missing
 from tests.git_repo import BASE_BRANCH, GitRepo, git_env  # noqa: F401
@@ -480,18 +480,19 @@ def test_a_missing_baseline_file_exits_2(tmp_path: Path, git_env: dict[str, str]
 # ---- pairing documents with their base version --------------------------------------------------------
 
 def _profile(*packs: tuple[str, str]) -> Any:
-    from linter.document import SourceFile, YamlParser
-    from linter.loading import parse_file
+    from linter.inputs import read_file
+    from linter.yaml.composer import YamlParser
+    from linter.yaml.source import SourceFile
 
     text = "name: infra\ncloudType: edge-native\npacks:\n" + "".join(
         f"  - name: {name}\n    layer: {layer}\n    values: |\n      options:\n        system.uri: r.example/{name}:1\n"
         if layer == "os" else f"  - name: {name}\n    layer: {layer}\n    values: |\n      cluster: {{}}\n"
         for name, layer in packs)
-    return parse_file(YamlParser(), SourceFile(text, "p.yaml", "p.yaml"), True)
+    return read_file(YamlParser(), SourceFile(text, "p.yaml", "p.yaml"), True)
 
 
 def test_packs_pair_by_name_then_by_position() -> None:
-    from linter.changes import pair_documents
+    from linter.changes.pairs import pair_documents
 
     before = _profile(("edge-native-byoi", "os"), ("edge-k3s", "k8s"))
     reordered = _profile(("edge-k3s", "k8s"), ("edge-native-byoi", "os"))

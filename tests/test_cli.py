@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from linter import __version__
 from linter.cli import cli
-from linter.document import YamlParser
+from linter.yaml.composer import YamlParser
 from tests.helpers import REPO, palette_lint
 from tests.sarif_validation import assert_valid_sarif
 

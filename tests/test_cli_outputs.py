@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from linter.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, cli
 from linter.output import FORMATTERS
-from linter.report_targets import ReportTarget, parse_target, plan_targets
+from linter.output.targets import ReportTarget, parse_target, plan_targets
 from tests.helpers import REPO
 from tests.sarif_validation import assert_valid_sarif
 from tests.test_cli import CLEAN, DUPLICATE, SELECT, palette_lint

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from linter.cluster import group_clusters
-from linter.config import ConfigError, find_config, load_config
-from linter.document import SourceFile, YamlParser
-from linter.loading import parse_file
+from linter.config.load import ConfigError, find_config, load_config
+from linter.engine.clusters import group_clusters
+from linter.inputs import read_file
 from linter.model import Severity
-from linter.schemas import SchemaStore
+from linter.validation.store import SchemaStore
+from linter.yaml.composer import YamlParser
+from linter.yaml.source import SourceFile
 from tests.helpers import run_paths
 
 OS_LAYER = "options:\n  system.uri: registry.example.com/edge/os:v1\n"
@@ -73,7 +74,7 @@ def test_declared_clusters_group_files_across_directories(tmp_path: Path) -> Non
     files = []
     for path in sorted(tmp_path.rglob("*")):
         if path.is_file() and path.name != ".palette-lint.yaml":
-            parsed = parse_file(parser, SourceFile(path.read_text(), path.relative_to(tmp_path).as_posix(),
+            parsed = read_file(parser, SourceFile(path.read_text(), path.relative_to(tmp_path).as_posix(),
                                                    str(path)), explicit=False)
             parsed.absolute_path = str(path)
             files.append(parsed)
@@ -88,7 +89,7 @@ def test_directory_with_one_os_layer_is_a_cluster_and_with_two_is_not(tmp_path: 
     parser = YamlParser()
 
     def parsed(name: str, text: str):
-        return parse_file(parser, SourceFile(text, name, name), explicit=False)
+        return read_file(parser, SourceFile(text, name, name), explicit=False)
 
     one = [parsed("site/os.yaml", OS_LAYER), parsed("site/user-data", "#cloud-config\nstylus: {}\n")]
     two = [parsed("flat/a.yaml", OS_LAYER), parsed("flat/b.yaml", OS_LAYER)]

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from linter.cli import cli
-from linter.schemas import SCHEMA_NAMES, SchemaStore, schema_path
+from linter.validation.store import SCHEMA_NAMES, SchemaStore, schema_path
 from tests.external_tools import missing
 from tests.helpers import REPO, palette_lint
 

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from linter.config import ConfigError, check_rule_names, find_config, load_config
-from linter.config_files import toml_position
-from linter.document import YamlParser
+from linter.config.files import toml_position
+from linter.config.load import ConfigError, check_rule_names, find_config, load_config
+from linter.engine.rule_loader import load_rules
 from linter.model import Severity
-from linter.registry import load_rules
 from linter.resources import rules_dir
-from linter.schemas import SchemaStore
+from linter.validation.store import SchemaStore
+from linter.yaml.composer import YamlParser
 from tests.helpers import run_paths
 
 CATALOGUE = load_rules([rules_dir()])

@@ -6,15 +6,12 @@ import json
 
 import pytest
 
-from linter.document import (
-    MAX_EXPANDED_NODES,
-    ParseFailure,
-    SourceFile,
-    YamlParser,
-    format_path,
-)
-from linter.loading import parse_file
+from linter.document import Document
+from linter.inputs import read_file
 from linter.model import Span
+from linter.yaml.composer import MAX_EXPANDED_NODES, ParseFailure, YamlParser
+from linter.yaml.paths import format_path
+from linter.yaml.source import SourceFile
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +20,7 @@ def parser() -> YamlParser:
 
 
 def _parse(parser: YamlParser, text: str, name: str = "f.yaml"):
-    return parse_file(parser, SourceFile(text, name, name), explicit=True)
+    return read_file(parser, SourceFile(text, name, name), explicit=True)
 
 
 def _column_of(text: str, needle: str, occurrence: int = 0) -> tuple[int, int]:
@@ -116,7 +113,7 @@ def test_alias_bomb_is_refused(parser: YamlParser) -> None:
 
 def test_parse_failure_messages_do_not_quote_the_text(parser: YamlParser) -> None:
     with pytest.raises(ParseFailure) as caught:
-        parser.parse(SourceFile("password: 'hunter2-secret\n", "f", "f"))
+        parser.parse("password: 'hunter2-secret\n")
     assert "hunter2" not in caught.value.message
 
 
@@ -130,7 +127,7 @@ def test_merge_keys_are_applied(parser: YamlParser) -> None:
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from linter.document import embedded_position_map  # noqa: E402
+from linter.inputs.profile_packs import embedded_position_map
 
 # YAML refuses raw control characters (JSON escapes the C0 ones itself), so the text holds none; the escapes
 # JSON writes for newlines, tabs, quotes and backslashes are drawn explicitly.
@@ -143,7 +140,8 @@ _JSON_TEXT = st.text(st.one_of(st.characters(blacklist_categories=("Cs", "Cc")),
 def test_json_string_map_points_at_each_characters_source(value: str, ascii_only: bool, indent: int) -> None:
     encoded = json.dumps(value, ensure_ascii=ascii_only)
     text = '{\n' + " " * indent + '"values": ' + encoded + "\n}\n"
-    outer = YamlParser().parse(SourceFile(text, "p.json", "p.json"))
+    source = SourceFile(text, "p.json", "p.json")
+    outer = Document.from_yaml(source, YamlParser().parse(text))
     mapper = embedded_position_map(outer, ("values",))
     start_column = indent + len('"values": ') + 1  # 0-based column of the first character after the quote
     column = start_column

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from linter.discover import is_candidate_name
-from linter.history import BaseRequest
-from linter.registry import load_rules
+from linter.changes.history import BaseRequest
+from linter.engine.rule_loader import load_rules
+from linter.inputs import accepts_name
 from linter.resources import rules_dir
 from tests.fixture_expansion import copy_expanded
 from tests.git_repo import (  # noqa: F401
@@ -35,7 +35,7 @@ CATALOGUE = load_rules([rules_dir()])
 def _fixture_files(directory: Path) -> list[Path]:
     """The files whose expectations count: for a change fixture, the ``after/`` side."""
     top = directory / "after" if is_change_fixture(directory) else directory
-    return sorted(p for p in top.rglob("*") if p.is_file() and is_candidate_name(p.name))
+    return sorted(p for p in top.rglob("*") if p.is_file() and accepts_name(p.name))
 
 
 @pytest.mark.parametrize("directory", FIXTURE_DIRS, ids=[p.name for p in FIXTURE_DIRS])

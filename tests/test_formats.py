@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from linter.engine.rule_loader import load_rules
 from linter.model import (
     Finding,
     Location,
@@ -24,7 +25,6 @@ from linter.output import FORMATTERS, render
 from linter.output.github import escape_data, escape_property
 from linter.output.json_report import FORMAT_NAME, FORMAT_VERSION
 from linter.output.severity import is_security_rule
-from linter.registry import load_rules
 from linter.resources import rules_dir
 from tests.every_rule import every_rule_run
 

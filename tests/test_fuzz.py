@@ -20,10 +20,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from linter.config import Config
-from linter.discover import is_candidate_name
-from linter.engine import Engine, Settings
-from linter.registry import load_rules
+from linter.config.load import Config
+from linter.engine.pipeline import Engine
+from linter.engine.request import RunRequest
+from linter.engine.rule_loader import load_rules
+from linter.inputs import accepts_name
 from linter.resources import rules_dir
 from tests.helpers import FIXED_NOW, REPO
 
@@ -43,7 +44,7 @@ def _lint(engine: Engine, files: dict[str, bytes]) -> None:
             target = root / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
-        run = engine.run(Settings(paths=(str(root),), config=Config(root=root), now=FIXED_NOW, root=root))
+        run = engine.run(RunRequest(paths=(str(root),), config=Config(root=root), now=FIXED_NOW, root=root))
         crashed = [f.message for f in run.findings if f.rule_id == "PAL999"]
         assert not crashed, crashed
         for finding in run.findings:
@@ -152,7 +153,7 @@ def test_structured_documents_never_crash_a_rule(engine: Engine, files: dict[str
 
 def _seed_files() -> list[Path]:
     roots = [REPO / "tests" / "fixtures", REPO / "examples"]
-    return sorted(p for root in roots for p in root.rglob("*") if p.is_file() and is_candidate_name(p.name))
+    return sorted(p for root in roots for p in root.rglob("*") if p.is_file() and accepts_name(p.name))
 
 
 SEEDS = [(p.name if p.name == "user-data" else "f" + p.suffix, p.read_bytes()) for p in _seed_files()]

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from linter.engine.rule_loader import load_rules
 from linter.output import FORMATTERS, render
-from linter.registry import load_rules
+from linter.output.rule_table import markdown_table, replace_table, rules_reference
 from linter.resources import rules_dir
-from linter.rule_table import markdown_table, replace_table, rules_reference
 from tests.helpers import REPO, run_paths
 
 GOLDEN = REPO / "tests" / "golden"

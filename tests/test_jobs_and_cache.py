@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from linter.engine import _batches
+from linter.engine.workers import batched
 from tests import helpers
 from tests.certs import catalogue
 from tests.helpers import REPO
@@ -111,7 +111,7 @@ def test_a_damaged_cache_entry_is_recomputed(sites: Path) -> None:
 
 def test_batches_keep_units_whole_in_order_and_balanced() -> None:
     units = [[f"u{i}-f{j}" for j in range(size)] for i, size in enumerate([5, 1, 1, 7, 2, 2, 2, 3, 1])]
-    batches = _batches(units, 4)  # type: ignore[arg-type]
+    batches = batched(units, 4)  # type: ignore[arg-type]
     assert [unit for batch in batches for unit in batch] == units
     assert 3 <= len(batches) <= 5
     assert max(sum(len(u) for u in batch) for batch in batches) <= 9

@@ -8,8 +8,8 @@ import sys
 import time
 from pathlib import Path
 
-from linter.document import MAX_DEPTH, MAX_EXPANDED_NODES
-from linter.loading import MAX_FILE_BYTES
+from linter.inputs.decode import MAX_FILE_BYTES
+from linter.yaml.composer import MAX_DEPTH, MAX_EXPANDED_NODES
 
 OTHER = "providerCredentials:\n  user: edge\n  user: admin\n"  # a duplicate key at 3:3
 

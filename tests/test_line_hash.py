@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from linter.line_hash import line_hash, line_hashes
+from linter.engine.line_hash import line_hash, line_hashes
 from tests.external_tools import node
 from tests.helpers import FIXTURES, REPO, run_paths
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from linter import credentials
 from linter.model import Run
 from linter.output import FORMATTERS, render
+from linter.palette import credentials
 from linter.redact import PRIVATE_KEY_REDACTED, REDACTED, Secrets, redact
 from tests.certs import catalogue
 from tests.helpers import run_paths

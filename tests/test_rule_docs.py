@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from linter.history import BaseRequest
-from linter.registry import load_rules
+from linter.changes.history import BaseRequest
+from linter.engine.rule_loader import load_rules
 from linter.resources import rules_dir
 from tests.fixture_expansion import expand_directory
 from tests.git_repo import (  # noqa: F401

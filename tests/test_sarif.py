@@ -14,9 +14,9 @@ from typing import Any, Iterator
 
 import pytest
 
+from linter.engine.rule_loader import load_rules
 from linter.model import Finding, Location, RelatedLocation, Run, Severity, Span
 from linter.output.sarif import format_sarif
-from linter.registry import load_rules
 from linter.resources import rules_dir
 from tests.helpers import FIXTURES, REPO, run_paths
 from tests.sarif_validation import (

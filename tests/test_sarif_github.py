@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from linter.line_hash import line_hash
+from linter.engine.line_hash import line_hash
+from linter.engine.rule_loader import load_rules
 from linter.model import Finding, Location, Run, Severity, Span, Suppression
 from linter.output import render
 from linter.output.sarif import AUTOMATION_ID, format_sarif
 from linter.output.severity import SECURITY_SEVERITIES
-from linter.registry import load_rules
 from linter.resources import rules_dir
 from tests.every_rule import every_rule_root, every_rule_run
 from tests.external_tools import sarif_multitool

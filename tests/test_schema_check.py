@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema.validators import validator_for
 
-from linter.schema_check import compile_check
-from linter.schemas import SCHEMA_NAMES, load_schema
+from linter.validation.quick_check import compile_check
+from linter.validation.store import SCHEMA_NAMES, load_schema
 
 JUNK = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=False, width=16),
                  st.sampled_from(["", "x", "registry.example.com", "true", "1", "{{.spectro.macro.X}}"]),

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from linter.engine.suppress import read_directives
 from linter.model import Span
 from linter.output.sarif import sarif_log
 from linter.output.text import format_text
-from linter.suppress import read_directives
 from tests.helpers import run_paths
 from tests.sarif_validation import assert_valid_sarif
 

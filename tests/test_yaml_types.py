@@ -15,9 +15,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import VersionedResolver
 
-from linter.discover import is_candidate_name
-from linter.document import ParseFailure, SourceFile, YamlParser
-from linter.yaml_types import plain_scalar_type
+from linter.inputs import accepts_name
+from linter.yaml.composer import ParseFailure, YamlParser
+from linter.yaml.scalars import plain_scalar_type
 from tests.helpers import REPO
 
 _SHORT = {"tag:yaml.org,2002:" + name: name for name in
@@ -100,7 +100,7 @@ def _data_files() -> list[Path]:
     """Every fixture and example file that is text (the undecodable parse-error fixtures are not YAML)."""
     roots = [REPO / "tests" / "fixtures", REPO / "examples"]
     return sorted(p for root in roots for p in root.rglob("*")
-                  if p.is_file() and is_candidate_name(p.name) and _is_utf8(p))
+                  if p.is_file() and accepts_name(p.name) and _is_utf8(p))
 
 
 @pytest.mark.parametrize("path", _data_files(), ids=lambda p: p.relative_to(REPO).as_posix())
@@ -110,9 +110,9 @@ def test_event_builder_data_matches_ruamel_safe_load(path: Path) -> None:
         expected = YAML(typ="safe", pure=False).load(text)
     except Exception:  # duplicate keys, unquoted macros, syntax errors: palette-lint reports them its own way
         try:
-            YamlParser().parse(SourceFile(text, "f", "f"))
+            YamlParser().parse(text)
         except ParseFailure:
             pass
         return
-    document = YamlParser().parse(SourceFile(text, "f", "f"))
-    assert _ours(document.data, document.info) == _normalise(expected)
+    composed = YamlParser().parse(text)
+    assert _ours(composed.data, composed.nodes.get) == _normalise(expected)

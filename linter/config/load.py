@@ -1,0 +1,264 @@
+"""Find, load and validate the project configuration: ``.palette-lint.yaml`` or ``[tool.palette-lint]`` in a
+``pyproject.toml``, with the files it ``extends``.
+
+Each file is validated on its own against ``schemas/config.json`` (so an error points into the file that has
+it), then the chain is merged, base first:
+
+- a setting the extending file writes replaces the base's;
+- except the two mappings ``rules`` and ``per-file-ignores``, merged entry by entry: a rule's entry is merged
+  setting by setting (``PAL103: warning`` over a base ``PAL103: {severity: error, option: 1}`` keeps the
+  option), a ``per-file-ignores`` pattern's list replaces the base's list for the same pattern.
+
+``extends`` and ``rule-dirs`` are file paths, relative to the file that writes them. Path patterns
+(``exclude``, ``per-file-ignores``, ``clusters``) are relative to the directory of the configuration the run
+found (the extending file): a shared base describes the layout of every repository that extends it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Optional
+
+from linter.config.files import PYPROJECT, ConfigError, ConfigSource, has_palette_table, read_config_source
+from linter.config.patterns import PathPattern
+from linter.model import Rule, Severity, YamlPath
+from linter.yaml.composer import YamlParser
+
+CONFIG_NAMES = (".palette-lint.yaml", ".palette-lint.yml")
+#: Settings merged entry by entry when a file extends another; every other setting is replaced whole.
+MERGED_BY_ENTRY = ("rules", "per-file-ignores")
+
+__all__ = ["CONFIG_NAMES", "ClusterSpec", "Config", "ConfigError", "RuleSettings", "check_rule_names",
+           "find_config", "load_config"]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSettings:
+    severity: Optional[Severity] = None
+    enabled: Optional[bool] = None
+    options: tuple[tuple[str, Any], ...] = ()
+
+    def over(self, base: RuleSettings) -> RuleSettings:
+        """These settings written after ``base``: each one given here wins."""
+        options = dict(base.options)
+        options.update(self.options)
+        return RuleSettings(self.severity if self.severity is not None else base.severity,
+                            self.enabled if self.enabled is not None else base.enabled,
+                            tuple(sorted(options.items())))
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterSpec:
+    """A cluster declared in the configuration: the files (patterns) that deploy one edge cluster."""
+
+    name: str
+    patterns: tuple[PathPattern, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """A run's configuration once the files are merged. ``root`` defaults to the working directory, ``settings``
+    and ``origins`` to empty mappings."""
+
+    path: Optional[Path] = None
+    root: Path = field(default_factory=Path.cwd)
+    select: Optional[tuple[str, ...]] = None
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[PathPattern, ...] = ()
+    fail_on: Optional[str] = None
+    rules: tuple[tuple[str, RuleSettings], ...] = ()
+    clusters: tuple[ClusterSpec, ...] = ()
+    rule_dirs: tuple[Path, ...] = ()
+    now: Optional[str] = None
+    deployed: tuple[PathPattern, ...] = ()  # files deployed to existing clusters, whatever their age in git
+    new: tuple[PathPattern, ...] = ()  # files only for new clusters, whatever their age in git
+    per_file_ignores: tuple[tuple[PathPattern, tuple[str, ...]], ...] = ()
+    #: The files read, the one found first, then each file it extends.
+    sources: tuple[ConfigSource, ...] = field(default=(), compare=False)
+    #: The merged settings as written (``rule-dirs`` made absolute), for ``palette-lint config``.
+    settings: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    #: Which file wrote each setting: keys ``(name,)`` and, for merged mappings, ``(name, entry)``.
+    origins: Mapping[tuple[str, ...], ConfigSource] = field(default_factory=dict, compare=False)
+
+    def settings_for(self, rule_id: str, rule_name: str) -> RuleSettings:
+        """A rule's settings: every entry keyed by its id or its name, later entries winning."""
+        merged = RuleSettings()
+        for key, settings in self.rules:
+            if key.upper() == rule_id or key == rule_name:
+                merged = settings.over(merged)
+        return merged
+
+    def relative(self, absolute: str) -> str:
+        """A path relative to the configuration's directory, POSIX style."""
+        try:
+            return Path(os.path.relpath(absolute, self.root)).as_posix()
+        except ValueError:
+            return Path(absolute).as_posix()
+
+    def origin(self, key_path: YamlPath) -> Optional[ConfigSource]:
+        """The file that wrote the setting at ``key_path`` (``("rules", "PAL103")``, ``("select", 2)``)."""
+        if len(key_path) >= 2 and key_path[0] in MERGED_BY_ENTRY:
+            return self.origins.get((str(key_path[0]), str(key_path[1])))
+        return self.origins.get((str(key_path[0]),)) if key_path else None
+
+    def error(self, key_path: YamlPath, message: str, part: str = "auto") -> ConfigError:
+        """An error about a merged setting, positioned in the file that wrote it."""
+        source = self.origin(key_path)
+        if source is None:
+            return ConfigError(f"{message}")
+        return source.error(key_path, message, part)
+
+
+def find_config(start: Path) -> Optional[Path]:
+    """The nearest configuration in ``start`` (a directory or a file's directory) or its parents: in each
+    directory ``.palette-lint.yaml``, ``.palette-lint.yml``, then a ``pyproject.toml`` with a
+    ``[tool.palette-lint]`` table."""
+    current = start.resolve()
+    if not current.is_dir():
+        current = current.parent
+    for directory in (current, *current.parents):
+        for name in CONFIG_NAMES:
+            candidate = directory / name
+            if candidate.is_file():
+                return candidate
+        pyproject = directory / PYPROJECT
+        if pyproject.is_file() and has_palette_table(pyproject):
+            return pyproject
+    return None
+
+
+def load_config(path: Optional[Path], parser: YamlParser, schemas: Any) -> Config:
+    """Load, validate and merge ``path`` and the files it extends; ``None`` gives the defaults (rooted at the
+    working directory)."""
+    if path is None:
+        return Config()
+    chain = _read_chain(path, parser, schemas)
+    settings, origins = _merge(chain)
+    root = chain[0].path.parent
+    rules = tuple((str(key), _rule_settings(value)) for key, value in settings.get("rules", {}).items())
+    clusters = tuple(
+        ClusterSpec(str(c.get("name") or f"cluster-{i + 1}"), tuple(PathPattern.compile(p) for p in c["files"]))
+        for i, c in enumerate(settings.get("clusters") or [])
+    )
+    select = settings.get("select")
+    return Config(
+        path=chain[0].path,
+        root=root,
+        select=tuple(select) if select is not None else None,
+        ignore=tuple(settings.get("ignore") or ()),
+        exclude=tuple(PathPattern.compile(p) for p in settings.get("exclude") or ()),
+        fail_on=settings.get("fail-on"),
+        rules=rules,
+        clusters=clusters,
+        rule_dirs=tuple(Path(d) for d in settings.get("rule-dirs") or ()),
+        now=str(settings["now"]) if settings.get("now") is not None else None,
+        per_file_ignores=tuple((PathPattern.compile(pattern), tuple(selectors))
+                               for pattern, selectors in settings.get("per-file-ignores", {}).items()),
+        sources=tuple(chain),
+        settings=settings,
+        origins=origins,
+        deployed=tuple(PathPattern.compile(p) for p in settings.get("deployed") or ()),
+        new=tuple(PathPattern.compile(p) for p in settings.get("new") or ()),
+    )
+
+
+def check_rule_names(config: Config, catalogue: Iterable[Rule]) -> None:
+    """Refuse a configuration that names a rule that does not exist (a typo would silently do nothing)."""
+    from linter.engine.rule_loader import resolve
+
+    rules = list(catalogue)
+    hint = "use an id such as PAL106, an id prefix such as PAL1, or a rule name; `palette-lint rules` lists them"
+    for name in ("select", "ignore"):
+        for index, token in enumerate(config.settings.get(name) or ()):
+            if not resolve(str(token), rules):
+                raise config.error((name, index), f"unknown rule selector '{token}': {hint}")
+    for key in config.settings.get("rules", {}):
+        if not any(r.id == str(key).upper() or r.name == key for r in rules):
+            raise config.error(("rules", key), f"unknown rule '{key}': rules are keyed by a rule id (PAL106) "
+                                               "or name (token-auth-registry)", "key")
+    for pattern, selectors in config.settings.get("per-file-ignores", {}).items():
+        for index, token in enumerate(selectors):
+            if not resolve(str(token), rules):
+                raise config.error(("per-file-ignores", pattern, index), f"unknown rule selector '{token}': {hint}")
+
+
+# ---- reading the chain of files ------------------------------------------------------------------------
+
+def _read_chain(path: Path, parser: YamlParser, schemas: Any) -> list[ConfigSource]:
+    """The file and every file it extends, each validated: [the file, its base, the base's base, ...]."""
+    chain: list[ConfigSource] = []
+    current = read_config_source(path, parser)
+    while True:
+        _validate(current, schemas)
+        chain.append(current)
+        target = current.data.get("extends")
+        if target is None:
+            return chain
+        following = (current.path.parent / str(target)).resolve()
+        if following in [source.path for source in chain]:
+            start = [source.path for source in chain].index(following)
+            cycle = " -> ".join(source.shown for source in chain[start:])
+            raise current.error(("extends",), f"cycle: {cycle} -> {chain[start].shown}", "value")
+        if not following.is_file():
+            raise current.error(("extends",), f"file not found: '{target}' (a path relative to this file)",
+                                "value")
+        current = read_config_source(following, parser)
+
+
+def _validate(source: ConfigSource, schemas: Any) -> None:
+    from linter.validation.messages import unknown_keys
+
+    for error in schemas.validate("config", source.data):
+        if error.keyword == "additionalProperties":
+            extra = unknown_keys(error.schema, error.instance)
+            if extra:  # point at the unknown key itself, and name the mapping it is in
+                span = source.span(error.path + (extra[0],), "key")
+                where = f"{source.shown}:{span.line}:{span.column}" if span else source.where(error.path, "key")
+                raise ConfigError(f"{where}: {source.key_name(error.path)}: unknown key '{extra[0]}'")
+        raise source.error(error.path, error.message, "key" if error.keyword == "additionalProperties" else "auto")
+    for index, directory in enumerate(source.data.get("rule-dirs") or ()):
+        if not (source.path.parent / directory).is_dir():
+            raise source.error(("rule-dirs", index), f"directory not found: '{directory}' (a path relative to "
+                                                     "this file)")
+
+
+def _merge(chain: list[ConfigSource]) -> tuple[dict[str, Any], dict[tuple[str, ...], ConfigSource]]:
+    """The chain's settings merged, base first (see the module docstring), and which file wrote each."""
+    merged: dict[str, Any] = {}
+    origins: dict[tuple[str, ...], ConfigSource] = {}
+    for source in reversed(chain):
+        for key, value in source.data.items():
+            if key == "extends":
+                continue
+            if key == "rule-dirs":
+                value = [str((source.path.parent / d).resolve()) for d in value]
+            if key in MERGED_BY_ENTRY:
+                target = merged.setdefault(key, {})
+                for entry, setting in (value or {}).items():
+                    if key == "rules":
+                        setting = {**target.get(entry, {}), **_rule_mapping(setting)}
+                    target[entry] = setting
+                    origins[(key, str(entry))] = source
+            else:
+                merged[key] = value
+                origins[(key,)] = source
+    return merged, origins
+
+
+def _rule_mapping(value: Any) -> dict[str, Any]:
+    """A ``rules`` entry as a mapping: ``warning`` is ``{severity: warning}``."""
+    if isinstance(value, str):
+        return {"severity": value}
+    return dict(value or {})
+
+
+def _rule_settings(value: Mapping[str, Any]) -> RuleSettings:
+    severity = value.get("severity")
+    options = tuple(sorted((k, v) for k, v in value.items() if k != "severity"))
+    if severity == "off":
+        return RuleSettings(None, False, options)
+    if severity:
+        return RuleSettings(Severity.parse(severity), True, options)
+    return RuleSettings(None, None, options)

@@ -1,0 +1,106 @@
+"""Which files to lint: explicit files always; in directories, the files that may be Palette configuration."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Optional
+
+from linter.config.patterns import PathPattern, any_match
+from linter.inputs import accepts_name
+from linter.model import Notice
+
+#: Directories never walked into.
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox",
+                       ".mypy_cache", ".pytest_cache", ".ruff_cache", ".palette-lint-cache"})
+CANDIDATE_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    absolute: str
+    display: str
+    explicit: bool
+
+
+def is_candidate_name(name: str) -> bool:
+    lowered = name.lower()
+    return lowered.endswith(CANDIDATE_SUFFIXES) or lowered == "user-data" or lowered.startswith("user-data.")
+
+
+def find_root(start: Path) -> Path:
+    """The repository root (the nearest directory with ``.git``) above ``start``, else ``start``."""
+    start = start.resolve()
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists():
+            return directory
+    return start
+
+
+def printable_path(path: str) -> str:
+    """``path`` as text that can be printed and encoded as UTF-8. A file name that is not valid UTF-8 reaches
+    Python with its bad bytes as lone surrogates, which fail when printed or hashed; they are shown as
+    ``\\xNN`` escapes instead. Valid names are returned unchanged."""
+    try:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def relative_path(absolute: str, root: Path) -> str:
+    """A path relative to the repository root in POSIX form; absolute when it lies outside the root."""
+    path = Path(absolute)
+    try:
+        return printable_path(path.relative_to(root).as_posix())
+    except ValueError:
+        return printable_path(path.as_posix())
+
+
+def discover(paths: Iterable[str], exclude: tuple[PathPattern, ...], relative_to_config: Optional[Path],
+             notices: list[Notice], named_as_walked: bool = False) -> list[Candidate]:
+    """Files to lint, each once, in a stable order. Problems (a missing path, an unreadable directory)
+    become notices of level ``error``. With ``named_as_walked`` a file named in ``paths`` is treated like
+    one found in a directory: ``exclude`` applies, and it is not marked explicit (so the engine skips it
+    silently when it is not Palette configuration)."""
+    seen: set[str] = set()
+    found: list[Candidate] = []
+
+    def excluded(absolute: str) -> bool:
+        if not exclude or relative_to_config is None:
+            return False
+        try:
+            relative = Path(absolute).relative_to(relative_to_config).as_posix()
+        except ValueError:
+            return False
+        return any_match(exclude, relative)
+
+    for given in paths:
+        absolute = os.path.abspath(given)
+        if os.path.isdir(absolute):
+            def on_error(error: OSError, shown: str = given) -> None:
+                where = error.filename or shown
+                notices.append(Notice(f"cannot read directory: {(error.strerror or 'error').lower()}",
+                                      path=printable_path(str(where)), level="error"))
+
+            for directory, dirnames, filenames in os.walk(absolute, onerror=on_error):
+                dirnames[:] = sorted(d for d in dirnames
+                                     if d not in SKIP_DIRS and not excluded(os.path.join(directory, d)))
+                for name in sorted(filenames):
+                    if not accepts_name(name):
+                        continue
+                    file_path = os.path.join(directory, name)
+                    if file_path in seen or excluded(file_path) or not os.path.isfile(file_path):
+                        continue
+                    seen.add(file_path)
+                    display = printable_path(
+                        os.path.normpath(os.path.join(given, os.path.relpath(file_path, absolute))))
+                    found.append(Candidate(file_path, display, explicit=False))
+        elif os.path.exists(absolute) or os.path.islink(absolute):
+            if absolute not in seen and not (named_as_walked and excluded(absolute)):
+                seen.add(absolute)
+                found.append(Candidate(absolute, printable_path(os.path.normpath(given)),
+                                       explicit=not named_as_walked))
+        else:
+            notices.append(Notice("no such file or directory", path=printable_path(given), level="error"))
+    return found

@@ -1,0 +1,58 @@
+"""What one run is asked to do (:class:`RunRequest`), once the command line and the configuration are merged,
+and which rules it uses."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Optional
+
+from linter.config.load import Config
+from linter.engine.rule_loader import resolve
+from linter.model import INTERNAL_ERROR_ID, Rule, Severity
+
+if TYPE_CHECKING:  # pragma: no cover
+    from linter.changes.baseline import Baseline
+    from linter.changes.history import BaseRequest
+
+
+@dataclass(frozen=True, slots=True)
+class RunRequest:
+    """A run's paths and options. Without ``config``, the default configuration."""
+
+    paths: tuple[str, ...]
+    config: Config = field(default_factory=Config)
+    select: Optional[tuple[str, ...]] = None  # rule selectors from the command line (over the configuration's)
+    ignore: tuple[str, ...] = ()
+    fail_on: Optional[Severity] = Severity.ERROR
+    now: Optional[_dt.datetime] = None  # a fixed clock (certificate validity); None: the real one
+    root: Optional[Path] = None  # the repository root, which finding paths are relative to; None: found from cwd
+    skip_unknown: bool = False  # named files are treated like walked ones (pre-commit names every file)
+    base: Optional[BaseRequest] = None  # compare with a base revision (change rules, new/unchanged findings)
+    new_only: bool = False  # report and fail only on findings that are not in the base revision
+    baseline: Optional[Baseline] = None  # accepted findings
+    jobs: Optional[int] = None  # worker processes; None: the cores, serial for small inputs
+    cache_root: Optional[Path] = None  # keep the result cache below this directory; None: no cache
+
+
+def enabled_rules(rules: Iterable[Rule], request: RunRequest) -> list[Rule]:
+    """The rules a run uses: ``select`` (command line over configuration, default all) minus ``ignore`` (both)
+    minus rules the configuration turns off. PAL999 internal-error is always on."""
+    catalogue = list(rules)
+    config = request.config
+    select = request.select if request.select is not None else config.select
+    chosen: dict[str, Rule] = {}
+    for token in select if select is not None else ("ALL",):
+        for found in resolve(token, catalogue):
+            chosen[found.id] = found
+    for token in (*config.ignore, *request.ignore):
+        for found in resolve(token, catalogue):
+            chosen.pop(found.id, None)
+    for candidate in list(chosen.values()):
+        if config.settings_for(candidate.id, candidate.name).enabled is False:
+            chosen.pop(candidate.id, None)
+    for candidate in catalogue:
+        if candidate.id == INTERNAL_ERROR_ID:
+            chosen[candidate.id] = candidate
+    return sorted(chosen.values(), key=lambda r: r.id)

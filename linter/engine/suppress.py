@@ -1,0 +1,244 @@
+"""Suppressions: inline ``# palette-lint:`` comments, each with a required reason, and the configuration's
+``per-file-ignores``.
+
+    value: x  # palette-lint: disable=PAL106 -- the mirror uses basic auth, see OPS-123
+    # palette-lint: disable-next-line=PAL106,token-auth-registry -- reason
+    # palette-lint: disable-file=PAL103 -- reason
+
+A comment is a ``#`` at the start of a line or after whitespace, as in YAML. Comments are read from the file's
+text, so a comment inside a pack's ``values: |`` block works on the outer line of the finding. JSON files (text
+that starts with ``{`` or ``[``) hold no comments and are not scanned: ``per-file-ignores`` is the way there.
+
+A suppression without a reason still applies and is reported as PAL901 suppression-without-reason; a
+suppression that suppresses nothing (or cannot be read, or names an unknown rule) is reported as PAL900
+unused-suppression (like ruff's unused ``noqa`` and eslint's unused disable directives). Neither finding can be
+suppressed inline; ``ignore`` or ``per-file-ignores`` them in the configuration.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable, Iterable, Mapping, Optional, Sequence
+
+from linter.config.load import Config
+from linter.model import Finding, Location, Rule, Span, Suppression
+from linter.yaml.source import SourceFile
+
+UNUSED_SUPPRESSION_ID = "PAL900"
+SUPPRESSION_WITHOUT_REASON_ID = "PAL901"
+#: The findings about suppressions themselves, which inline comments cannot suppress.
+DIRECTIVE_RULES = frozenset({UNUSED_SUPPRESSION_ID, SUPPRESSION_WITHOUT_REASON_ID})
+
+ACTIONS = ("disable", "disable-next-line", "disable-file")
+# Patterns as text, which re compiles (and caches) when a file first mentions palette-lint: most files do not.
+_COMMENT = r"(?:^|(?<=\s))#\s*palette-lint\s*:(?P<body>.*)$"
+_BODY = (r"^\s*(?P<action>[A-Za-z-]+)\s*(?:=\s*(?P<rules>[^\s,-][^\s,]*(?:\s*,\s*[^\s,]+)*))?"
+         r"\s*(?P<rest>.*)$")
+_TOKEN = r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$"
+EXAMPLE = "# palette-lint: disable=PAL106 -- reason"
+
+
+@dataclass(frozen=True, slots=True)
+class Directive:
+    """One ``# palette-lint:`` comment. ``problem`` says why it cannot be used; ``reason_problem`` why its
+    reason is missing."""
+
+    line: int
+    span: Span
+    action: str
+    rules: tuple[str, ...] = ()
+    reason: str = ""
+    problem: str = ""
+    reason_problem: str = ""
+
+    def covers(self, line: int) -> bool:
+        if self.action == "disable-file":
+            return True
+        if self.action == "disable-next-line":
+            return line == self.line + 1
+        return line == self.line
+
+    @property
+    def scope(self) -> str:
+        return {"disable-file": "in this file", "disable-next-line": "on the next line"}.get(self.action,
+                                                                                          "on this line")
+
+
+def read_directives(text: str) -> tuple[Directive, ...]:
+    """Every ``# palette-lint:`` comment of a file's text (none for JSON text)."""
+    if "palette-lint" not in text or text.lstrip()[:1] in ("{", "["):
+        return ()
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = re.search(_COMMENT, line)
+        if match:
+            found.append(_directive(number, match.start(), len(line.rstrip()), match.group("body")))
+    return tuple(found)
+
+
+def _directive(line: int, start: int, end: int, body: str) -> Directive:
+    span = Span(line, start + 1, line, max(end, start + 1) + 1)
+    parsed = re.match(_BODY, body)
+    if parsed is None or parsed.group("action") not in ACTIONS:
+        written = parsed.group("action") if parsed else body.strip()
+        return Directive(line, span, written or "", problem=f"'{written}' is not a directive (use "
+                                                             f"{', '.join(ACTIONS)})")
+    action = parsed.group("action")
+    if not parsed.group("rules"):
+        return Directive(line, span, action, problem="it names no rule: list the ids or names to disable, "
+                                                     "comma-separated (a blanket suppression is not supported)")
+    rules = tuple(part.strip() for part in parsed.group("rules").split(","))
+    bad = [token for token in rules if not re.match(_TOKEN, token)]
+    if bad:
+        return Directive(line, span, action, rules, problem=f"'{bad[0]}' is not a rule id or name")
+    rest = parsed.group("rest").strip()
+    if rest.startswith("--"):
+        reason = rest[2:].strip()
+        return Directive(line, span, action, rules, reason,
+                         reason_problem="" if reason else "the reason after ' -- ' is empty")
+    if rest:
+        return Directive(line, span, action, rules,
+                         reason_problem="the reason must follow ' -- ' after the rule list")
+    return Directive(line, span, action, rules, reason_problem="it gives no reason")
+
+
+@dataclass(frozen=True, slots=True)
+class DirectiveProblem:
+    """A PAL900 or PAL901 finding to report at a suppression comment."""
+
+    rule_id: str
+    message: str
+    path: str
+    display_path: str
+    span: Span
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    findings: tuple[Finding, ...]
+    problems: tuple[DirectiveProblem, ...]
+
+
+ExternalSuppression = Callable[[Finding], Optional[Suppression]]
+
+
+def apply_suppressions(findings: Iterable[Finding], sources: Mapping[str, SourceFile], partial: set[str],
+                       catalogue: Sequence[Rule], enabled: set[str],
+                       external: Optional[ExternalSuppression] = None) -> Outcome:
+    """Mark the findings that an inline comment (first) or the configuration suppresses, and find the
+    comments to report. ``sources`` are the linted files by path; in ``partial`` files not every rule ran
+    (they did not parse), so a comment there is never called unused."""
+    by_token = {r.id: r for r in catalogue} | {r.name: r for r in catalogue}
+    directives = {path: read_directives(source.text) for path, source in sources.items()}
+    used: dict[tuple[str, int], set[str]] = {}
+    out: list[Finding] = []
+    for finding in findings:
+        applied = None
+        if finding.rule_id not in DIRECTIVE_RULES:
+            applied = _inline(finding, directives.get(finding.location.path, ()), by_token, used)
+        if applied is None and external is not None:
+            applied = external(finding)
+        out.append(replace(finding, suppression=applied) if applied else finding)
+    problems: list[DirectiveProblem] = []
+    for path, found in directives.items():
+        source = sources[path]
+        for index, directive in enumerate(found):
+            problems.extend(_problems(directive, source, by_token, enabled, used.get((path, index), set()),
+                                      path in partial))
+    return Outcome(tuple(out), tuple(problems))
+
+
+def _rule_of(token: str, by_token: Mapping[str, Rule]) -> Optional[Rule]:
+    return by_token.get(token.upper()) or by_token.get(token.lower())
+
+
+def _inline(finding: Finding, directives: Sequence[Directive], by_token: Mapping[str, Rule],
+            used: dict[tuple[str, int], set[str]]) -> Optional[Suppression]:
+    line = finding.location.span.line
+    # A comment for the line wins over one for the whole file: it is the more specific reason.
+    ordered = sorted(enumerate(directives), key=lambda item: item[1].action == "disable-file")
+    for index, directive in ordered:
+        if directive.problem or not directive.covers(line):
+            continue
+        for token in directive.rules:
+            rule = _rule_of(token, by_token)
+            if rule is not None and rule.id == finding.rule_id:
+                used.setdefault((finding.location.path, index), set()).add(token)
+                where = Location(finding.location.path, finding.location.display_path, directive.span)
+                return Suppression("inSource", directive.reason, where)
+    return None
+
+
+def _problems(directive: Directive, source: SourceFile, by_token: Mapping[str, Rule], enabled: set[str],
+              used: set[str], partial: bool) -> list[DirectiveProblem]:
+    def problem(rule_id: str, message: str) -> DirectiveProblem:
+        written = f"{directive.action}={','.join(directive.rules)}"
+        return DirectiveProblem(rule_id, message, source.path, source.display_path, directive.span,
+                                f"{written}:{message.split(':', 1)[0]}")
+
+    if directive.problem:
+        return [problem(UNUSED_SUPPRESSION_ID, f"suppression comment cannot be used: {directive.problem}; it "
+                                               f"suppresses nothing. Write it as `{EXAMPLE}`")]
+    out = []
+    resolved = {token: _rule_of(token, by_token) for token in directive.rules}
+    known = {token: rule for token, rule in resolved.items() if rule is not None}
+    unknown = [token for token in directive.rules if token not in known]
+    ran = [token for token, rule in known.items() if rule.id in enabled]
+    inline_only = [token for token in ran if known[token].id in DIRECTIVE_RULES]
+    unused = [token for token in ran if token not in used and token not in inline_only and not partial]
+    if unknown:
+        out.append(problem(UNUSED_SUPPRESSION_ID,
+                           f"suppression names no known rule: {', '.join(repr(t) for t in unknown)}; it suppresses "
+                           "nothing: correct the id or name (`palette-lint rules` lists them) or remove it"))
+    if inline_only:
+        out.append(problem(UNUSED_SUPPRESSION_ID,
+                           f"{', '.join(inline_only)} cannot be suppressed by a comment; use `ignore` or "
+                           "`per-file-ignores` in the configuration"))
+    if unused:
+        out.append(problem(UNUSED_SUPPRESSION_ID,
+                           f"unused suppression: no {', '.join(unused)} finding {directive.scope}, so the "
+                           "comment hides nothing and would hide a future problem; remove it"))
+    if directive.reason_problem:
+        out.append(problem(SUPPRESSION_WITHOUT_REASON_ID,
+                           f"suppression without a reason ({directive.reason_problem}): reviewers cannot tell why "
+                           f"the finding is accepted; add one, e.g. `{EXAMPLE}`"))
+    return out
+
+
+def per_file_ignores(config: Config, catalogue: Sequence[Rule], root: Path) -> Optional[ExternalSuppression]:
+    """The configuration's ``per-file-ignores`` as suppressions of SARIF kind ``external``, located at the
+    pattern's entry in the configuration file. Patterns are relative to the configuration's directory."""
+    from linter.engine.discover import relative_path
+    from linter.engine.rule_loader import resolve
+
+    if not config.per_file_ignores:
+        return None
+    compiled = [(pattern, {r.id for token in tokens for r in resolve(token, catalogue)})
+                for pattern, tokens in config.per_file_ignores]
+
+    def location_of(pattern: str) -> Optional[Location]:
+        key_path = ("per-file-ignores", pattern)
+        source = config.origin(key_path)
+        span = source.span(key_path, "key") if source is not None else None
+        if source is None or span is None:
+            return None
+        return Location(relative_path(str(source.path), root), source.shown, span)
+
+    def suppress(finding: Finding) -> Optional[Suppression]:
+        path = finding.location.path
+        relative = config.relative(path if os.path.isabs(path) else str(root / path))
+        if relative.startswith("../"):
+            return None
+        for pattern, ids in compiled:
+            if finding.rule_id in ids and pattern.matches(relative):
+                source = config.origin(("per-file-ignores", pattern.text))
+                written_in = source.shown if source is not None else "the configuration"
+                return Suppression("external", f"per-file-ignores '{pattern.text}' in {written_in}",
+                                   location_of(pattern.text))
+        return None
+
+    return suppress

@@ -1,0 +1,229 @@
+"""Linting one unit of files: the one path from files to findings, for the files now and for their base
+revision alike.
+
+A *unit* is the files whose clusters are formed together (one directory, or one cluster the configuration
+declares: :func:`linter.engine.clusters.cluster_key`), so each unit's findings depend on its own files only:
+units can be linted in any order, in worker processes, or taken from the result cache.
+
+For each file of a unit: read (bytes to text), parse and classify (the readers), collect its secret values
+(kept out of every output), then report it or lint it. Document and cluster rules run on the files now and, when
+the run compares with a base revision, on the base versions too (through the very same steps; an unchanged file
+is parsed once for both sides); change rules run on each changed file with its base version. Suppressions and
+GitHub line hashes finish the unit's findings.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any, Optional, Sequence
+
+from linter.changes.pairs import pair_documents
+from linter.config.load import Config
+from linter.engine.checks import check_change, check_files
+from linter.engine.contract import RuleContext
+from linter.engine.discover import Candidate
+from linter.engine.findings import FindingCollector
+from linter.engine.result_cache import ResultCache, UnitResult
+from linter.engine.suppress import ExternalSuppression, apply_suppressions
+from linter.inputs import read_file
+from linter.inputs.decode import SourceRead, decode_source, looks_like_palette_text, read_source
+from linter.inputs.kinds import UNKNOWN
+from linter.inputs.reader import ParsedFile
+from linter.model import INTERNAL_ERROR_ID, Finding, Notice, Rule
+from linter.palette.credentials import document_secrets, secrets_in_text
+from linter.redact import Secrets, redact_findings, redact_notices
+from linter.validation.store import SchemaStore
+from linter.yaml.composer import YamlParser
+from linter.yaml.source import SourceFile
+
+#: A file's state against the base revision (linter.changes.history), and one more: gone since the base.
+ADDED, MODIFIED, UNCHANGED, OUTSIDE, DELETED = "added", "modified", "unchanged", "outside", "deleted"
+
+
+@dataclass(frozen=True, slots=True)
+class FileInput:
+    """One file of a run and where each of its sides comes from."""
+
+    candidate: Candidate
+    path: str  # repository-relative, POSIX
+    state: str = ""  # against the base revision; "" when the run has none
+    staged: Optional[bytes] = None  # with --staged: the index content, linted instead of the working tree
+    base: Optional[bytes] = None  # the content at the base revision (a changed or deleted file, a copy's source)
+    base_shown: str = ""  # how the base version is named in findings: "1a2b3c4d5e:old/name.yaml"
+    deployed: bool = False  # for change rules: the file is deployed to existing clusters
+
+
+@dataclass(frozen=True, slots=True)
+class UnitJob:
+    """What linting any unit of a run needs besides its files: the same for every unit and every worker."""
+
+    rules: tuple[Rule, ...]  # the enabled rules
+    options: dict[str, dict[str, Any]]  # every rule's options, by id
+    config: Config
+    now: _dt.datetime
+    clock: str  # the clock a cached result is valid for: exact when fixed, else to the hour
+    fixed_clock: bool
+    ignored_per_file: Optional[ExternalSuppression]
+    cache: Optional[ResultCache]
+    base_label: str  # the base revision described, for change rules' messages; "" when the run has none
+
+
+class UnitLinter:
+    """Lints units of files for one run: holds the parser, the schemas and the rule catalogue."""
+
+    def __init__(self, catalogue: Sequence[Rule], parser: YamlParser, schemas: SchemaStore, job: UnitJob) -> None:
+        self.catalogue = {rule.id: rule for rule in catalogue}
+        self.parser = parser
+        self.schemas = schemas
+        self.job = job
+        self.enabled = {rule.id for rule in job.rules}
+
+    def lint(self, unit: Sequence[FileInput]) -> tuple[UnitResult, frozenset[str]]:
+        """The unit's result (from the cache when nothing it depends on has changed) and the secret values its
+        files hold (none for a cached result: they are never stored)."""
+        reads = {f.path: read_now(f) for f in unit if f.state != DELETED}
+        cache = self.job.cache
+        key = ""
+        if cache is not None:
+            key = cache.unit_key(_identity(f, reads.get(f.path)) for f in unit)
+            cached = cache.get(key, self.job.clock, self.job.clock if self.job.fixed_clock else "")
+            if cached is not None:
+                return cached, frozenset()
+        result, secrets = self._lint(unit, reads)
+        if cache is not None:
+            cache.put(key, result)
+        return result, frozenset(secrets)
+
+    def _lint(self, unit: Sequence[FileInput], reads: dict[str, SourceRead]) -> tuple[UnitResult, set[str]]:
+        job = self.job
+        secrets: set[str] = set()
+        notices: list[Notice] = []
+        parses: dict[SourceFile, ParsedFile] = {}  # by text object: an unchanged file is parsed once for both sides
+        contexts = {rule.id: RuleContext(options=job.options[rule.id], now=job.now, schemas=self.schemas)
+                    for rule in job.rules}
+        now_side = FindingCollector(job.config, self.catalogue, self.enabled)
+        files_now: dict[str, ParsedFile] = {}
+        for file in unit:
+            if file.state != DELETED:
+                parsed = self._lint_file(file, reads[file.path], now_side, notices, parses, secrets)
+                if parsed is not None:
+                    files_now[file.path] = parsed
+        check_files(list(files_now.values()), job.rules, contexts, job.config, now_side)
+        base_findings = self._check_base(unit, reads, files_now, contexts, parses, secrets, now_side) \
+            if job.base_label else ()
+        outcome = apply_suppressions(now_side.finish(), now_side.linted_sources, now_side.partial,
+                                     list(self.catalogue.values()), self.enabled, job.ignored_per_file)
+        findings = now_side.stamp_line_hashes(
+            now_side.with_problems(outcome.findings, outcome.problems, job.ignored_per_file))
+        hidden = Secrets(secrets)
+        clock = job.clock if any(context.clock_read for context in contexts.values()) else ""
+        return UnitResult(redact_findings(findings, hidden), redact_findings(base_findings, hidden),
+                          redact_notices(notices, hidden), len(files_now), clock), secrets
+
+    def _check_base(self, unit: Sequence[FileInput], reads: dict[str, SourceRead], files_now: dict[str, ParsedFile],
+                    contexts: dict[str, RuleContext], parses: dict[SourceFile, ParsedFile], secrets: set[str],
+                    now_side: FindingCollector) -> tuple[Finding, ...]:
+        """Lint the base versions of the unit's files the way the files now are linted, and run the change rules
+        on each changed file with its base version; the base revision's findings."""
+        job = self.job
+        base_side = FindingCollector(job.config, self.catalogue, self.enabled)
+        copies = FindingCollector(job.config, {}, set())  # a copy's source is not part of the base revision
+        base_files: list[ParsedFile] = []
+        versions: dict[str, Optional[ParsedFile]] = {}
+        for file in unit:
+            read = read_base(file, reads.get(file.path))
+            if read is None:
+                continue  # added since the base (and not a copy), or outside the repository
+            side = copies if file.state == ADDED else base_side
+            parsed = self._lint_file(file, read, side, [], parses, secrets)
+            versions[file.path] = parsed
+            if parsed is not None and file.state != ADDED:
+                base_files.append(parsed)
+        change_rules = [rule for rule in job.rules if rule.scope == "change"]
+        for file in unit:
+            parsed = files_now.get(file.path)
+            if change_rules and parsed is not None and file.state in (ADDED, MODIFIED):
+                deployed = file.deployed
+                check_change(change_rules, pair_documents(versions.get(file.path), parsed),
+                             lambda rule: contexts[rule.id].for_change(deployed, job.base_label), now_side)
+        check_files(base_files, job.rules, contexts, job.config, base_side)
+        return tuple(f for f in base_side.stamp_line_hashes(base_side.finish()) if f.rule_id != INTERNAL_ERROR_ID)
+
+    def _lint_file(self, file: FileInput, read: SourceRead, collector: FindingCollector, notices: list[Notice],
+                   parses: dict[SourceFile, ParsedFile], secrets: set[str]) -> Optional[ParsedFile]:
+        """One file of one side: parsed and its secrets collected; then the file to lint, or None when it
+        cannot be linted (a PAL000 finding says why, when the file is meant for Palette) or is not Palette's."""
+        source, failure, sniff = read
+        explicit = file.candidate.explicit
+        if source is None:
+            assert failure is not None
+            secrets.update(secrets_in_text(sniff))
+            if explicit or looks_like_palette_text(sniff):
+                collector.failure(SourceFile("", file.path, file.candidate.display), failure)
+            return None
+        collector.sources[source.path] = source
+        parsed = parses.get(source)
+        if parsed is None:
+            parsed = parses[source] = read_file(self.parser, source, explicit)
+            parsed.absolute_path = file.candidate.absolute
+        secrets.update(_secrets_of(parsed))
+        if parsed.root is None:  # the file does not parse
+            if explicit or looks_like_palette_text(source.text):
+                collector.linted(source, complete=False)
+                for problem in parsed.failures:
+                    collector.failure(source, problem)
+            return None
+        if parsed.root.kind == UNKNOWN:
+            if explicit:
+                notices.append(Notice("not a Palette profile, OS-layer values or user-data file (the kind is read "
+                                      "from the content); skipped", path=file.candidate.display, level="warning"))
+            return None
+        collector.linted(source, complete=not parsed.failures)
+        for problem in parsed.failures:  # a pack whose values do not parse
+            collector.failure(source, problem)
+        return parsed
+
+
+def read_now(file: FileInput) -> SourceRead:
+    """The file as it is now: the index content with --staged, else the working tree's."""
+    if file.staged is not None:
+        return decode_source(file.staged, file.path, file.candidate.display)
+    return read_source(file.candidate.absolute, file.path, file.candidate.display)
+
+
+def read_base(file: FileInput, now: Optional[SourceRead]) -> Optional[SourceRead]:
+    """The file at the base revision: the same text as now when unchanged; None when it has no base version."""
+    if file.state == UNCHANGED and now is not None:
+        return now
+    if file.base is not None:
+        return decode_source(file.base, file.path, file.base_shown)
+    return None
+
+
+def _secrets_of(parsed: ParsedFile) -> set[str]:
+    """The secret values of a file: its credential fields, and its raw text where parts do not parse."""
+    found: set[str] = set()
+    for doc in parsed.documents:
+        found.update(document_secrets(doc))
+    if parsed.failures:
+        found.update(secrets_in_text(parsed.source.text))
+    return found
+
+
+def _identity(file: FileInput, read: Optional[SourceRead]) -> tuple[str, ...]:
+    """What a unit's result depends on in one of its files: how it was named, its text (or why it has none),
+    and its base version."""
+    base = hashlib.sha256(file.base).hexdigest() if file.base is not None else ""
+    return (file.candidate.absolute, file.candidate.display, str(file.candidate.explicit), file.path,
+            _read_digest(read), file.state, base, file.base_shown, str(file.deployed))
+
+
+def _read_digest(read: Optional[SourceRead]) -> str:
+    if read is None:
+        return ""
+    source, failure, _sniff = read
+    if source is not None:
+        return "text:" + hashlib.sha256(source.text.encode("utf-8", "surrogateescape")).hexdigest()
+    return f"failure:{failure.kind if failure else ''}:{failure.message if failure else ''}"

@@ -1,0 +1,79 @@
+"""A file's bytes (from disk or from git) as text, or why palette-lint cannot read them as text."""
+
+from __future__ import annotations
+
+import os
+import stat
+from typing import Optional
+
+from linter.model import Span
+from linter.yaml.composer import ParseFailure
+from linter.yaml.source import SourceFile
+
+#: Files larger than this are not parsed (a finding says so). Profiles and user-data are a few KB.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+
+#: Text that marks a file as meant for Palette, used to decide whether a walked file that fails to parse is ours.
+#: What reading a file gives: its text, or why there is none, and a best-effort text (for sniffing whether a file
+#: that cannot be read is meant for Palette, and for the secrets it may hold).
+SourceRead = tuple[Optional[SourceFile], Optional[ParseFailure], str]
+
+_PALETTE_MARKERS = ("#cloud-config", "stylus:", "providerCredentials", "system.uri", "edge-native",
+                    "registryCredentials", "externalRegistries", '"packs"', "\npacks:")
+
+
+def looks_like_palette_text(text: str) -> bool:
+    return any(marker in text for marker in _PALETTE_MARKERS)
+
+
+def read_source(abs_path: str, rel_path: str, display_path: str,
+                max_bytes: int = MAX_FILE_BYTES) -> SourceRead:
+    """The decoded text of a file, or why it cannot be had. The third item is a best-effort text
+    (for sniffing whether a failing file is meant for Palette)."""
+    start = Span(1, 1, 1, 2)
+    try:
+        info = os.stat(abs_path)
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO, socket or device named explicitly: opening a FIFO would block until a writer comes.
+            return None, ParseFailure("cannot read the file: not a regular file (a pipe, socket or device?)",
+                                      start, kind="unreadable"), ""
+        size = info.st_size
+        if size > max_bytes:
+            return None, _too_large(size, max_bytes), ""
+        with open(abs_path, "rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        return None, ParseFailure(f"cannot read the file: {reason.lower()}", start, kind="unreadable"), ""
+    return decode_source(raw, rel_path, display_path, max_bytes)
+
+
+def decode_source(raw: bytes, rel_path: str, display_path: str,
+                  max_bytes: int = MAX_FILE_BYTES) -> SourceRead:
+    """The text of a file's bytes (read from disk or from git), or why it is not text palette-lint parses."""
+    start = Span(1, 1, 1, 2)
+    if len(raw) > max_bytes:
+        return None, _too_large(len(raw), max_bytes), ""
+    if b"\x00" in raw:
+        return None, ParseFailure("binary file (it contains NUL bytes): not YAML or JSON text", start,
+                                  kind="binary"), ""
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    if bom:
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        sniff = raw.decode("utf-8", errors="replace")
+        return None, ParseFailure(
+            f"not UTF-8 text: invalid byte at line {line}, column {column}; save the file as UTF-8",
+            Span(line, column, line, column + 1), kind="encoding"), sniff
+    return SourceFile(text, rel_path, display_path, bom=bom), None, text
+
+
+def _too_large(size: int, max_bytes: int) -> ParseFailure:
+    return ParseFailure(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; palette-lint does not parse "
+                        "it (profiles and user-data are a few KB: is this the right file?)", Span(1, 1, 1, 2),
+                        kind="limit")

@@ -1,0 +1,98 @@
+"""The kinds of document and the shapes that tell them apart (palette-formats.md sections 1, 2.2 and 5). The
+readers of ``linter/inputs/`` decide a file's kind with these tests.
+
+- ``user-data``: EdgeForge installer or site user-data: a ``#cloud-config`` first line, or a ``stylus`` mapping.
+- ``os-layer``: the values of a profile's OS layer (the BYOOS ``edge-native-byoi`` pack): top-level ``options``
+  with a ``system.*`` key, ``pack.content.images``, or ``providerCredentials`` at the root.
+- ``profile``: a whole profile: a Palette export JSON (``spec.template.packs[]``) or a packs-list YAML
+  (top-level ``packs[]``, as terraform-spectrocloud-modules keeps them).
+- ``pack-values``: the values of any other pack embedded in a profile.
+- ``unknown``: anything else.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+USER_DATA = "user-data"
+OS_LAYER = "os-layer"
+PROFILE = "profile"
+PACK_VALUES = "pack-values"
+UNKNOWN = "unknown"
+
+ALL_KINDS = frozenset({USER_DATA, OS_LAYER, PROFILE, PACK_VALUES})
+
+#: The BYOOS pack for Edge (palette-formats.md 2.1).
+BYOOS_PACK = "edge-native-byoi"
+#: Pack names that are OS layers when a profile gives no ``layer`` (INFER: Edge OS packs are ``edge-native-*``
+#: apart from the Kubernetes and CNI ones, plus the generic and legacy OS packs).
+_OS_PACK_NAMES = {"edge-native-byoi", "generic-byoi", "edge-native-ubuntu", "edge-native-opensuse",
+                  "ubuntu-edge", "byoi-agent-mode", "edge-native-rhel", "edge-native-sles"}
+
+
+def looks_like_os_layer(data: Any) -> bool:
+    if not isinstance(data, dict):
+        return False
+    options = data.get("options")
+    if isinstance(options, dict):
+        if any(isinstance(k, str) and k.startswith("system.") for k in options):
+            return True
+        if isinstance(options.get("system"), dict):
+            return True
+    pack = data.get("pack")
+    if isinstance(pack, dict) and isinstance(pack.get("content"), dict) and "images" in pack["content"]:
+        return True
+    return "providerCredentials" in data and "packs" not in data
+
+
+def is_export(data: dict[str, Any]) -> bool:
+    spec = data.get("spec")
+    return isinstance(spec, dict) and isinstance(spec.get("template"), dict) \
+        and isinstance(spec["template"].get("packs"), list)
+
+
+def is_packs_list(data: dict[str, Any]) -> bool:
+    packs = data.get("packs")
+    return isinstance(packs, list) and bool(packs) and all(isinstance(p, dict) for p in packs) \
+        and any("values" in p or "layer" in p for p in packs)
+
+
+def profile_packs(data: Any) -> tuple[tuple[Any, ...], list[Any]]:
+    """The YAML path of a profile's ``packs`` list and the list itself."""
+    if not isinstance(data, dict):
+        return (), []
+    if is_export(data):
+        return ("spec", "template", "packs"), data["spec"]["template"]["packs"]
+    packs = data.get("packs")
+    if isinstance(packs, list):
+        return ("packs",), packs
+    return (), []
+
+
+def pack_is_os_layer(pack: dict[str, Any], values: Any) -> bool:
+    """Whether a pack of a profile is its OS layer: by ``layer``, else by name, else by its values."""
+    layer = pack.get("layer")
+    if isinstance(layer, str) and layer:
+        return layer.lower() == "os"
+    name = pack.get("name")
+    if isinstance(name, str) and name in _OS_PACK_NAMES:
+        return True
+    return looks_like_os_layer(values)
+
+
+def pack_name_from_macros(text: str) -> Optional[str]:
+    """The pack a standalone OS-layer file names in its own ``{{.spectro.pack.NAME.options...}}`` macros."""
+    marker = ".spectro.pack."
+    index = text.find(marker)
+    while index != -1:
+        rest = text[index + len(marker):]
+        name = ""
+        for ch in rest:
+            if ch.isalnum() or ch in "-_":
+                name += ch
+            else:
+                break
+        if name and rest[len(name):len(name) + 9] == ".options.":
+            return name
+        index = text.find(marker, index + 1)
+    return None

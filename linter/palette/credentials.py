@@ -1,0 +1,248 @@
+"""Credentials in Palette files: which keys hold passwords and other secrets, which values are placeholders,
+and the secret values of a file (for :mod:`linter.redact`, which keeps them out of every output)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import re
+from typing import TYPE_CHECKING, Any, Iterator, Optional, Union
+
+from linter.palette import macros
+
+if TYPE_CHECKING:  # pragma: no cover
+    from linter.document import Document
+
+#: Key endings (lower case, without ``-``, ``_`` and ``.``) of fields that hold a password.
+_PASSWORD_ENDINGS = ("password", "passwd")
+#: Key endings of the other fields that hold a secret: tokens, keys, client secrets, Docker ``auth``.
+_SECRET_ENDINGS = _PASSWORD_ENDINGS + ("token", "secret", "apikey", "accesskey", "secretkey", "privatekey")
+_SECRET_NAMES = {"auth", "pass", "pwd"}
+USER_KEYS = frozenset({"user", "username"})
+#: Values that are never secrets (booleans and nulls written as text).
+_NOT_SECRETS = {"true", "false", "yes", "no", "on", "off", "null", "none", "~", ""}
+
+#: Passwords that say "fill me in": masks, defaults and template words (compared without case and punctuation).
+_PLACEHOLDER_WORDS = {
+    "changeme", "changeit", "password", "passw0rd", "yourpassword", "mypassword", "enterpassword", "secret",
+    "placeholder", "replaceme", "todo", "tbd", "fixme", "redacted", "masked", "dummy", "example", "xxx",
+    "registrypassword", "insertpasswordhere", "passwordhere",
+}
+_MASK = re.compile(r"^[*#xX•.]{3,}$")
+_ANGLE = re.compile(r"^<[^<>]+>$")
+_SQUARE = re.compile(r"^\[[A-Za-z _-]+\]$")
+
+Key = Union[str, int]
+
+
+#: What a key holds, as bit flags (:func:`key_kind`).
+SECRET, PASSWORD, USER = 1, 2, 4
+
+
+@functools.lru_cache(maxsize=4096)
+def _kind_of_name(key: str) -> int:
+    name = re.sub(r"[-_.\s]", "", key.lower())
+    if name in ("encodedpassword", "lockpasswd"):  # flags, not secrets
+        return 0
+    if name.endswith(_PASSWORD_ENDINGS):
+        return SECRET | PASSWORD
+    if name.endswith(_SECRET_ENDINGS) or name in _SECRET_NAMES:
+        return SECRET
+    return USER if key in USER_KEYS else 0
+
+
+def key_kind(key: Any) -> int:
+    """``SECRET | PASSWORD`` for ``password``, ``passwd``, ``harborAdminPassword``, ``registry_password`` (not
+    ``encodedPassword``, a flag, nor ``passwordExpiry``); ``SECRET`` for tokens and the like (``edgeHostToken``,
+    ``clientSecret``, ``auth``); ``USER`` for ``user`` and ``username``; else 0."""
+    return _kind_of_name(key) if isinstance(key, str) else 0
+
+
+def is_secret_key(key: Any) -> bool:
+    return bool(key_kind(key) & SECRET)
+
+
+def placeholder_kind(value: Any) -> Optional[str]:
+    """What kind of placeholder ``value`` is (for messages, which never quote it), or None for a real value."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    if _MASK.match(text):
+        return "a masked value (a run of '*', '#', 'x' or dots, as an export or a template writes)"
+    if _ANGLE.match(text) or _SQUARE.match(text):
+        return "a template placeholder in brackets"
+    if re.sub(r"[^a-z0-9]", "", text.lower()) in _PLACEHOLDER_WORDS:
+        return "a well-known placeholder or default password"
+    return None
+
+
+def literal_secret(value: Any) -> Optional[str]:
+    """The text of a value that is a real, literal secret: not empty, not a macro, not a placeholder, not a
+    boolean or null."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        value = str(value)
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if text.lower() in _NOT_SECRETS or macros.contains_macro(text) or placeholder_kind(text) is not None:
+        return None
+    return text
+
+
+def field_of(path: tuple[Key, ...]) -> tuple[str, tuple[Key, ...]]:
+    """The key a value belongs to (a list item belongs to its list's key) and the path of the mapping that
+    holds that key: ``(..., "certificates", 0)`` -> ``("certificates", (...))``."""
+    index = len(path) - 1
+    while index >= 0 and isinstance(path[index], int):
+        index -= 1
+    if index < 0:
+        return "", ()
+    key = path[index]
+    return (key if isinstance(key, str) else ""), path[:index]
+
+
+def credential_fields(data: Any) -> Iterator[tuple[tuple[Key, ...], Any, int]]:
+    """(path, value, :func:`key_kind`) of every scalar under a secret or user key, at any depth. The items of a
+    list under such a key count too; the entries of a mapping under it do not (``auth: {username: ...}``)."""
+    stack: list[tuple[tuple[Key, ...], Any, int]] = [((), data, 0)]
+    seen: set[int] = set()
+    while stack:
+        here, value, kind = stack.pop()
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        if isinstance(value, dict):
+            for key, item in value.items():
+                item_kind = key_kind(key)
+                if isinstance(item, (dict, list)):
+                    stack.append((here + (key,), item, item_kind))
+                elif item_kind:
+                    yield here + (key,), item, item_kind
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, (dict, list)):
+                    stack.append((here + (index,), item, kind))
+                elif kind:
+                    yield here + (index,), item, kind
+
+
+def document_fields(doc: Document) -> list[tuple[tuple[Key, ...], Any, int]]:
+    """:func:`credential_fields` of a document's data, found once and shared by every rule that asks."""
+    return doc.derived("credentials.fields", lambda d: list(credential_fields(d.data)))
+
+
+# ---- the secret values of a file, for redaction ------------------------------------------------------------
+
+# Patterns as text, which re compiles (and caches) the first time raw text is scanned for secrets (a value with
+# an "@" or a private key, a file that does not parse): many runs scan none, and compiling the four at import
+# took about 0.5 ms.
+_URL_PASSWORD = r"[A-Za-z][A-Za-z0-9+.-]*://[^\s:/@\"']*:([^\s/@\"']+)@"
+_BARE_URL_PASSWORD = r"(?:^|[\s\"'(=\[,])[^\s:/@\"'<>\[\]{}]*:([^\s/@\"'<>]+)@[A-Za-z0-9\[]"
+_PRIVATE_KEY_BLOCK = (r"(?s)-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(.*?)"
+                      r"(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|\Z)")
+_SECRET_LINE = (
+    r"""(?i)["']?([\w.-]*(?:password|passwd|token|secret|apikey|api_key|accesskey|access_key|auth)[\w.-]*)["']?"""
+    r"""\s*[:=]\s*(.+)""")
+
+
+def secrets_in_text(text: str) -> set[str]:
+    """Secret values found in raw text, for files that may not parse: ``password: x`` lines (also inside JSON
+    strings, whose ``\\n`` escapes are read as line breaks), URL credentials and private key blocks."""
+    found: set[str] = set()
+    if not text:
+        return found
+    if "PRIVATE KEY" in text:
+        for match in re.finditer(_PRIVATE_KEY_BLOCK, text):
+            found.add(match.group(1).replace("\\n", "\n").replace("\\r", ""))
+    if "@" in text:
+        found.update(m.group(1) for m in re.finditer(_URL_PASSWORD, text))
+        found.update(m.group(1) for m in re.finditer(_BARE_URL_PASSWORD, text))
+    lowered = text.lower()
+    if any(word in lowered for word in ("pass", "token", "secret", "key", "auth")):
+        for line in re.split(r"\n|\\n", text):
+            for match in re.finditer(_SECRET_LINE, line):
+                if not is_secret_key(match.group(1)):
+                    continue
+                value = _value_text(match.group(2))
+                if value and literal_secret(value) is not None:
+                    found.add(value)
+    return found
+
+
+def _value_text(raw: str) -> str:
+    """The value of a ``key: value`` line: quotes removed, a trailing comment or JSON punctuation dropped."""
+    text = raw.strip()
+    if text[:1] in ("'", '"'):
+        quote = text[0]
+        end = text.find(quote, 1)
+        while quote == '"' and end > 0 and text[end - 1] == "\\":
+            end = text.find(quote, end + 1)
+        return text[1:end] if end > 0 else text[1:]
+    text = re.split(r"\s+#", text, maxsplit=1)[0]
+    return text.rstrip(",}] ").strip()
+
+
+def secrets_in_data(data: Any) -> set[str]:
+    """Secret values of parsed data, in one pass: the values of secret fields (a base64 ``encodedPassword``
+    decoded too), and the URL credentials and private keys in any string or key."""
+    found: set[str] = set()
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    seen: set[int] = set()
+    while stack:
+        value, kind = stack.pop()
+        if isinstance(value, (dict, list)):
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    if isinstance(key, str) and "@" in key:
+                        found.update(secrets_in_text(key))
+                    stack.append((item, key_kind(key) & SECRET))
+            else:
+                stack.extend((item, kind) for item in value)
+            continue
+        if kind:
+            found.update(_secret_values(value))
+        if isinstance(value, str) and ("@" in value or "PRIVATE KEY" in value):
+            found.update(secrets_in_text(value))
+    return found
+
+
+def document_secrets(doc: Document) -> set[str]:
+    """The secret values of a document, as :func:`secrets_in_data` finds them, from the credential fields
+    found once per document; strings are scanned for URL credentials and private keys only when the
+    document's text holds an ``@`` or a private key at all."""
+    found: set[str] = set()
+    for _path, value, kind in document_fields(doc):
+        if kind & SECRET:
+            found.update(_secret_values(value))
+    own = doc.own_text
+    if "@" in own or "PRIVATE KEY" in own:
+        found.update(secrets_in_data(doc.data))
+    return found
+
+
+def _secret_values(value: Any) -> list[str]:
+    """The secret a secret field's value holds (none for a macro, a placeholder, an empty value), and what
+    it decodes to when it is base64 text (an ``encodedPassword``)."""
+    text = literal_secret(value)
+    if text is None:
+        return []
+    decoded = _base64_text(text)
+    return [text, decoded] if decoded else [text]
+
+
+def _base64_text(text: str) -> Optional[str]:
+    if len(text) < 8 or len(text) % 4:
+        return None
+    try:
+        decoded = base64.b64decode(text, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    return decoded if decoded.isprintable() else None

@@ -1,0 +1,50 @@
+"""Messages for schema errors that rules share: unknown keys with a did-you-mean, and which keys are allowed."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+
+from linter.model import YamlPath
+from linter.yaml.paths import format_path
+
+
+def allowed_keys(schema: Any) -> list[str]:
+    """The keys a mapping schema names in ``properties``, in the schema's order."""
+    return list(schema.get("properties", {})) if isinstance(schema, dict) else []
+
+
+def unknown_keys(schema: Any, instance: Any) -> list[str]:
+    """Keys of ``instance`` that a schema with ``additionalProperties: false`` does not allow."""
+    if not isinstance(schema, dict) or not isinstance(instance, dict):
+        return []
+    allowed = set(allowed_keys(schema))
+    patterns = list(schema.get("patternProperties", {}))
+    return [str(k) for k in instance if k not in allowed and not any(re.search(p, str(k)) for p in patterns)]
+
+
+def container(path: YamlPath) -> str:
+    """The name of the mapping (or list of mappings) that ``path`` points into: its last key."""
+    names = [step for step in path if isinstance(step, str)]
+    return names[-1] if names else ""
+
+
+def unknown_key_message(path: YamlPath, key: str, allowed: list[str], *, reader: str, effect: str,
+                        aliases: Mapping[str, Mapping[str, str]], explanations: Mapping[str, Mapping[str, str]]) -> str:
+    """What to say of an unknown ``key`` in the mapping at ``path``: an explanation when one is known for that
+    container, else the key meant (a known alias, or the closest allowed key), else the keys that are read.
+    ``reader`` is who ignores the key ("Palette", "the installer"); ``effect`` what that costs."""
+    where = format_path(path) or "the top level"
+    name = container(path)
+    explanation = explanations.get(name, {}).get(key)
+    if explanation:
+        return f"unknown key '{key}' in {where}: {reader} ignores it; {explanation}"
+    meant = aliases.get(name, {}).get(key)
+    if meant is None:
+        import difflib  # imported here: only a file with an unknown key needs a did-you-mean
+
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        meant = close[0] if close else None
+    if meant is not None and meant in allowed:
+        return f"unknown key '{key}' in {where}: {reader} ignores it, so {effect}; did you mean '{meant}'?"
+    return f"unknown key '{key}' in {where}: {reader} ignores it; the keys it reads are {', '.join(allowed)}"
