@@ -76,7 +76,7 @@ def test_pyproject_table_is_found_and_read(tmp_path: Path) -> None:
     assert config.settings_for("PAL103", "user-data-credentials-override").severity is Severity.ERROR
     assert config.settings_for("PAL106", "token-auth-registry").severity is Severity.WARNING
     assert [c.name for c in config.clusters] == ["store"]
-    assert [(p.text, ids) for p, ids in config.per_file_ignores] == [("legacy/**", ("PAL106",))]
+    assert [(p.texts[0], ids) for p, ids in config.per_file_ignores] == [("legacy/**", ("PAL106",))]
 
 
 def test_pyproject_without_the_table_is_not_a_configuration(tmp_path: Path) -> None:
@@ -160,7 +160,7 @@ def test_extends_merges_base_first(tmp_path: Path) -> None:
         "  'legacy/**': [PAL101]\n")
     config = _load(repo / ".palette-lint.yaml")
     assert config.ignore == ("PAL108",), "a list the extending file writes replaces the base's"
-    assert [p.text for p in config.exclude] == ["vendor"], "a setting it does not write is the base's"
+    assert list(config.exclude.texts) == ["vendor"], "a setting it does not write is the base's"
     assert config.fail_on == "warning"
     assert config.rule_dirs == ((shared / "policy").resolve(),), "rule-dirs are relative to the file writing them"
     assert config.root == repo.resolve(), "patterns are relative to the configuration the run found"
@@ -168,7 +168,7 @@ def test_extends_merges_base_first(tmp_path: Path) -> None:
     assert pal103.severity is Severity.WARNING and dict(pal103.options) == {"limit": 3}, "merged setting by setting"
     pal104 = config.settings_for("PAL104", "harbor-with-provider-registry")
     assert pal104.enabled is False, "an entry keyed by name, written later, wins over the base's id entry"
-    assert dict((p.text, ids) for p, ids in config.per_file_ignores) == {"legacy/**": ("PAL101",),
+    assert dict((p.texts[0], ids) for p, ids in config.per_file_ignores) == {"legacy/**": ("PAL101",),
                                                                         "old/**": ("PAL101",)}
     assert [s.path for s in config.sources] == [(repo / ".palette-lint.yaml").resolve(),
                                                 (shared / "base.yaml").resolve()]

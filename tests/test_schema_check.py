@@ -101,6 +101,8 @@ EDGE_CASES: list[tuple[dict[str, Any], Any, bool]] = [
     ({"not": {"type": "string"}}, "s", False), ({"minLength": 1}, "", False), ({"minItems": 1}, [], False),
     ({"$defs": {"s": {"type": "string"}}, "items": {"$ref": "#/$defs/s"}}, ["a", 1], False),
     ({"oneOf": [{"type": "integer"}, {"type": "number"}]}, 1, False),
+    ({"propertyNames": {"not": {"pattern": "^!"}}}, {"a": 1, "!b": 2}, False),
+    ({"propertyNames": {"not": {"pattern": "^!"}}}, {"a": 1}, True), ({"propertyNames": False}, {}, True),
 ]
 
 

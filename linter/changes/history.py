@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping, Optional
 
 from linter.config.load import Config
-from linter.config.patterns import any_match
 from linter.engine.discover import Candidate, printable_path
 from linter.inputs import accepts_name
 from linter.model import Notice
@@ -192,7 +191,7 @@ def deleted_candidates(history: History, paths: Iterable[str], config: Config) -
             if inside.startswith(os.pardir):
                 continue
             absolute = os.path.join(shown, inside)
-            if config.path is None or not any_match(config.exclude, config.relative(absolute)):
+            if config.path is None or not config.exclude.matches(config.relative(absolute)):
                 found.append(Candidate(absolute, printable_path(os.path.normpath(absolute)), explicit=False))
             break
     return found

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Optional
 
 from linter.config.load import Config
-from linter.config.patterns import any_match
 from linter.document import Document
 from linter.inputs.reader import ParsedFile
 
@@ -16,9 +15,9 @@ def is_deployed(config: Config, absolute_path: str, existed_at_base: bool) -> bo
     yes, and otherwise a file that existed at the base revision is deployed."""
     if config.path is not None and (config.new or config.deployed):
         relative = config.relative(absolute_path)
-        if any_match(config.new, relative):
+        if config.new.matches(relative):
             return False
-        if any_match(config.deployed, relative):
+        if config.deployed.matches(relative):
             return True
     return existed_at_base
 

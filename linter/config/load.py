@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional
 
 from linter.config.files import PYPROJECT, ConfigError, ConfigSource, has_palette_table, read_config_source
-from linter.config.patterns import PathPattern
+from linter.config.patterns import PathPatterns
 from linter.model import Rule, Severity, YamlPath
 from linter.yaml.composer import YamlParser
 
@@ -54,7 +54,7 @@ class ClusterSpec:
     """A cluster declared in the configuration: the files (patterns) that deploy one edge cluster."""
 
     name: str
-    patterns: tuple[PathPattern, ...]
+    patterns: PathPatterns
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,15 +66,15 @@ class Config:
     root: Path = field(default_factory=Path.cwd)
     select: Optional[tuple[str, ...]] = None
     ignore: tuple[str, ...] = ()
-    exclude: tuple[PathPattern, ...] = ()
+    exclude: PathPatterns = PathPatterns(())
     fail_on: Optional[str] = None
     rules: tuple[tuple[str, RuleSettings], ...] = ()
     clusters: tuple[ClusterSpec, ...] = ()
     rule_dirs: tuple[Path, ...] = ()
     now: Optional[str] = None
-    deployed: tuple[PathPattern, ...] = ()  # files deployed to existing clusters, whatever their age in git
-    new: tuple[PathPattern, ...] = ()  # files only for new clusters, whatever their age in git
-    per_file_ignores: tuple[tuple[PathPattern, tuple[str, ...]], ...] = ()
+    deployed: PathPatterns = PathPatterns(())  # files deployed to existing clusters, whatever their age in git
+    new: PathPatterns = PathPatterns(())  # files only for new clusters, whatever their age in git
+    per_file_ignores: tuple[tuple[PathPatterns, tuple[str, ...]], ...] = ()
     #: The files read, the one found first, then each file it extends.
     sources: tuple[ConfigSource, ...] = field(default=(), compare=False)
     #: The merged settings as written (``rule-dirs`` made absolute), for ``palette-lint config``.
@@ -139,7 +139,7 @@ def load_config(path: Optional[Path], parser: YamlParser, schemas: Any) -> Confi
     root = chain[0].path.parent
     rules = tuple((str(key), _rule_settings(value)) for key, value in settings.get("rules", {}).items())
     clusters = tuple(
-        ClusterSpec(str(c.get("name") or f"cluster-{i + 1}"), tuple(PathPattern.compile(p) for p in c["files"]))
+        ClusterSpec(str(c.get("name") or f"cluster-{i + 1}"), PathPatterns.compile(c["files"]))
         for i, c in enumerate(settings.get("clusters") or [])
     )
     select = settings.get("select")
@@ -148,19 +148,19 @@ def load_config(path: Optional[Path], parser: YamlParser, schemas: Any) -> Confi
         root=root,
         select=tuple(select) if select is not None else None,
         ignore=tuple(settings.get("ignore") or ()),
-        exclude=tuple(PathPattern.compile(p) for p in settings.get("exclude") or ()),
+        exclude=PathPatterns.compile(settings.get("exclude") or ()),
         fail_on=settings.get("fail-on"),
         rules=rules,
         clusters=clusters,
         rule_dirs=tuple(Path(d) for d in settings.get("rule-dirs") or ()),
         now=str(settings["now"]) if settings.get("now") is not None else None,
-        per_file_ignores=tuple((PathPattern.compile(pattern), tuple(selectors))
+        per_file_ignores=tuple((PathPatterns.compile([pattern]), tuple(selectors))
                                for pattern, selectors in settings.get("per-file-ignores", {}).items()),
         sources=tuple(chain),
         settings=settings,
         origins=origins,
-        deployed=tuple(PathPattern.compile(p) for p in settings.get("deployed") or ()),
-        new=tuple(PathPattern.compile(p) for p in settings.get("new") or ()),
+        deployed=PathPatterns.compile(settings.get("deployed") or ()),
+        new=PathPatterns.compile(settings.get("new") or ()),
     )
 
 

@@ -1,71 +1,44 @@
-"""Path patterns for ``exclude`` and ``clusters``: ``*`` within a segment, ``**`` across segments, ``?``,
-``[...]``. A pattern without ``/`` matches a name at any depth; a pattern that matches a directory matches
-everything below it."""
+"""Path patterns for ``exclude``, ``deployed``, ``new``, ``clusters`` and ``per-file-ignores``, with the semantics
+of ``.gitignore`` (read by pathspec, as yamllint reads its ignore patterns).
+
+Patterns are relative to the configuration's directory: ``gen`` matches a file or directory named ``gen`` at any
+depth, ``/gen`` only the one at the configuration's root, ``gen/`` only a directory; ``*`` and ``?`` stay within a
+path segment, ``**`` spans segments; ``!pattern`` takes back what an earlier pattern of the same list matched;
+``\\*`` is a literal star; ``./gen`` means ``/gen``. A pattern that matches a directory matches everything below it.
+
+pathspec is imported when the first pattern is compiled: a run whose configuration has none never loads it.
+"""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
-
-def _translate(pattern: str) -> str:
-    out = ""
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if pattern.startswith("**/", i):
-            out += "(?:.*/)?"
-            i += 3
-            continue
-        if pattern.startswith("**", i):
-            out += ".*"
-            i += 2
-            continue
-        if ch == "*":
-            out += "[^/]*"
-        elif ch == "?":
-            out += "[^/]"
-        elif ch == "[":
-            end = pattern.find("]", i + 1)
-            if end == -1:
-                out += re.escape(ch)
-            else:
-                body = pattern[i + 1:end]
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out += "[" + body.replace("\\", "\\\\") + "]"
-                i = end + 1
-                continue
-        else:
-            out += re.escape(ch)
-        i += 1
-    return out
+from dataclasses import dataclass, field
+from typing import Any, Iterable
 
 
 @dataclass(frozen=True, slots=True)
-class PathPattern:
-    text: str
-    regex: re.Pattern[str]
+class PathPatterns:
+    """A list of patterns, matched together (a later ``!pattern`` re-includes what an earlier one matched)."""
+
+    texts: tuple[str, ...]
+    spec: Any = field(default=None, compare=False, repr=False)  # pathspec.GitIgnoreSpec; None when no pattern
 
     @classmethod
-    def compile(cls, pattern: str) -> PathPattern:
-        cleaned = pattern.strip().lstrip("./") if pattern.strip().startswith("./") else pattern.strip()
-        cleaned = cleaned.rstrip("/")
-        if "/" not in cleaned:
-            cleaned = "**/" + cleaned
-        return cls(pattern, re.compile("^" + _translate(cleaned) + "$"))
+    def compile(cls, texts: Iterable[str]) -> PathPatterns:
+        texts = tuple(texts)
+        if not texts:
+            return cls(())
+        import pathspec
+
+        # "./gen" is written as a path relative to the configuration: it means the "gen" at its root ("/gen").
+        lines = ["/" + text[2:] if text.startswith("./") else text for text in texts]
+        return cls(texts, pathspec.GitIgnoreSpec.from_lines(lines))
+
+    def __bool__(self) -> bool:
+        return bool(self.texts)
 
     def matches(self, relative_path: str) -> bool:
-        """Whether ``relative_path`` (POSIX) or one of its parent directories matches."""
-        path = relative_path.strip("/")
-        while path:
-            if self.regex.match(path):
-                return True
-            if "/" not in path:
-                return False
-            path = path.rsplit("/", 1)[0]
-        return False
-
-
-def any_match(patterns: tuple[PathPattern, ...], relative_path: str) -> bool:
-    return any(p.matches(relative_path) for p in patterns)
+        """Whether ``relative_path`` (POSIX, relative to the configuration's directory) or one of the
+        directories above it is matched. A path outside that directory (``../x``) never is."""
+        if self.spec is None or relative_path.startswith("../") or relative_path == "..":
+            return False
+        return bool(self.spec.match_file(relative_path.strip("/")))

@@ -77,7 +77,7 @@ def cluster_key(absolute_path: str, relative_path: str, config: Config) -> str:
     if config.clusters and config.path is not None:
         relative = config.relative(absolute_path) if absolute_path else relative_path
         for spec in config.clusters:
-            if any(p.matches(relative) for p in spec.patterns):
+            if spec.patterns.matches(relative):
                 return f"config:{spec.name}"
     return f"dir:{posixpath.dirname(relative_path)}"
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
 
-from linter.config.patterns import PathPattern, any_match
+from linter.config.patterns import PathPatterns
 from linter.inputs import accepts_name
 from linter.model import Notice
 
@@ -57,7 +57,7 @@ def relative_path(absolute: str, root: Path) -> str:
         return printable_path(path.as_posix())
 
 
-def discover(paths: Iterable[str], exclude: tuple[PathPattern, ...], relative_to_config: Optional[Path],
+def discover(paths: Iterable[str], exclude: PathPatterns, relative_to_config: Optional[Path],
              notices: list[Notice], named_as_walked: bool = False) -> list[Candidate]:
     """Files to lint, each once, in a stable order. Problems (a missing path, an unreadable directory)
     become notices of level ``error``. With ``named_as_walked`` a file named in ``paths`` is treated like
@@ -73,7 +73,7 @@ def discover(paths: Iterable[str], exclude: tuple[PathPattern, ...], relative_to
             relative = Path(absolute).relative_to(relative_to_config).as_posix()
         except ValueError:
             return False
-        return any_match(exclude, relative)
+        return exclude.matches(relative)
 
     for given in paths:
         absolute = os.path.abspath(given)

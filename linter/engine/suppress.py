@@ -231,14 +231,12 @@ def per_file_ignores(config: Config, catalogue: Sequence[Rule], root: Path) -> O
     def suppress(finding: Finding) -> Optional[Suppression]:
         path = finding.location.path
         relative = config.relative(path if os.path.isabs(path) else str(root / path))
-        if relative.startswith("../"):
-            return None
         for pattern, ids in compiled:
             if finding.rule_id in ids and pattern.matches(relative):
-                source = config.origin(("per-file-ignores", pattern.text))
+                key = pattern.texts[0]
+                source = config.origin(("per-file-ignores", key))
                 written_in = source.shown if source is not None else "the configuration"
-                return Suppression("external", f"per-file-ignores '{pattern.text}' in {written_in}",
-                                   location_of(pattern.text))
+                return Suppression("external", f"per-file-ignores '{key}' in {written_in}", location_of(key))
         return None
 
     return suppress

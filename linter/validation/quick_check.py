@@ -146,6 +146,10 @@ class _Compiler:
             return True
         return check
 
+    def _propertyNames(self, argument: Any, _schema: Any) -> Check:
+        sub = self.compile(argument)
+        return lambda value: not isinstance(value, dict) or all(sub(key) for key in value)
+
     def _additionalProperties(self, argument: Any, schema: Any) -> Check:
         known = set(schema.get("properties", {}))
         patterns = [re.compile(p) for p in schema.get("patternProperties", {})]

@@ -139,6 +139,8 @@ def _message(error: Any) -> str:
         return "does not have the expected form"
     if keyword in ("anyOf", "oneOf"):
         return "does not match any allowed form"
+    if keyword == "not" and isinstance(error.schema, dict) and error.schema.get("description"):
+        return str(error.schema["description"])
     if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         return f"out of range ({keyword} {error.validator_value})"
     if keyword == "minItems":
