@@ -23,7 +23,7 @@ from tests.certs import catalogue
 from tests.helpers import FIXED_NOW
 
 PLACEHOLDER = re.compile(r"<<PEM ([a-z0-9+-]+)>>")
-_EXPECT_TAIL = re.compile(r"\s*#\s*expect:\s*([A-Z0-9 ,]+)\s*$")
+_EXPECT_TAIL = re.compile(r"\s*#\s*expect:\s*([A-Z0-9@ ,]+)\s*$")
 
 
 def _pem(names: str) -> list[str]:

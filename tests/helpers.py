@@ -27,7 +27,9 @@ FIXTURES = REPO / "tests" / "fixtures"
 #: The clock every fixture and golden run uses, so nothing rots with time.
 FIXED_NOW = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.timezone.utc)
 
-_EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9 ,]+)")
+_EXPECT = re.compile(r"#\s*expect:\s*((?:PAL\d{3}(?:@\d+)?[ ,]*)+)")
+#: One expected finding: a rule id, optionally with the column where it starts (``PAL106@13``).
+_EXPECTED = re.compile(r"(PAL\d{3})(?:@(\d+))?")
 
 
 def run_paths(paths: Iterable[Path], *, config_path: Optional[Path] = None, root: Optional[Path] = None,
@@ -44,10 +46,15 @@ def run_paths(paths: Iterable[Path], *, config_path: Optional[Path] = None, root
     return engine.run(request)
 
 
-def expectations(path: Path) -> Counter[tuple[int, str]]:
+#: An expected finding: its line, rule id, and the column where it starts (None when the fixture does not say).
+Expectation = tuple[int, str, Optional[int]]
+
+
+def expectations(path: Path) -> Counter[Expectation]:
     """``# expect: PAL106[, PAL301]`` on a line expects those findings on that line; alone on its line, on the
-    next line. A sidecar ``<file>.expect`` (``LINE PALnnn`` per line) serves files that cannot hold comments."""
-    expected: Counter[tuple[int, str]] = Counter()
+    next line. ``PAL106@13`` also expects the finding to start at column 13. A sidecar ``<file>.expect``
+    (``LINE PALnnn[@COL]`` per line) serves files that cannot hold comments."""
+    expected: Counter[Expectation] = Counter()
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (UnicodeDecodeError, OSError):
@@ -56,16 +63,16 @@ def expectations(path: Path) -> Counter[tuple[int, str]]:
         for match in _EXPECT.finditer(line):
             own_line = line.strip().startswith("#") and line.strip()[1:].strip().startswith("expect:")
             target = number + 1 if own_line else number
-            for rule_id in re.split(r"[ ,]+", match.group(1).strip()):
-                if rule_id:
-                    expected[(target, rule_id)] += 1
+            for rule_id, column in _EXPECTED.findall(match.group(1)):
+                expected[(target, rule_id, int(column) if column else None)] += 1
     sidecar = path.with_name(path.name + ".expect")
     if sidecar.is_file():
         for raw in sidecar.read_text(encoding="utf-8").splitlines():
             raw = raw.split("#", 1)[0].strip()
             if raw:
-                line_text, rule_id = raw.split()
-                expected[(int(line_text), rule_id)] += 1
+                line_text, token = raw.split()
+                rule_id, _at, column = token.partition("@")
+                expected[(int(line_text), rule_id, int(column) if column else None)] += 1
     return expected
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Optional
 
 import pytest
 
@@ -49,21 +50,42 @@ def test_fixture_directory(directory: Path, tmp_path: Path, git_env: dict[str, s
     else:
         run = run_paths([copy], root=tmp_path)
         relative_to = tmp_path
-    actual: Counter[tuple[str, int, str]] = Counter()
+    actual: Counter[tuple[str, int, str, int]] = Counter()
     for finding in run.active_findings:  # what is reported; suppressed findings are not expected inline
-        actual[(finding.location.path, finding.location.span.line, finding.rule_id)] += 1
-    expected: Counter[tuple[str, int, str]] = Counter()
+        location = finding.location
+        actual[(location.path, location.span.line, finding.rule_id, location.span.column)] += 1
+    expected: Counter[tuple[str, int, str, Optional[int]]] = Counter()
     for path in _fixture_files(copy):
         relative = path.relative_to(relative_to).as_posix()
-        for (line, rule_id), count in expectations(path).items():
-            expected[(relative, line, rule_id)] += count
-    missing = expected - actual
-    unexpected = actual - expected
-    details = {f"{p}:{line} {rid}": f.message for f in run.active_findings
-               for (p, line, rid) in [(f.location.path, f.location.span.line, f.rule_id)]
-               if (p, line, rid) in unexpected}
-    assert not missing and not unexpected, f"missing={sorted(missing)} unexpected={details}"
+        for (line, rule_id, column), count in expectations(path).items():
+            expected[(relative, line, rule_id, column)] += count
+    missing, unexpected = compare_expectations(expected, actual)
+    details = {f"{p}:{line}:{column} {rid}": f.message for f in run.active_findings
+               for (p, line, rid, column) in [(f.location.path, f.location.span.line, f.rule_id,
+                                               f.location.span.column)]
+               if (p, line, rid, column) in unexpected}
+    assert not missing and not unexpected, f"missing={sorted(missing, key=str)} unexpected={details}"
     assert not [n for n in run.notices if n.level == "error"], run.notices
+
+
+def compare_expectations(expected: Counter[tuple[str, int, str, Optional[int]]],
+                         actual: Counter[tuple[str, int, str, int]]) -> tuple[Counter, Counter]:
+    """What was expected and not reported, and what was reported and not expected. An expectation with a
+    column matches a finding at that column only; one without matches a finding at any column of its line."""
+    exact = Counter({key: count for key, count in expected.items() if key[3] is not None})
+    missing = exact - actual
+    unexpected = actual - exact
+    for key, count in expected.items():
+        if key[3] is not None:
+            continue
+        for _ in range(count):
+            spare = next((found for found in sorted(unexpected) if found[:3] == key[:3] and unexpected[found] > 0),
+                         None)
+            if spare is None:
+                missing[key] += 1
+            else:
+                unexpected[spare] -= 1
+    return missing, +unexpected
 
 
 @pytest.mark.parametrize("rule", CATALOGUE, ids=[r.id for r in CATALOGUE])
@@ -71,10 +93,37 @@ def test_every_rule_has_firing_and_clean_fixtures(rule) -> None:
     directory = FIXTURES / rule.name
     assert directory.is_dir(), f"tests/fixtures/{rule.name}/ is missing"
     files = _fixture_files(directory)
-    fires = [p for p in files if any(rid == rule.id for (_line, rid) in expectations(p))]
+    fires = [p for p in files if any(rid == rule.id for (_line, rid, _column) in expectations(p))]
     # Clean for this rule: the file expects no finding of it (findings must equal expectations exactly, so the
     # rule is proven silent there). Rules that apply everywhere, such as PAL301 on user-data passwords, may
     # still expect findings in it.
-    clean = [p for p in files if not any(rid == rule.id for (_line, rid) in expectations(p))]
+    clean = [p for p in files if not any(rid == rule.id for (_line, rid, _column) in expectations(p))]
     assert fires, f"no fixture in {directory.name} expects {rule.id}"
     assert clean, f"no clean fixture (a file that does not expect {rule.id}) in {directory.name}"
+
+
+def test_every_expectation_states_its_column() -> None:
+    """Fixtures say where each finding starts (``PAL106@13``), so a finding on the right line but at the wrong
+    place fails. The exception: a line with a certificate generated into a JSON string (``"<<PEM name>>"``),
+    where columns after it depend on the certificate's length."""
+    unstated = []
+    for directory in FIXTURE_DIRS:
+        for path in _fixture_files(directory):
+            try:
+                lines = path.read_text(encoding="utf-8").split("\n")
+            except UnicodeDecodeError:
+                lines = []
+            for (line, rule_id, column), _count in expectations(path).items():
+                inline_certificate = 0 < line <= len(lines) and "<<PEM " in lines[line - 1] \
+                    and not lines[line - 1].strip().startswith("<<PEM ")
+                if column is None and not inline_certificate:
+                    unstated.append(f"{path.relative_to(FIXTURES)}:{line} {rule_id}")
+    assert not unstated, unstated
+
+
+def test_a_stated_column_must_match_and_an_unstated_one_matches_any() -> None:
+    actual = Counter({("f.yaml", 3, "PAL106", 13): 1, ("f.yaml", 5, "PAL301", 9): 1})
+    expected = Counter({("f.yaml", 3, "PAL106", 12): 1, ("f.yaml", 5, "PAL301", None): 1})
+    missing, unexpected = compare_expectations(expected, actual)
+    assert missing == Counter({("f.yaml", 3, "PAL106", 12): 1})
+    assert unexpected == Counter({("f.yaml", 3, "PAL106", 13): 1})

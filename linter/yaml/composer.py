@@ -204,6 +204,9 @@ def _describe_yaml_error(exc: Any, text: str, mapper: PositionMap) -> ParseFailu
         )
     if context == "while scanning an alias" or (problem.startswith("did not find expected alphabetic") and
                                                line_text[column0:column0 + 1] == "*"):
+        start = exc.context_mark  # the '*' itself; the problem is found at the character after it
+        if start is not None and start.line == line0:
+            span = _mark_span(mapper, start.line, start.column)
         return ParseFailure("an unquoted value that starts with '*' is read as a YAML alias: quote the value",
                             span, kind="alias-star")
     if "{{" in line_text:
