@@ -7,8 +7,9 @@ pack's values points at its line and column in the profile.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Optional, TypeVar
+
+from msgspec import Struct
 
 from linter.model import Span, YamlPath
 from linter.yaml.composer import ComposedYaml, DuplicateKey, NodeInfo, ParseProblem
@@ -214,8 +215,7 @@ class Document:
         return Span(line, column, end_line, end_column + 1)
 
 
-@dataclass(frozen=True)
-class PackInfo:
+class PackInfo(Struct, frozen=True):
     """A pack (layer) of a profile: its index in ``packs``, name, layer and type as the profile gives them."""
 
     index: int

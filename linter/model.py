@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple, Union
+
+from msgspec import Struct
 
 if TYPE_CHECKING:  # pragma: no cover
     from linter.document import Document
@@ -82,8 +84,7 @@ class Issue:
     value: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(Struct, frozen=True):
     """Where a finding is: a repository-relative path, the path as the user gave it, a span, a YAML path."""
 
     path: str
@@ -92,14 +93,12 @@ class Location:
     yaml_path: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class RelatedLocation:
+class RelatedLocation(Struct, frozen=True):
     location: Location
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class Suppression:
+class Suppression(Struct, frozen=True):
     """A suppression that applied to a finding and its reason: ``kind`` is SARIF's ``inSource`` (a comment) or
     ``external`` (the configuration's ``per-file-ignores``); ``location`` is where the suppression is written."""
 
@@ -108,8 +107,7 @@ class Suppression:
     location: Location | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(Struct, frozen=True):
     rule_id: str
     rule_name: str
     severity: Severity
@@ -127,8 +125,7 @@ class Finding:
         return (loc.path, loc.span.line, loc.span.column, self.rule_id, self.message)
 
 
-@dataclass(frozen=True, slots=True)
-class RuleDoc:
+class RuleDoc(Struct, frozen=True):
     """A rule's documentation, taken from its module docstring."""
 
     summary: str
@@ -156,8 +153,7 @@ RuleCheck = Callable[..., Iterator[Issue]]
 _NO_DOC = RuleDoc("", "")
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(Struct, frozen=True):
     """A loaded rule: its identity, where it applies, its default severity, documentation and check."""
 
     id: str
@@ -165,8 +161,8 @@ class Rule:
     scope: str  # "document", "cluster" or "change"
     kinds: frozenset[str]
     severity: Severity
-    check: RuleCheck = field(compare=False)
-    doc: RuleDoc = field(default=_NO_DOC, compare=False)
+    check: RuleCheck
+    doc: RuleDoc = _NO_DOC
     options: tuple[tuple[str, Any], ...] = ()
     tags: tuple[str, ...] = ()
     source: str = ""  # the module file the rule was loaded from
@@ -176,8 +172,7 @@ class Rule:
         return dict(self.options)
 
 
-@dataclass(frozen=True, slots=True)
-class Notice:
+class Notice(Struct, frozen=True):
     """Something the run wants the user to know that is not a finding (a skipped file, a skipped step)."""
 
     message: str
@@ -185,8 +180,7 @@ class Notice:
     level: str = "note"  # SARIF notification level: note, warning or error
 
 
-@dataclass(frozen=True, slots=True)
-class Comparison:
+class Comparison(Struct, frozen=True):
     """How a run compares with a base revision and/or a baseline file. ``accepted`` holds the fingerprints of
     findings that are not reported because they are unchanged (in the baseline file, or in the base revision
     under ``--new-only``); they are in ``Run.findings`` with a suppression, so they do not fail the run."""
@@ -200,8 +194,7 @@ class Comparison:
     accepted: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True, slots=True)
-class Run:
+class Run(Struct, frozen=True):
     """The immutable result of one run, which every formatter takes."""
 
     findings: tuple[Finding, ...]
@@ -211,7 +204,7 @@ class Run:
     tool_version: str = ""
     fail_on: Severity | None = Severity.ERROR
     #: The secret values read from the files (linter.redact.Secrets): output.render scrubs them from every report.
-    secrets: Secrets | None = field(default=None, compare=False, repr=False)
+    secrets: Secrets | None = None
     #: Findings of the base revision or the baseline file that are gone (``baseline_state == "absent"``).
     absent: tuple[Finding, ...] = ()
     comparison: Comparison | None = None

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import replace
 from typing import Any, Iterable, Optional
+
+from msgspec.structs import replace
 
 from linter.model import Finding, Notice, RelatedLocation, Run
 
@@ -43,7 +44,7 @@ _PRIVATE_KEY = (
 
 class Secrets:
     """The secret values read from the files of one run. Opaque on purpose: it prints as a count and is not a
-    dataclass, so no formatter can serialise it by accident."""
+    Struct or a dataclass, so no formatter can serialise it by accident."""
 
     __slots__ = ("_values", "_pattern")
 

@@ -14,6 +14,7 @@ from typing import Iterable, Mapping, Optional
 from linter.changes.baseline import Baseline
 from linter.changes.history import BaseRequest
 from linter.config.load import find_config, load_config
+from linter.engine.line_hash import hashes_of_lines
 from linter.engine.pipeline import Engine
 from linter.engine.request import RunRequest
 from linter.engine.rule_loader import load_rules
@@ -84,3 +85,16 @@ def palette_lint(*args: str, cwd: Path, env: Optional[Mapping[str, str]] = None,
                             timeout=timeout, env={**os.environ, **(env or {})})
     assert "Traceback" not in result.stderr, result.stderr
     return result
+
+
+def line_hashes(text: str) -> list[str]:
+    """The hash of every line of ``text`` (item 0 is line 1), as GitHub counts lines: CR and CRLF are one LF,
+    and a text that ends with a line break has one line more."""
+    count = len(re.split(r"\r\n|\r|\n", text))
+    found = hashes_of_lines(text, range(1, count + 1))
+    return [found[number] for number in range(1, count + 1)]
+
+
+def line_hash(text: str, line: int) -> str:
+    """The hash of 1-based ``line``, or an empty string when the text has no such line."""
+    return hashes_of_lines(text, [line]).get(line, "")

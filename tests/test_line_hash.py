@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from linter.engine.line_hash import line_hash, line_hashes
 from tests.external_tools import node
-from tests.helpers import FIXTURES, REPO, run_paths
+from tests.helpers import FIXTURES, REPO, line_hash, line_hashes, run_paths
 
 # The definition, spelled out the slow way: kept code units (CR and CRLF as LF, then spaces and tabs
 # dropped), the end mark 65535 and zeros after them; a line's hash is sum(unit[k] * 37**(99-k)) mod 2**64

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-from dataclasses import replace
+from msgspec.structs import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from linter.engine.line_hash import line_hash
 from linter.engine.rule_loader import load_rules
 from linter.model import Finding, Location, Run, Severity, Span, Suppression
 from linter.output import render
@@ -21,7 +20,7 @@ from linter.output.severity import SECURITY_SEVERITIES
 from linter.resources import rules_dir
 from tests.every_rule import every_rule_root, every_rule_run
 from tests.external_tools import sarif_multitool
-from tests.helpers import REPO
+from tests.helpers import REPO, line_hash
 from tests.sarif_validation import assert_valid_sarif
 
 GOLDEN_SARIF = REPO / "tests" / "golden" / "examples.sarif"

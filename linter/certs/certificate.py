@@ -11,15 +11,15 @@ import datetime as _dt
 import functools
 import ipaddress
 import warnings
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
+
+from msgspec import Struct
 
 if TYPE_CHECKING:  # pragma: no cover
     from cryptography import x509
 
 
-@dataclass(frozen=True, slots=True)
-class Certificate:
+class Certificate(Struct, frozen=True):
     """What the rules need to know about one X.509 certificate (nothing here is secret)."""
 
     subject: str

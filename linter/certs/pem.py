@@ -15,8 +15,9 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator, Optional
+
+from msgspec import Struct
 
 from linter.certs.certificate import Certificate, read_certificate
 from linter.model import Span, YamlPath
@@ -40,8 +41,7 @@ _END = re.compile(r"-----END ([A-Z0-9 ]*[A-Z0-9])-----")
 _BASE64 = re.compile(r"^[A-Za-z0-9+/]*={0,2}$")
 
 
-@dataclass(frozen=True)
-class PemBlock:
+class PemBlock(Struct, frozen=True):
     """One ``-----BEGIN X-----`` ... ``-----END X-----`` block of a string.
 
     ``line`` is the 0-based line of the string it starts on. ``problem`` is empty for a well-formed block, else
@@ -121,8 +121,7 @@ def split_pem(text: str) -> list[PemBlock]:
     return blocks
 
 
-@dataclass(frozen=True)
-class PemText:
+class PemText(Struct, frozen=True):
     """A string of a document that holds PEM text, or a certificate field (which should).
 
     ``field`` is ``certificates`` or ``caCerts`` when the string is (an item of) such a field, else empty;

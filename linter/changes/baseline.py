@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Optional
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from linter.inputs.reader import ParsedFile
 from linter.model import Comparison, Finding, Location, Rule, Span, Suppression
@@ -26,8 +28,7 @@ class BaselineError(Exception):
     """A baseline file that cannot be used; the message names the file and the problem."""
 
 
-@dataclass(frozen=True)
-class BaselineEntry:
+class BaselineEntry(Struct, frozen=True):
     fingerprint: str
     rule_id: str
     path: str
@@ -35,8 +36,7 @@ class BaselineEntry:
     message: str
 
 
-@dataclass(frozen=True)
-class Baseline:
+class Baseline(Struct, frozen=True):
     source: str  # the file as given on the command line
     entries: tuple[BaselineEntry, ...]
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
+
+from msgspec import Struct
 
 #: No git command palette-lint runs should take long; a hung one must not hang a pre-commit hook forever.
 TIMEOUT_SECONDS = 120
@@ -27,8 +28,7 @@ class GitError(Exception):
     """A git command failed or git is missing; the message says which and why in one line."""
 
 
-@dataclass(frozen=True)
-class FileChange:
+class FileChange(Struct, frozen=True):
     """One line of ``git diff --name-status``: ``status`` is its letter (A added, M modified, R renamed,
     C copied, D deleted, T type changed); ``old_path`` is the path at the base (the same as ``path``
     unless the file was renamed or copied)."""

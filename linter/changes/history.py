@@ -19,9 +19,10 @@ is its base version for change rules, which look at it only when the configurati
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping, Optional
+
+from msgspec import Struct
 
 from linter.config.load import Config
 from linter.engine.discover import Candidate, printable_path
@@ -37,8 +38,7 @@ UNCHANGED = "unchanged"
 OUTSIDE = "outside"  # not in the git work tree: no history
 
 
-@dataclass(frozen=True, slots=True)
-class BaseRequest:
+class BaseRequest(Struct, frozen=True):
     """A base revision asked for: the merge base of ``ref`` and ``head``. ``origin`` says who asked (for
     messages); when ``required`` (an option on the command line), a base that cannot be resolved is an
     error, else (pre-commit's environment) a warning."""
@@ -70,8 +70,7 @@ class BaseUnavailable(Exception):
     """The requested base cannot be used; the message says why and what to do, in one line."""
 
 
-@dataclass(frozen=True, slots=True)
-class History:
+class History(Struct, frozen=True):
     """A resolved base: the repository, the base commit, and what changed since."""
 
     root: Path

@@ -11,9 +11,10 @@ import datetime as _dt
 import os
 import re
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
+
+from msgspec import Struct
 
 from linter.document import Document
 from linter.model import Span, YamlPath
@@ -39,15 +40,14 @@ def shown_path(path: Path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
-@dataclass(frozen=True, slots=True)
-class ConfigSource:
+class ConfigSource(Struct, frozen=True):
     """One configuration file as read: its settings (a mapping) and the means to locate each of them."""
 
     path: Path  # absolute
     data: dict[str, Any]
     form: str  # "yaml" or "pyproject"
-    document: Optional[Document] = field(default=None, compare=False)
-    text: str = field(default="", compare=False)
+    document: Optional[Document] = None
+    text: str = ""
 
     @property
     def shown(self) -> str:

@@ -17,9 +17,10 @@ found (the extending file): a shared base describes the layout of every reposito
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional
+
+from msgspec import Struct, field
 
 from linter.config.files import PYPROJECT, ConfigError, ConfigSource, has_palette_table, read_config_source
 from linter.config.patterns import PathPatterns
@@ -34,8 +35,7 @@ __all__ = ["CONFIG_NAMES", "ClusterSpec", "Config", "ConfigError", "RuleSettings
            "find_config", "load_config"]
 
 
-@dataclass(frozen=True, slots=True)
-class RuleSettings:
+class RuleSettings(Struct, frozen=True):
     severity: Optional[Severity] = None
     enabled: Optional[bool] = None
     options: tuple[tuple[str, Any], ...] = ()
@@ -49,16 +49,14 @@ class RuleSettings:
                             tuple(sorted(options.items())))
 
 
-@dataclass(frozen=True, slots=True)
-class ClusterSpec:
+class ClusterSpec(Struct, frozen=True):
     """A cluster declared in the configuration: the files (patterns) that deploy one edge cluster."""
 
     name: str
     patterns: PathPatterns
 
 
-@dataclass(frozen=True, slots=True)
-class Config:
+class Config(Struct, frozen=True):
     """A run's configuration once the files are merged. ``root`` defaults to the working directory, ``settings``
     and ``origins`` to empty mappings."""
 
@@ -76,11 +74,11 @@ class Config:
     new: PathPatterns = PathPatterns(())  # files only for new clusters, whatever their age in git
     per_file_ignores: tuple[tuple[PathPatterns, tuple[str, ...]], ...] = ()
     #: The files read, the one found first, then each file it extends.
-    sources: tuple[ConfigSource, ...] = field(default=(), compare=False)
+    sources: tuple[ConfigSource, ...] = ()
     #: The merged settings as written (``rule-dirs`` made absolute), for ``palette-lint config``.
-    settings: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    settings: Mapping[str, Any] = field(default_factory=dict)
     #: Which file wrote each setting: keys ``(name,)`` and, for merged mappings, ``(name, entry)``.
-    origins: Mapping[tuple[str, ...], ConfigSource] = field(default_factory=dict, compare=False)
+    origins: Mapping[tuple[str, ...], ConfigSource] = field(default_factory=dict)
 
     def settings_for(self, rule_id: str, rule_name: str) -> RuleSettings:
         """A rule's settings: every entry keyed by its id or its name, later entries winning."""

@@ -11,16 +11,16 @@ pathspec is imported when the first pattern is compiled: a run whose configurati
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from msgspec import Struct
 
-@dataclass(frozen=True, slots=True)
-class PathPatterns:
+
+class PathPatterns(Struct, frozen=True):
     """A list of patterns, matched together (a later ``!pattern`` re-includes what an earlier one matched)."""
 
     texts: tuple[str, ...]
-    spec: Any = field(default=None, compare=False, repr=False)  # pathspec.GitIgnoreSpec; None when no pattern
+    spec: Any = None  # pathspec.GitIgnoreSpec; None when no pattern
 
     @classmethod
     def compile(cls, texts: Iterable[str]) -> PathPatterns:

@@ -13,8 +13,9 @@ Grouping is one pass over the files plus one pass over the declared patterns per
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator
+
+from msgspec import Struct, field
 
 from linter.config.load import Config
 from linter.document import Document, PackInfo
@@ -22,8 +23,7 @@ from linter.inputs import kinds
 from linter.inputs.reader import ParsedFile
 
 
-@dataclass
-class Cluster:
+class Cluster(Struct):
     """The documents that deploy one cluster. ``origin`` says how it was formed: ``config``, ``directory``
     or ``file`` (a file linted alone)."""
 
@@ -60,10 +60,6 @@ class Cluster:
                     layer = pack.get("layer")
                     yield profile, PackInfo(index, name if isinstance(name, str) else "",
                                             layer if isinstance(layer, str) else "")
-
-    def documents_with(self, path: Sequence[object]) -> list[Document]:
-        """The documents that have a value at ``path``."""
-        return [doc for doc in self.documents if doc.has(tuple(path))]  # type: ignore[arg-type]
 
 
 def _os_layer_count(parsed: ParsedFile) -> int:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Optional
+
+from msgspec import Struct
 
 from linter.model import Severity
 
@@ -12,8 +13,7 @@ SCOPES = ("document", "cluster", "change")
 RULE_MARK = "__palette_rule__"
 
 
-@dataclass(frozen=True, slots=True)
-class RuleSpec:
+class RuleSpec(Struct, frozen=True):
     """The declaration a ``@rule`` decorator attaches to a check function."""
 
     id: str

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
+
+from msgspec import Struct
 
 from linter.config.patterns import PathPatterns
 from linter.inputs import accepts_name
@@ -14,19 +15,12 @@ from linter.model import Notice
 #: Directories never walked into.
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox",
                        ".mypy_cache", ".pytest_cache", ".ruff_cache", ".palette-lint-cache"})
-CANDIDATE_SUFFIXES = (".yaml", ".yml", ".json")
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(Struct, frozen=True):
     absolute: str
     display: str
     explicit: bool
-
-
-def is_candidate_name(name: str) -> bool:
-    lowered = name.lower()
-    return lowered.endswith(CANDIDATE_SUFFIXES) or lowered == "user-data" or lowered.startswith("user-data.")
 
 
 def find_root(start: Path) -> Path:

@@ -5,9 +5,10 @@ PAL000 findings and a crashing rule a PAL999 finding. It never prints."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterable, Optional
+
+from msgspec.structs import replace
 
 from linter.config.load import Config
 from linter.document import Document

@@ -69,16 +69,3 @@ def hashes_of_lines(text: str, lines: Iterable[int]) -> dict[int, str]:
         if number in wanted_set:
             out[number] = f"{_window_hash(units, start):x}:{count}"
     return out
-
-
-def line_hashes(text: str) -> list[str]:
-    """The hash of every line of ``text``: item 0 is line 1. A text that ends with a line break has one item
-    more than it has lines, as GitHub counts them."""
-    _units, starts = _kept(text)
-    found = hashes_of_lines(text, range(1, len(starts) + 1))
-    return [found[number] for number in range(1, len(starts) + 1)]
-
-
-def line_hash(text: str, line: int) -> str:
-    """The hash of 1-based ``line``, or an empty string when the text has no such line."""
-    return hashes_of_lines(text, [line]).get(line, "")

@@ -4,9 +4,10 @@ and which rules it uses."""
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Optional
+
+from msgspec import Struct, field
 
 from linter.config.load import Config
 from linter.engine.rule_loader import resolve
@@ -17,8 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from linter.changes.history import BaseRequest
 
 
-@dataclass(frozen=True, slots=True)
-class RunRequest:
+class RunRequest(Struct, frozen=True):
     """A run's paths and options. Without ``config``, the default configuration."""
 
     paths: tuple[str, ...]

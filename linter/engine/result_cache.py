@@ -17,9 +17,10 @@ ignored: the run does the work instead.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
+
+from msgspec import Struct
 
 from linter.model import Finding, Notice
 
@@ -29,8 +30,7 @@ FORMAT = "v2"
 SPARE_ENTRIES = 2000
 
 
-@dataclass(frozen=True, slots=True)
-class UnitResult:
+class UnitResult(Struct, frozen=True):
     """What linting one unit gave: its findings (redacted), the base revision's findings for it (when the run
     compares with one), notices, how many files were linted, and the clock the result depended on ('' when it
     did not read the clock). The secret values read are not part of it: they are never stored."""

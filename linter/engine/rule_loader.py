@@ -15,9 +15,6 @@ from linter.model import Rule, RuleCheck, RuleDoc
 ID_PATTERN = re.compile(r"^PAL\d{3}$")
 NAME_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
-#: Retired or renamed rules: old id or name -> current id (ruff keeps redirects the same way). Ids are never reused.
-REDIRECTS: dict[str, str] = {}
-
 
 class RuleLoadError(Exception):
     """A rule directory or module that cannot be loaded; the message names the file."""
@@ -81,7 +78,7 @@ def _make_rule(spec: RuleSpec, check: RuleCheck, docstring: str, path: Path) -> 
 
 def resolve(token: str, rules: Iterable[Rule]) -> list[Rule]:
     """Rules named by a selector token: an id (``PAL106``), an id prefix (``PAL1``), a name, or ``ALL``."""
-    token = REDIRECTS.get(token.strip(), token.strip())
+    token = token.strip()
     upper = token.upper()
     out = []
     for candidate in rules:

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Optional, Sequence
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from linter.config.load import Config
 from linter.model import Finding, Location, Rule, Span, Suppression
@@ -41,8 +43,7 @@ _TOKEN = r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$"
 EXAMPLE = "# palette-lint: disable=PAL106 -- reason"
 
 
-@dataclass(frozen=True, slots=True)
-class Directive:
+class Directive(Struct, frozen=True):
     """One ``# palette-lint:`` comment. ``problem`` says why it cannot be used; ``reason_problem`` why its
     reason is missing."""
 
@@ -105,8 +106,7 @@ def _directive(line: int, start: int, end: int, body: str) -> Directive:
     return Directive(line, span, action, rules, reason_problem="it gives no reason")
 
 
-@dataclass(frozen=True, slots=True)
-class DirectiveProblem:
+class DirectiveProblem(Struct, frozen=True):
     """A PAL900 or PAL901 finding to report at a suppression comment."""
 
     rule_id: str
@@ -117,8 +117,7 @@ class DirectiveProblem:
     value: str
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(Struct, frozen=True):
     findings: tuple[Finding, ...]
     problems: tuple[DirectiveProblem, ...]
 

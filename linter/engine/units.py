@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-from dataclasses import dataclass
 from typing import Any, Optional, Sequence
+
+from msgspec import Struct
 
 from linter.changes.pairs import pair_documents
 from linter.config.load import Config
@@ -42,8 +43,7 @@ from linter.yaml.source import SourceFile
 ADDED, MODIFIED, UNCHANGED, OUTSIDE, DELETED = "added", "modified", "unchanged", "outside", "deleted"
 
 
-@dataclass(frozen=True, slots=True)
-class FileInput:
+class FileInput(Struct, frozen=True):
     """One file of a run and where each of its sides comes from."""
 
     candidate: Candidate
@@ -55,8 +55,7 @@ class FileInput:
     deployed: bool = False  # for change rules: the file is deployed to existing clusters
 
 
-@dataclass(frozen=True, slots=True)
-class UnitJob:
+class UnitJob(Struct, frozen=True):
     """What linting any unit of a run needs besides its files: the same for every unit and every worker."""
 
     rules: tuple[Rule, ...]  # the enabled rules

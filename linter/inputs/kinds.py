@@ -20,8 +20,6 @@ PROFILE = "profile"
 PACK_VALUES = "pack-values"
 UNKNOWN = "unknown"
 
-ALL_KINDS = frozenset({USER_DATA, OS_LAYER, PROFILE, PACK_VALUES})
-
 #: The BYOOS pack for Edge (palette-formats.md 2.1).
 BYOOS_PACK = "edge-native-byoi"
 #: Pack names that are OS layers when a profile gives no ``layer`` (INFER: Edge OS packs are ``edge-native-*``

@@ -4,8 +4,9 @@ masked password (``******``) read as an alias, an unquoted ``{{.spectro.macro.X}
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Optional
+
+from msgspec.structs import replace
 
 from linter.yaml.composer import ComposedYaml, ParseFailure, ParseProblem, YamlParser
 from linter.yaml.positions import PositionMap

@@ -3,8 +3,9 @@ documents; and what reading a file gives (:class:`ParsedFile`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional, Protocol
+
+from msgspec import Struct, field
 
 from linter.yaml.composer import ParseFailure, YamlParser
 from linter.yaml.source import SourceFile
@@ -16,8 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
 YAML_SUFFIXES = (".yaml", ".yml", ".json")
 
 
-@dataclass
-class ParsedFile:
+class ParsedFile(Struct):
     """A file after reading: its documents (the file's own first, then embedded ones) and what could not be
     parsed (the whole file, or a pack's values)."""
 

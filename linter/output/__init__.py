@@ -4,8 +4,9 @@ scrubs secrets from whatever any formatter writes."""
 from __future__ import annotations
 
 import importlib
-from dataclasses import replace
 from typing import Callable
+
+from msgspec.structs import replace
 
 from linter.model import Run
 from linter.redact import redact

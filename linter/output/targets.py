@@ -6,16 +6,15 @@ file goes to ``--output`` when that is given, else to standard output; only one 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
 import click
+from msgspec import Struct
 
 DEFAULT_FORMAT = "text"
 
 
-@dataclass(frozen=True, slots=True)
-class ReportTarget:
+class ReportTarget(Struct, frozen=True):
     """One report: its format and the file it is written to (None: standard output)."""
 
     format: str

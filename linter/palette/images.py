@@ -7,8 +7,9 @@ Hosts are normalised: lower case; scheme, credentials, path and default ports dr
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Optional
+
+from msgspec import Struct
 
 DOCKER_HUB = "docker.io"
 _DOCKER_ALIASES = {"docker.io", "registry-1.docker.io", "index.docker.io", "registry.hub.docker.com",
@@ -20,8 +21,7 @@ _DIGEST = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9
 _HOST = re.compile(r"^(?:\[[0-9a-fA-F:]+\]|[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*)(?::[0-9]+)?$")
 
 
-@dataclass(frozen=True)
-class ImageReference:
+class ImageReference(Struct, frozen=True):
     host: str  # normalised registry host
     repository: str
     tag: str = ""

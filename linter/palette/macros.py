@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any, Mapping, Optional
+
+from msgspec import Struct
 
 from linter.palette import images
 
@@ -15,11 +16,6 @@ _PACK_OPTION = re.compile(r"^\.spectro\.pack\.([A-Za-z0-9_-]+)\.options\.(.+?)(?
 
 def contains_macro(value: Any) -> bool:
     return isinstance(value, str) and "{{" in value and MACRO.search(value) is not None
-
-
-def is_macro(value: Any) -> bool:
-    """Whether the whole value is one macro (surrounding blanks allowed)."""
-    return isinstance(value, str) and MACRO.fullmatch(value.strip()) is not None
 
 
 def references(value: str) -> list[str]:
@@ -73,8 +69,7 @@ def resolve_options_for_display(value: str, options: Mapping[str, Any]) -> str:
 AGENT_MODE_URI = "NA"
 
 
-@dataclass(frozen=True)
-class ProviderImage:
+class ProviderImage(Struct, frozen=True):
     """The provider image an OS layer's values name, as far as it can be known without Palette.
 
     ``path`` is where ``system.uri`` is (``("options", "system.uri")``, or the nested fallback

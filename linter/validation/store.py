@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
+
+from msgspec import Struct
 
 from linter.model import YamlPath
 from linter.resources import schemas_dir
@@ -14,8 +15,7 @@ from linter.validation.quick_check import Check, compile_check
 SCHEMA_NAMES = ("os-layer", "user-data", "profile", "config")
 
 
-@dataclass(frozen=True)
-class SchemaError:
+class SchemaError(Struct, frozen=True):
     """One validation error: where (a YAML path), what kind (the JSON Schema keyword) and a message that
     never quotes the offending value."""
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from dataclasses import dataclass
 from typing import Any, NamedTuple, Optional, Union
+
+from msgspec import Struct
 
 from linter.model import Span, YamlPath
 from linter.yaml.positions import PositionMap
@@ -37,8 +38,7 @@ class ParseFailure(Exception):
         self.kind = kind
 
 
-@dataclass(frozen=True)
-class ParseProblem:
+class ParseProblem(Struct, frozen=True):
     """A problem found while building a document that still let it be built (an unquoted macro, say)."""
 
     kind: str
@@ -47,8 +47,7 @@ class ParseProblem:
     span: Span
 
 
-@dataclass(frozen=True)
-class DuplicateKey:
+class DuplicateKey(Struct, frozen=True):
     key: str
     path: YamlPath  # the mapping's path plus the key
     first: Span
@@ -66,8 +65,7 @@ class NodeInfo(NamedTuple):
     tag: str
 
 
-@dataclass(frozen=True)
-class ComposedYaml:
+class ComposedYaml(Struct, frozen=True):
     """One YAML document as composed: its data, every node's position (in the text's own coordinates), the keys
     written twice, and the problems that still let it be built."""
 
