@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.git_repo import git_env  # noqa: F401  (a fixture every test module may use)
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(

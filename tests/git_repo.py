@@ -1,6 +1,6 @@
 """Real temporary git repositories for the change-aware tests, isolated from the machine's git configuration.
 
-``git_env`` (a pytest fixture; import it into a test module to use it) gives git a fresh HOME with a known
+``git_env`` (a pytest fixture, registered in conftest.py) gives git a fresh HOME with a known
 user and default branch, ignores the system configuration and removes pre-commit's variables, in this
 process (for the engine's own git calls) and for the subprocesses the tests start.
 """

@@ -17,7 +17,7 @@ from linter.changes.baseline import parse_baseline
 from linter.changes.history import BaseRequest
 from tests import helpers
 from tests.external_tools import missing
-from tests.git_repo import BASE_BRANCH, GitRepo, git_env  # noqa: F401
+from tests.git_repo import BASE_BRANCH, GitRepo
 from tests.helpers import run_paths
 from tests.sarif_validation import assert_valid_sarif
 

@@ -21,12 +21,7 @@ from linter.engine.rule_loader import load_rules
 from linter.inputs import accepts_name
 from linter.resources import rules_dir
 from tests.fixture_expansion import copy_expanded
-from tests.git_repo import (  # noqa: F401
-    BASE_BRANCH,
-    git_env,
-    is_change_fixture,
-    repository_from_fixture,
-)
+from tests.git_repo import BASE_BRANCH, is_change_fixture, repository_from_fixture
 from tests.helpers import FIXTURES, expectations, run_paths
 
 FIXTURE_DIRS = sorted(p for p in FIXTURES.iterdir() if p.is_dir()) if FIXTURES.is_dir() else []

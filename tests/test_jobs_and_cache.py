@@ -115,3 +115,81 @@ def test_batches_keep_units_whole_in_order_and_balanced() -> None:
     assert [unit for batch in batches for unit in batch] == units
     assert 3 <= len(batches) <= 5
     assert max(sum(len(u) for u in batch) for batch in batches) <= 9
+
+
+# ---- the pre-commit hook takes the same path: the cache and workers serve it too ----------------------------
+
+#: A user rule that records the process it runs in, so a test can see which processes linted.
+_PID_RULE = '''"""Record the process that checks each document."""
+import os
+from linter.api import ALL_DOCUMENT_KINDS, rule
+
+@rule(id="PAL990", name="record-process", kinds=ALL_DOCUMENT_KINDS, severity="note")
+def check(doc, ctx):
+    with open(os.environ["PID_LOG"], "a", encoding="utf-8") as log:
+        log.write(f"{os.getpid()}\\n")
+    return iter(())
+'''
+
+
+def _staged_fleet(root: Path, sites: Path) -> list[str]:
+    """``sites`` committed in a git repository at ``root``, then every user-data changed and staged: the
+    files a pre-commit hook is given."""
+    from tests.git_repo import GitRepo
+
+    repo = GitRepo.init(root)
+    shutil.copytree(sites, root, dirs_exist_ok=True)
+    repo.commit_all("deployed")
+    staged = sorted(p.relative_to(root).as_posix() for p in root.rglob("user-data"))
+    for name in staged:
+        with open(root / name, "a", encoding="utf-8") as handle:
+            handle.write("\n")
+    repo.git("add", "-A")
+    return staged
+
+
+def _hook(cwd: Path, files: list[str], *args: str) -> subprocess.CompletedProcess[str]:
+    """palette-lint as .pre-commit-hooks.yaml runs it, under pre-commit's environment."""
+    result = helpers.palette_lint("check", "--skip-unknown", "--now", NOW, *args, *files, cwd=cwd,
+                                  env={"PRE_COMMIT": "1"}, timeout=180)
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+    return result
+
+
+def test_the_hook_reads_the_result_cache(sites: Path, tmp_path: Path, git_env: dict[str, str]) -> None:
+    repo = tmp_path / "repo"
+    files = _staged_fleet(repo, sites)
+    first = _hook(repo, files)
+    assert "Compared with" in first.stdout and "PAL" in first.stdout
+    entries = list((repo / ".palette-lint-cache").rglob("*.json"))
+    assert entries, "the hook's run wrote no cache entry"
+    for entry in entries:  # mark what the cache holds, so a run that reads it shows the mark
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        for finding in data["findings"]:
+            finding["message"] = "read from the cache"
+        entry.write_text(json.dumps(data), encoding="utf-8")
+    second = _hook(repo, files)
+    assert "read from the cache" in second.stdout
+    assert "read from the cache" not in _hook(repo, files, "--no-cache").stdout
+
+
+def test_the_hook_lints_in_worker_processes(sites: Path, tmp_path: Path, git_env: dict[str, str]) -> None:
+    repo = tmp_path / "repo"
+    files = _staged_fleet(repo, sites)
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "record_process.py").write_text(_PID_RULE, encoding="utf-8")
+    config = tmp_path / "palette-lint.yaml"
+    config.write_text(f"rule-dirs: [{rules}]\n", encoding="utf-8")
+    log = tmp_path / "pids.log"
+    os.environ["PID_LOG"] = str(log)
+    try:
+        serial = _hook(repo, files, "--no-cache", "--config", str(config), "--jobs", "1").stdout
+        one = set(log.read_text(encoding="utf-8").split())
+        log.unlink()
+        parallel = _hook(repo, files, "--no-cache", "--config", str(config), "--jobs", "2").stdout
+        two = set(log.read_text(encoding="utf-8").split())
+    finally:
+        del os.environ["PID_LOG"]
+    assert parallel == serial
+    assert len(one) == 1 and len(two) == 2 and not one & two, (one, two)

@@ -19,12 +19,7 @@ from linter.changes.history import BaseRequest
 from linter.engine.rule_loader import load_rules
 from linter.resources import rules_dir
 from tests.fixture_expansion import expand_directory
-from tests.git_repo import (  # noqa: F401
-    BASE_BRANCH,
-    git_env,
-    is_change_fixture,
-    repository_from_fixture,
-)
+from tests.git_repo import BASE_BRANCH, is_change_fixture, repository_from_fixture
 from tests.helpers import run_paths
 
 CATALOGUE = load_rules([rules_dir()])

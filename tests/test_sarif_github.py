@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-from msgspec.structs import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from msgspec.structs import replace
 
 from linter.engine.rule_loader import load_rules
 from linter.model import Finding, Location, Run, Severity, Span, Suppression
