@@ -29,7 +29,7 @@ def replace_table(readme: str, table: str) -> str:
     return f"{head}{START}\n{table}{END}{tail}"
 
 
-REFERENCE_NOTE = ("<!-- generated from the rule docstrings (linter/rule_table.py: rules_reference); regenerate with "
+REFERENCE_NOTE = ("<!-- generated from the rule docstrings (linter/output/rule_table.py: rules_reference); regenerate with "
                   "`pytest --regenerate`, do not edit -->")
 
 
