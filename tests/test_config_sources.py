@@ -73,8 +73,8 @@ def test_pyproject_table_is_found_and_read(tmp_path: Path) -> None:
     config = _load(found)
     assert config.select == ("PAL0", "PAL1") and config.fail_on == "warning"
     assert config.now == "2026-06-01", "a TOML date becomes ISO 8601 text, as in YAML"
-    assert config.settings_for("PAL103", "user-data-credentials-override").severity is Severity.ERROR
-    assert config.settings_for("PAL106", "token-auth-registry").severity is Severity.WARNING
+    assert config.rule_config("PAL103", "user-data-credentials-override").severity is Severity.ERROR
+    assert config.rule_config("PAL106", "token-auth-registry").severity is Severity.WARNING
     assert [c.name for c in config.clusters] == ["store"]
     assert [(p.texts[0], ids) for p, ids in config.per_file_ignores] == [("legacy/**", ("PAL106",))]
 
@@ -164,9 +164,9 @@ def test_extends_merges_base_first(tmp_path: Path) -> None:
     assert config.fail_on == "warning"
     assert config.rule_dirs == ((shared / "policy").resolve(),), "rule-dirs are relative to the file writing them"
     assert config.root == repo.resolve(), "patterns are relative to the configuration the run found"
-    pal103 = config.settings_for("PAL103", "user-data-credentials-override")
+    pal103 = config.rule_config("PAL103", "user-data-credentials-override")
     assert pal103.severity is Severity.WARNING and dict(pal103.options) == {"limit": 3}, "merged setting by setting"
-    pal104 = config.settings_for("PAL104", "harbor-with-provider-registry")
+    pal104 = config.rule_config("PAL104", "harbor-with-provider-registry")
     assert pal104.enabled is False, "an entry keyed by name, written later, wins over the base's id entry"
     assert dict((p.texts[0], ids) for p, ids in config.per_file_ignores) == {"legacy/**": ("PAL101",),
                                                                         "old/**": ("PAL101",)}
@@ -278,6 +278,6 @@ def test_the_readme_configuration_examples_load(tmp_path: Path) -> None:
     for config in (from_yaml, from_toml):
         check_rule_names(config, CATALOGUE)
         assert config.ignore == ("PAL107",) and config.now == "2026-06-01"
-        assert config.settings_for("PAL103", "user-data-credentials-override").severity is Severity.WARNING
+        assert config.rule_config("PAL103", "user-data-credentials-override").severity is Severity.WARNING
         assert len(config.sources) == 2
     assert from_toml.settings["per-file-ignores"]["legacy/**"] == from_yaml.settings["per-file-ignores"]["legacy/**"]

@@ -31,20 +31,22 @@ CONFIG_NAMES = (".palette-lint.yaml", ".palette-lint.yml")
 #: Settings merged entry by entry when a file extends another; every other setting is replaced whole.
 MERGED_BY_ENTRY = ("rules", "per-file-ignores")
 
-__all__ = ["CONFIG_NAMES", "ClusterSpec", "Config", "ConfigError", "RuleSettings", "check_rule_names",
+__all__ = ["CONFIG_NAMES", "ClusterSpec", "Config", "ConfigError", "RuleConfig", "check_rule_names",
            "find_config", "load_config"]
 
 
-class RuleSettings(Struct, frozen=True):
+class RuleConfig(Struct, frozen=True):
+    """What the configuration says of one rule: its severity, whether it runs, and its options."""
+
     severity: Optional[Severity] = None
     enabled: Optional[bool] = None
     options: tuple[tuple[str, Any], ...] = ()
 
-    def over(self, base: RuleSettings) -> RuleSettings:
+    def over(self, base: RuleConfig) -> RuleConfig:
         """These settings written after ``base``: each one given here wins."""
         options = dict(base.options)
         options.update(self.options)
-        return RuleSettings(self.severity if self.severity is not None else base.severity,
+        return RuleConfig(self.severity if self.severity is not None else base.severity,
                             self.enabled if self.enabled is not None else base.enabled,
                             tuple(sorted(options.items())))
 
@@ -66,7 +68,7 @@ class Config(Struct, frozen=True):
     ignore: tuple[str, ...] = ()
     exclude: PathPatterns = PathPatterns(())
     fail_on: Optional[str] = None
-    rules: tuple[tuple[str, RuleSettings], ...] = ()
+    rules: tuple[tuple[str, RuleConfig], ...] = ()
     clusters: tuple[ClusterSpec, ...] = ()
     rule_dirs: tuple[Path, ...] = ()
     now: Optional[str] = None
@@ -80,9 +82,9 @@ class Config(Struct, frozen=True):
     #: Which file wrote each setting: keys ``(name,)`` and, for merged mappings, ``(name, entry)``.
     origins: Mapping[tuple[str, ...], ConfigSource] = field(default_factory=dict)
 
-    def settings_for(self, rule_id: str, rule_name: str) -> RuleSettings:
+    def rule_config(self, rule_id: str, rule_name: str) -> RuleConfig:
         """A rule's settings: every entry keyed by its id or its name, later entries winning."""
-        merged = RuleSettings()
+        merged = RuleConfig()
         for key, settings in self.rules:
             if key.upper() == rule_id or key == rule_name:
                 merged = settings.over(merged)
@@ -135,7 +137,7 @@ def load_config(path: Optional[Path], parser: YamlParser, schemas: Any) -> Confi
     chain = _read_chain(path, parser, schemas)
     settings, origins = _merge(chain)
     root = chain[0].path.parent
-    rules = tuple((str(key), _rule_settings(value)) for key, value in settings.get("rules", {}).items())
+    rules = tuple((str(key), _rule_config(value)) for key, value in settings.get("rules", {}).items())
     clusters = tuple(
         ClusterSpec(str(c.get("name") or f"cluster-{i + 1}"), PathPatterns.compile(c["files"]))
         for i, c in enumerate(settings.get("clusters") or [])
@@ -252,11 +254,11 @@ def _rule_mapping(value: Any) -> dict[str, Any]:
     return dict(value or {})
 
 
-def _rule_settings(value: Mapping[str, Any]) -> RuleSettings:
+def _rule_config(value: Mapping[str, Any]) -> RuleConfig:
     severity = value.get("severity")
     options = tuple(sorted((k, v) for k, v in value.items() if k != "severity"))
     if severity == "off":
-        return RuleSettings(None, False, options)
+        return RuleConfig(None, False, options)
     if severity:
-        return RuleSettings(Severity.parse(severity), True, options)
-    return RuleSettings(None, None, options)
+        return RuleConfig(Severity.parse(severity), True, options)
+    return RuleConfig(None, None, options)

@@ -48,7 +48,7 @@ class FindingCollector:
             self.partial.add(source.path)
 
     def _severity(self, rule: Rule, suggested: Optional[Severity]) -> Severity:
-        configured = self.config.settings_for(rule.id, rule.name).severity
+        configured = self.config.rule_config(rule.id, rule.name).severity
         return configured or suggested or rule.severity
 
     def failure(self, source: SourceFile, failure: ParseFailure) -> None:

@@ -105,7 +105,7 @@ class Engine:
         or not (a wrong option is a configuration error either way)."""
         resolved = {}
         for rule in self.catalogue:
-            configured = dict(config.settings_for(rule.id, rule.name).options)
+            configured = dict(config.rule_config(rule.id, rule.name).options)
             resolved[rule.id], problems = resolve_options(rule, configured)
             notices.extend(Notice(f"configuration: {problem}", level="error") for problem in problems)
         return resolved

@@ -50,7 +50,7 @@ def enabled_rules(rules: Iterable[Rule], request: RunRequest) -> list[Rule]:
         for found in resolve(token, catalogue):
             chosen.pop(found.id, None)
     for candidate in list(chosen.values()):
-        if config.settings_for(candidate.id, candidate.name).enabled is False:
+        if config.rule_config(candidate.id, candidate.name).enabled is False:
             chosen.pop(candidate.id, None)
     for candidate in catalogue:
         if candidate.id == INTERNAL_ERROR_ID:
