@@ -467,7 +467,7 @@ def text_report(header: list[str], cases: Sequence[Case], judged: Sequence[Verdi
             lines.append("  " + "  ".join(cells).rstrip())
         lines.extend(f"  {note}" for note in [case.ratio_note, *case.notes])
         lines.append("")
-    lines.append("Targets (issue 6)")
+    lines.append("Targets")
     width = max(len(v.target) for v in judged)
     measured_width = max(len(v.measured) for v in judged)
     lines.extend(f"  {v.target:<{width}}  {v.measured:<{measured_width}}  {v.status}" for v in judged)
