@@ -52,4 +52,4 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
     # Files that do not parse at all are reported by the engine under this rule; here are the values that
     # parsed, but not as the author meant.
     for problem in doc.problems:
-        yield Issue(problem.message, at=problem.path, span=problem.span, value=problem.kind)
+        yield Issue(problem.message, help=problem.help, at=problem.path, span=problem.span, value=problem.kind)

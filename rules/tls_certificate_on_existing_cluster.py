@@ -120,11 +120,11 @@ def check(before: Optional[Document], after: Document, ctx: RuleContext) -> Iter
             what = "no certificates here" if then is None else "other certificates here"
             related = (Related(f"at the base revision {ctx.base}: {what}", at=path, doc=before),)
         yield Issue(
-            f"{format_path(path)} {verb} in a deployed profile: Palette sets a private registry's TLS certificate "
-            "only when a cluster is created, so the clusters already using this profile never get it and will "
-            "fail to pull from the registry; create new clusters with this profile version (and keep existing "
-            "ones on a version without the change), or list the file under new: in .palette-lint.yaml if no "
-            "cluster uses it yet",
+            f"{format_path(path)} {verb} in a deployed profile",
+            help="Palette sets a private registry's TLS certificate only when a cluster is created, so the clusters "
+                 "already using this profile never get it and will fail to pull from the registry; create new "
+                 "clusters with this profile version (and keep existing ones on a version without the change), or "
+                 "list the file under new: in .palette-lint.yaml if no cluster uses it yet",
             at=path, part="key", related=related,
         )
 

@@ -225,7 +225,7 @@ def test_the_runs_reached_every_path(tree: Path) -> None:
     for rule_id in ("PAL301", "PAL206", "PAL000", "PAL001", "PAL108"):
         assert rule_id in text, f"{rule_id} missing:\n{text}"
     assert text.count("PAL000") >= 7, text
-    assert "notes.yaml: warning: not a Palette" in text
+    assert "palette-lint: warning: notes.yaml: not a Palette" in result.stderr.decode()
     assert "***" in text  # the URL credentials are shown redacted, the user name kept
 
 

@@ -97,12 +97,13 @@ def test_skip_unknown_skips_named_foreign_files_silently(tree: Path) -> None:
     (tree / "tsconfig.json").write_text('{\n  // comments are not JSON\n  "compilerOptions": {}\n}\n')
     (tree / "workflow.yaml").write_text("name: ci\non: push\n", encoding="utf-8")
     plain = palette_lint("check", "tsconfig.json", "workflow.yaml", cwd=tree)
-    assert plain.returncode == EXIT_FINDINGS and "PAL000" in plain.stdout and "workflow.yaml: warning" in plain.stdout
+    assert plain.returncode == EXIT_FINDINGS and "PAL000" in plain.stdout
+    assert "palette-lint: warning: workflow.yaml: not a Palette" in plain.stderr
     hook = palette_lint("check", "--skip-unknown", "tsconfig.json", "workflow.yaml", "clean.yaml", cwd=tree)
     assert hook.returncode == EXIT_OK, hook.stdout + hook.stderr
     # Nothing about the foreign files; the one note says change rules were skipped (no git history here).
     assert hook.stdout.splitlines()[-1] == "No problems found in 1 file."
-    assert "tsconfig" not in hook.stdout and "workflow" not in hook.stdout, hook.stdout
+    assert "tsconfig" not in hook.stdout + hook.stderr and "workflow" not in hook.stdout + hook.stderr
 
 
 def test_skip_unknown_still_reports_broken_palette_files_and_applies_exclude(tree: Path) -> None:

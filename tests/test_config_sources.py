@@ -97,7 +97,7 @@ def test_yaml_file_wins_over_pyproject_in_the_same_directory(tmp_path: Path) -> 
     ('[tool.palette-lint]\nselect = ["PAL0"]\nfail-on = "loud"\n',
      'pyproject.toml:3:1: tool.palette-lint.fail-on: expected one of "error", "warning", "note", "never"'),
     ('[tool.palette-lint]\nselect = ["PAL0"]\nignored = ["PAL001"]\n',
-     "pyproject.toml:3:1: tool.palette-lint: unknown key 'ignored'"),
+     "pyproject.toml:3:1: tool.palette-lint: unknown key 'ignored' (did you mean 'ignore'?)"),
     ('[tool.palette-lint]\n\n[tool.palette-lint.rules]\nPAL001 = "loud"\n',
      "pyproject.toml:4:1: tool.palette-lint.rules.PAL001: does not match any allowed form"),
     ('[tool.palette-lint]\nrules = { PAL001 = "loud" }\n',
