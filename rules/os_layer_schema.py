@@ -8,7 +8,8 @@ file or a pack's `values` inside a profile) against `schemas/os-layer.json`:
   reported at the key, with a suggestion: `username` is `user`, `url`/`host`/`server`/`domain` is
   `registry`, `cert`/`ca`/`caCert` is `certificates`, and there is no `insecure` flag.
 - `registry`, `user` and `password` are strings; `certificates` is a PEM string (a list of strings is
-  accepted).
+  accepted). In the examples, `<<PEM ca>>` stands for the registry's PEM CA certificate (the test suite
+  generates a real one).
 - `options` maps flat keys (`system.uri`) to scalars; `pack.content.images` is a list of `{image: ...}`;
   `stages` maps stage names to lists of steps.
 
@@ -48,16 +49,7 @@ providerCredentials:
   user: robot-edge
   password: '{{.spectro.macro.REGISTRY_PASSWORD}}'
   certificates: |
-    -----BEGIN CERTIFICATE-----
-    MIIBWjCCAQGgAwIBAgIUQf+LSZYjLVUF5/sYSuGio7AA0EowCgYIKoZIzj0EAwIw
-    IzEhMB8GA1UEAwwYRXhhbXBsZSBFZGdlIFJlZ2lzdHJ5IENBMB4XDTI1MDEwMTAw
-    MDAwMFoXDTM1MDEwMTAwMDAwMFowIzEhMB8GA1UEAwwYRXhhbXBsZSBFZGdlIFJl
-    Z2lzdHJ5IENBMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEJZ/btMQKgCXxgdie
-    bdn7zPrWnWOIbNOWARNc/lub6PKUCYpSYNBYmHXbK/sN+T4Jd3Bb5Gzpfb7nofmq
-    27mQAqMTMBEwDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNHADBEAiAYtfUd
-    LeyYLzmGneHkzSW1eCPM7tqkyPkREA92r9cQugIgb1Cv35fpEE3MAT/8pBt3j8PQ
-    S8k3kP891VRidQuxvtM=
-    -----END CERTIFICATE-----
+    <<PEM ca>>
 options:
   system.uri: harbor.example.com/edge/ubuntu-k3s:v1.30.4-v4.5.3
 ```

@@ -27,6 +27,8 @@ providerCredentials:
   registry: registry.example.com
   user: edge
   password: '{{.spectro.macro.REGISTRY_PASSWORD}}'
+options:
+  system.uri: registry.example.com/edge/ubuntu-k3s:v1.30.4-v4.5.3
 ```
 
 ## Source

@@ -6,7 +6,8 @@ and reports, at the `certificates` key, a registry certificate that was added or
 `providerCredentials.certificates`, and the `certificates` of registry settings written in the OS layer
 (`registryCredentials`, `externalRegistries.registries[]`, a `providerCredentials` block elsewhere).
 Whitespace and line breaks inside the PEM text do not count as a change; a removed certificate is not
-reported. The base version is cited as a related location.
+reported. The base version is cited as a related location. In the examples, `<<PEM ca>>` stands for the
+registry's PEM CA certificate (the test suite generates a real one).
 
 A profile or OS-layer file is deployed when it existed at the base revision; a file added since is for
 new clusters and is not checked. The `deployed:` and `new:` path patterns of `.palette-lint.yaml`
@@ -44,9 +45,7 @@ providerCredentials:
   user: robot-edge
   password: '{{.spectro.macro.REGISTRY_PASSWORD}}'
   certificates: |
-    -----BEGIN CERTIFICATE-----
-    MIIBmDCCAT+gAwIBAgIUcdOi6c9Q4ryB6EWA9HLaKUR7JxUwCgYIKoZIzj0EAwIw
-    -----END CERTIFICATE-----
+    <<PEM ca>>
 options:
   system.uri: harbor.example.com/edge/ubuntu-k3s:v1.30.4-v4.5.3
 ```
@@ -75,9 +74,7 @@ providerCredentials:
   user: robot-edge
   password: '{{.spectro.macro.REGISTRY_PASSWORD}}'
   certificates: |
-    -----BEGIN CERTIFICATE-----
-    MIIBmDCCAT+gAwIBAgIUcdOi6c9Q4ryB6EWA9HLaKUR7JxUwCgYIKoZIzj0EAwIw
-    -----END CERTIFICATE-----
+    <<PEM ca>>
 options:
   system.uri: harbor.example.com/edge/ubuntu-k3s:v1.30.4-v4.5.3
 ```
