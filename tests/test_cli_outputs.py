@@ -150,9 +150,11 @@ def test_check_help_lists_every_format() -> None:
     assert "FORMAT[=FILE]" in text
 
 
-def test_exit_codes_are_documented_in_help_and_readme() -> None:
+def test_exit_codes_are_documented_in_help_readme_and_docs() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    table = readme.split("### Exit codes", 1)[1].split("\n#", 1)[0]
+    usage = (REPO / "docs" / "usage.md").read_text(encoding="utf-8")
+    table = readme.split("| exit code | meaning |", 1)[1].split("\n\n", 1)[0] + \
+        usage.split("## Exit codes", 1)[1].split("\n#", 1)[0]
     top = " ".join(CliRunner().invoke(cli, ["--help"]).output.split())
     check = " ".join(CliRunner().invoke(cli, ["check", "--help"]).output.split())
     for code in (EXIT_OK, EXIT_FINDINGS, EXIT_ERROR):

@@ -172,3 +172,13 @@ def test_a_terminal_gets_colour_and_progress_and_a_pipe_neither(tmp_path: Path) 
     assert b"\x1b[31m" not in never
     no_color, _code = _under_a_terminal(["check", "--no-cache", "region-000"], fleet, {"NO_COLOR": "1"})
     assert b"\x1b[31m" not in no_color
+
+
+def test_the_skipped_change_rules_note_only_where_a_change_rule_would_apply(tmp_path: Path) -> None:
+    (tmp_path / "user-data").write_text("#cloud-config\nstylus:\n  site:\n    name: store-1\n", encoding="utf-8")
+    only_user_data = palette_lint("check", "user-data", cwd=tmp_path)
+    assert only_user_data.returncode == 0 and "skipped" not in only_user_data.stderr, only_user_data.stderr
+    (tmp_path / "os.yaml").write_text(OS_LAYER, encoding="utf-8")
+    with_os_layer = palette_lint("check", ".", cwd=tmp_path)
+    assert with_os_layer.stderr.count("change rules (PAL105, PAL401, PAL402) skipped") == 1, with_os_layer.stderr
+    assert "skipped" not in palette_lint("check", "--quiet", ".", cwd=tmp_path).stderr
