@@ -277,9 +277,9 @@ def verify(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Op
     Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage, configuration or
     internal error.
     """
-    try:
-        import httpx  # noqa: F401  (the verify extra)
-    except ImportError:
+    from linter.verify import http_client_available
+
+    if not http_client_available():
         _fail("palette-lint verify needs httpx: install the verify extra, pip install 'palette-lint[verify]'")
     from linter.engine.rule_loader import resolve
     from linter.model import INTERNAL_ERROR_ID

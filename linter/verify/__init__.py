@@ -11,3 +11,12 @@ it (``check`` never does; tests/test_verify_offline.py holds both to that). Its 
 - :mod:`linter.verify.observations`: what was observed, the pure data the verify rules (``rules/verify/``) read;
 - :mod:`linter.verify.run`: files -> targets -> observations -> rules -> located findings -> one ``Run``.
 """
+
+
+def http_client_available() -> bool:
+    """Whether httpx (the ``verify`` extra) can be imported; ``check`` never asks."""
+    try:
+        import httpx  # noqa: F401
+    except ImportError:
+        return False
+    return True
