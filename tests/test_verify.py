@@ -315,3 +315,14 @@ def test_every_format_carries_the_findings(world: World, tmp_path: Path, format_
         run = log["runs"][0]
         assert {r["id"] for r in run["tool"]["driver"]["rules"]} >= {"PAL501", "PAL508", "PAL510"}
         assert run["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] == line
+
+
+def test_the_proxy_variables_are_honoured(world: World, tmp_path: Path) -> None:
+    """With HTTPS_PROXY naming a port where nothing listens (and NO_PROXY not covering the registry), the good
+    registry becomes unreachable: verify went through the proxy the environment names."""
+    host = world.basic.host
+    write(tmp_path, "values.yaml", os_layer(host, f"{host}/{REPOSITORY}:v1", world.ca.pem))
+    proxy = f"http://127.0.0.1:{world.refused_port}"
+    status, findings, output = verify(tmp_path, env={"HTTPS_PROXY": proxy, "https_proxy": proxy, "NO_PROXY": "",
+                                                     "no_proxy": ""})
+    assert found(findings) == [("PAL501", *at(tmp_path, "values.yaml", "registry: ", 10))], output
