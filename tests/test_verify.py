@@ -326,3 +326,21 @@ def test_the_proxy_variables_are_honoured(world: World, tmp_path: Path) -> None:
     status, findings, output = verify(tmp_path, env={"HTTPS_PROXY": proxy, "https_proxy": proxy, "NO_PROXY": "",
                                                      "no_proxy": ""})
     assert found(findings) == [("PAL501", *at(tmp_path, "values.yaml", "registry: ", 10))], output
+
+
+def test_an_exported_profile_is_verified_inside_its_values_string(world: World, tmp_path: Path) -> None:
+    """A profile export JSON holds the OS layer's values as one JSON string: the finding points into it."""
+    host = world.basic.host
+    values = os_layer(host, f"{host}/{REPOSITORY}:not-pushed", world.ca.pem)
+    export = {"metadata": {"name": "edge"}, "spec": {"version": "1.0.0", "template": {
+        "type": "infra", "cloudType": "edge-native",
+        "packs": [{"name": "edge-native-byoi", "type": "spectro", "layer": "os", "version": "2.0.0",
+                   "values": values}]}}}
+    write(tmp_path, "profile.json", json.dumps(export, indent=2) + "\n")
+    status, findings, output = verify(tmp_path)
+    assert [f["rule_id"] for f in findings] == ["PAL508"], output
+    line, _ = at(tmp_path, "profile.json", '"values": ')
+    text = (tmp_path / "profile.json").read_text(encoding="utf-8").splitlines()[line - 1]
+    column = findings[0]["location"]["column"]
+    assert findings[0]["location"]["line"] == line
+    assert text[column - 1:].startswith(f"{host}/{REPOSITORY}:not-pushed"), text[column - 1:column + 40]
