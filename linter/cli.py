@@ -260,8 +260,8 @@ def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Opt
 @click.option("--select", multiple=True, metavar="RULES", help="Only these verify rules (ids, prefixes or names).")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these verify rules (same forms as --select).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="Configuration file (default: the nearest one above the first path); its rules' severities "
-                   "and enabled settings apply.")
+              help="Configuration file (default: the nearest one above the first path); its rules: severities "
+                   "(off included) apply to the verify rules.")
 def verify(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Optional[str],
            macros_path: Optional[str], arch: str, timeout: float, fail_on: Optional[str], select: tuple[str, ...],
            ignore: tuple[str, ...], config_path: Optional[str]) -> None:

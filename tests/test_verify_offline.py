@@ -241,3 +241,26 @@ def test_verify_of_files_with_nothing_to_check_is_clean(tmp_path: Path) -> None:
     report = json.loads(result.stdout)
     assert report["findings"] == []
     assert "no provider image or registry" in json.dumps(report["notices"])
+
+
+def test_the_configuration_sets_verify_severities_and_check_accepts_their_names(tmp_path: Path) -> None:
+    """A configuration may name verify rules: check does not call them unknown, and verify applies them. The
+    registry is a loopback port where nothing listens."""
+    from tests.registry import free_port
+
+    (tmp_path / ".palette-lint.yaml").write_text("rules:\n  verify-value-missing: {severity: error}\n"
+                                                 "  PAL501: off\n", encoding="utf-8")
+    (tmp_path / "values.yaml").write_text(f"""\
+providerCredentials:
+  registry: 127.0.0.1:{free_port()}
+  user: robot
+  password: '{{{{.spectro.macro.NOT_GIVEN}}}}'
+options:
+  system.uri: NA
+""", encoding="utf-8")
+    checked = palette_lint("check", "values.yaml", cwd=tmp_path)
+    assert checked.returncode in (0, 1), checked.stderr
+    verified = palette_lint("verify", "--format", "json", "values.yaml", cwd=tmp_path)
+    assert verified.returncode == 1, verified.stderr
+    findings = json.loads(verified.stdout)["findings"]
+    assert [(f["rule_id"], f["severity"], f["location"]["line"]) for f in findings] == [("PAL510", "error", 4)]

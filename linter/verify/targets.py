@@ -180,13 +180,13 @@ class _Finder:
 
     # ---- provider images ------------------------------------------------------------------------------------
     def provider_image(self, layer: Document, external: Optional[Document]) -> None:
+        options, _paths = macros.flat_options(layer.data)
+        provider = self.block(layer, PROVIDER, "providerCredentials", "registry", "user",
+                              PROVIDER + ("certificates",), options) if isinstance(layer.get(PROVIDER), dict) else None
         image = macros.provider_image(layer.data)
         if image.missing or image.agent_mode or not isinstance(image.raw, str):
             return
-        options, _paths = macros.flat_options(layer.data)
         resolved = self.text(layer, image.path, "options.system.uri", options)
-        provider = self.block(layer, PROVIDER, "providerCredentials", "registry", "user",
-                              PROVIDER + ("certificates",), options) if isinstance(layer.get(PROVIDER), dict) else None
         if resolved is None:
             return
         reference = images.parse_image(resolved)
