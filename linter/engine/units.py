@@ -28,12 +28,10 @@ from linter.engine.discover import Candidate
 from linter.engine.findings import FindingCollector
 from linter.engine.result_cache import ResultCache, UnitResult
 from linter.engine.suppress import ExternalSuppression, apply_suppressions
-from linter.inputs import read_file
-from linter.inputs.decode import SourceRead, decode_source, looks_like_palette_text, read_source
-from linter.inputs.kinds import UNKNOWN
+from linter.inputs.admission import NOT_PALETTE, admit
+from linter.inputs.decode import SourceRead, decode_source, read_source
 from linter.inputs.reader import ParsedFile
 from linter.model import INTERNAL_ERROR_ID, Finding, Notice, Rule
-from linter.palette.credentials import document_secrets, secrets_in_text
 from linter.redact import Secrets, redact_findings, redact_notices
 from linter.validation.store import SchemaStore
 from linter.yaml.composer import YamlParser
@@ -154,37 +152,21 @@ class UnitLinter:
 
     def _lint_file(self, file: FileInput, read: SourceRead, collector: FindingCollector, notices: list[Notice],
                    parses: dict[SourceFile, ParsedFile], secrets: set[str]) -> Optional[ParsedFile]:
-        """One file of one side: parsed and its secrets collected; then the file to lint, or None when it
+        """One file of one side: admitted (parsed, its secrets collected); then the file to lint, or None when it
         cannot be linted (a PAL000 finding says why, when the file is meant for Palette) or is not Palette's."""
-        source, failure, sniff = read
-        explicit = file.candidate.explicit
-        if source is None:
-            assert failure is not None
-            secrets.update(secrets_in_text(sniff))
-            if explicit or looks_like_palette_text(sniff):
-                collector.failure(SourceFile("", file.path, file.candidate.display), failure)
-            return None
-        collector.sources[source.path] = source
-        parsed = parses.get(source)
-        if parsed is None:
-            parsed = parses[source] = read_file(self.parser, source, explicit)
-            parsed.absolute_path = file.candidate.absolute
-        secrets.update(_secrets_of(parsed))
-        if parsed.root is None:  # the file does not parse
-            if explicit or looks_like_palette_text(source.text):
-                collector.linted(source, complete=False)
-                for problem in parsed.failures:
-                    collector.failure(source, problem)
-            return None
-        if parsed.root.kind == UNKNOWN:
-            if explicit:
-                notices.append(Notice("not a Palette profile, OS-layer values or user-data file (the kind is read "
-                                      "from the content); skipped", path=file.candidate.display, level="warning"))
-            return None
-        collector.linted(source, complete=not parsed.failures)
-        for problem in parsed.failures:  # a pack whose values do not parse
-            collector.failure(source, problem)
-        return parsed
+        admission = admit(self.parser, read, file.candidate.explicit, file.candidate.absolute, parses)
+        secrets.update(admission.secrets)
+        source = admission.source
+        if source is not None:
+            collector.sources[source.path] = source
+        if admission.not_palette and file.candidate.explicit:
+            notices.append(Notice(NOT_PALETTE, path=file.candidate.display, level="warning"))
+        if admission.reported:
+            if source is not None:
+                collector.linted(source, complete=admission.complete)
+            for failure in admission.failures:
+                collector.failure(source or SourceFile("", file.path, file.candidate.display), failure)
+        return admission.parsed
 
 
 def read_now(file: FileInput) -> SourceRead:
@@ -201,16 +183,6 @@ def read_base(file: FileInput, now: Optional[SourceRead]) -> Optional[SourceRead
     if file.base is not None:
         return decode_source(file.base, file.path, file.base_shown)
     return None
-
-
-def _secrets_of(parsed: ParsedFile) -> set[str]:
-    """The secret values of a file: its credential fields, and its raw text where parts do not parse."""
-    found: set[str] = set()
-    for doc in parsed.documents:
-        found.update(document_secrets(doc))
-    if parsed.failures:
-        found.update(secrets_in_text(parsed.source.text))
-    return found
 
 
 def _identity(file: FileInput, read: Optional[SourceRead]) -> tuple[str, ...]:

@@ -19,12 +19,10 @@ from linter.engine.clusters import group_clusters
 from linter.engine.contract import RuleContext
 from linter.engine.discover import discover, find_root, relative_path
 from linter.engine.findings import FindingCollector
-from linter.inputs import read_file
-from linter.inputs.decode import looks_like_palette_text, read_source
-from linter.inputs.kinds import UNKNOWN
+from linter.inputs.admission import NOT_PALETTE, admit
+from linter.inputs.decode import read_source
 from linter.inputs.reader import ParsedFile
 from linter.model import Notice, Rule, Run, Severity
-from linter.palette.credentials import document_secrets, secrets_in_text
 from linter.redact import Secrets, redact_run
 from linter.verify.checks import check_all
 from linter.verify.macro_values import MacroValues
@@ -48,38 +46,23 @@ class VerifyRequest(Struct, frozen=True):
 
 
 def read_files(request: VerifyRequest, notices: list[Notice], secrets: set[str]) -> list[ParsedFile]:
-    """The Palette files of the request's paths, parsed as ``check`` parses them. A file that does not parse is
-    a notice here (``check`` reports why); its secret values are collected all the same."""
+    """The Palette files of the request's paths, read and parsed as ``check`` reads them. A file that cannot be
+    linted is a notice here (``check`` reports why); its secret values are collected all the same."""
     config = request.config
     root = request.root or find_root(Path.cwd())
     parser = YamlParser()
     found: list[ParsedFile] = []
     for candidate in discover(request.paths, config.exclude, config.root if config.path else None, notices):
-        source, failure, sniff = read_source(candidate.absolute, relative_path(candidate.absolute, root),
-                                             candidate.display)
-        if source is None:
-            secrets.update(secrets_in_text(sniff))
-            if candidate.explicit or looks_like_palette_text(sniff):
-                notices.append(Notice("cannot be read; `palette-lint check` says why", path=candidate.display,
-                                      level="warning"))
-            continue
-        parsed = read_file(parser, source, candidate.explicit)
-        parsed.absolute_path = candidate.absolute
-        for doc in parsed.documents:
-            secrets.update(document_secrets(doc))
-        if parsed.failures:
-            secrets.update(secrets_in_text(source.text))
-        if parsed.root is None:
-            if candidate.explicit or looks_like_palette_text(source.text):
-                notices.append(Notice("does not parse, so it was not verified; `palette-lint check` says why",
-                                      path=candidate.display, level="warning"))
-            continue
-        if parsed.root.kind == UNKNOWN:
-            if candidate.explicit:
-                notices.append(Notice("not a Palette profile, OS-layer values or user-data file; skipped",
-                                      path=candidate.display, level="warning"))
-            continue
-        found.append(parsed)
+        read = read_source(candidate.absolute, relative_path(candidate.absolute, root), candidate.display)
+        admission = admit(parser, read, candidate.explicit, candidate.absolute)
+        secrets.update(admission.secrets)
+        if admission.parsed is not None:
+            found.append(admission.parsed)
+        elif admission.not_palette and candidate.explicit:
+            notices.append(Notice(NOT_PALETTE, path=candidate.display, level="warning"))
+        elif admission.reported:
+            notices.append(Notice("cannot be read or does not parse, so it was not verified; `palette-lint check` "
+                                  "says why", path=candidate.display, level="warning"))
     return found
 
 
