@@ -15,17 +15,20 @@ from linter.inputs.reader import ParsedFile
 from linter.model import Issue, Rule
 
 
-def check_files(files: list[ParsedFile], rules: Iterable[Rule], contexts: dict[str, RuleContext],
-                config: Config, collector: FindingCollector) -> None:
-    """Document rules on every document of ``files``, then cluster rules on every cluster they form."""
-    rules = list(rules)
+def check_documents(parsed: ParsedFile, rules: Iterable[Rule], contexts: dict[str, RuleContext],
+                    collector: FindingCollector) -> None:
+    """Document rules on every document of one file."""
     document_rules = [r for r in rules if r.scope == "document"]
+    for doc in parsed.documents:
+        for rule in document_rules:
+            if doc.kind in rule.kinds:
+                apply_rule(rule, doc, collector, lambda: rule.check(doc, contexts[rule.id]))
+
+
+def check_clusters(files: list[ParsedFile], rules: Iterable[Rule], contexts: dict[str, RuleContext],
+                   config: Config, collector: FindingCollector) -> None:
+    """Cluster rules on every cluster ``files`` form."""
     cluster_rules = [r for r in rules if r.scope == "cluster"]
-    for parsed in files:
-        for doc in parsed.documents:
-            for rule in document_rules:
-                if doc.kind in rule.kinds:
-                    apply_rule(rule, doc, collector, lambda: rule.check(doc, contexts[rule.id]))
     if cluster_rules:
         for cluster in group_clusters(files, config):
             anchor = cluster.documents[0]

@@ -128,7 +128,7 @@ class Engine:
                        clock=now.isoformat() if request.now else now.strftime("%Y-%m-%dT%H"),
                        fixed_clock=request.now is not None,
                        ignored_per_file=per_file_ignores(config, self.catalogue, root), cache=cache,
-                       base_label=base_label)
+                       base_label=base_label, file_seconds=request.file_seconds)
 
     def _reader_of(self, files: list[FileInput]) -> Any:
         """A function that reads one of the run's files again, by repository-relative path: for locating

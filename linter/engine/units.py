@@ -22,7 +22,8 @@ from msgspec import Struct
 
 from linter.changes.pairs import pair_documents
 from linter.config.load import Config
-from linter.engine.checks import check_change, check_files
+from linter.engine.budget import DEFAULT_FILE_SECONDS, OutOfTime, time_limit
+from linter.engine.checks import check_change, check_clusters, check_documents
 from linter.engine.contract import RuleContext
 from linter.engine.discover import Candidate
 from linter.engine.findings import FindingCollector
@@ -65,6 +66,7 @@ class UnitJob(Struct, frozen=True):
     ignored_per_file: Optional[ExternalSuppression]
     cache: Optional[ResultCache]
     base_label: str  # the base revision described, for change rules' messages; "" when the run has none
+    file_seconds: float = DEFAULT_FILE_SECONDS  # the time budget of one file (0: none)
 
 
 class UnitLinter:
@@ -76,6 +78,7 @@ class UnitLinter:
         self.schemas = schemas
         self.job = job
         self.enabled = {rule.id for rule in job.rules}
+        self.out_of_time = False  # a file went past its time budget: the unit's result is not cached
 
     def lint(self, unit: Sequence[FileInput]) -> tuple[UnitResult, frozenset[str]]:
         """The unit's result (from the cache when nothing it depends on has changed) and the secret values its
@@ -88,8 +91,9 @@ class UnitLinter:
             cached = cache.get(key, self.job.clock, self.job.clock if self.job.fixed_clock else "")
             if cached is not None:
                 return cached, frozenset()
+        self.out_of_time = False
         result, secrets = self._lint(unit, reads)
-        if cache is not None:
+        if cache is not None and not self.out_of_time:  # a result that depends on the machine's speed is not kept
             cache.put(key, result)
         return result, frozenset(secrets)
 
@@ -104,10 +108,10 @@ class UnitLinter:
         files_now: dict[str, ParsedFile] = {}
         for file in unit:
             if file.state != DELETED:
-                parsed = self._lint_file(file, reads[file.path], now_side, notices, parses, secrets)
+                parsed = self._lint_and_check(file, reads[file.path], now_side, notices, parses, secrets, contexts)
                 if parsed is not None:
                     files_now[file.path] = parsed
-        check_files(list(files_now.values()), job.rules, contexts, job.config, now_side)
+        self._check_clusters(list(files_now.values()), contexts, now_side)
         base_findings = self._check_base(unit, reads, files_now, contexts, parses, secrets, now_side) \
             if job.base_label else ()
         outcome = apply_suppressions(now_side.finish(), now_side.linted_sources, now_side.partial,
@@ -120,6 +124,36 @@ class UnitLinter:
         kinds = tuple(sorted({doc.kind for parsed in files_now.values() for doc in parsed.documents}))
         return UnitResult(redact_findings(findings, hidden), redact_findings(base_findings, hidden),
                           redact_notices(notices, hidden), linted, kinds, clock), secrets
+
+    def _lint_and_check(self, file: FileInput, read: SourceRead, collector: FindingCollector,
+                        notices: list[Notice], parses: dict[SourceFile, ParsedFile], secrets: set[str],
+                        contexts: dict[str, RuleContext]) -> Optional[ParsedFile]:
+        """One file read, parsed and checked by the document rules, within the file's time budget; past it, a
+        PAL000 finding that names the limit, and the file takes no further part in the run."""
+        try:
+            with time_limit(self.job.file_seconds):
+                parsed = self._lint_file(file, read, collector, notices, parses, secrets)
+                if parsed is not None:
+                    check_documents(parsed, self.job.rules, contexts, collector)
+                return parsed
+        except OutOfTime:
+            self.out_of_time = True
+            collector.out_of_time(file.path, file.candidate.display, self.job.file_seconds)
+            return None
+
+    def _check_clusters(self, files: list[ParsedFile], contexts: dict[str, RuleContext],
+                        collector: FindingCollector) -> None:
+        """The cluster rules on the unit's files, within a budget of one file's time per file."""
+        if not files:
+            return
+        try:
+            with time_limit(self.job.file_seconds * len(files)):
+                check_clusters(files, self.job.rules, contexts, self.job.config, collector)
+        except OutOfTime:
+            self.out_of_time = True
+            first = files[0].source
+            collector.out_of_time(first.path, first.display_path, self.job.file_seconds * len(files),
+                                  "checking the cluster of these files")
 
     def _check_base(self, unit: Sequence[FileInput], reads: dict[str, SourceRead], files_now: dict[str, ParsedFile],
                     contexts: dict[str, RuleContext], parses: dict[SourceFile, ParsedFile], secrets: set[str],
@@ -136,7 +170,8 @@ class UnitLinter:
             if read is None:
                 continue  # added since the base (and not a copy), or outside the repository
             side = copies if file.state == ADDED else base_side
-            parsed = self._lint_file(file, read, side, [], parses, secrets)
+            parsed = self._lint_and_check(file, read, side, [], parses, secrets, contexts) \
+                if file.state != ADDED else self._lint_file(file, read, side, [], parses, secrets)
             versions[file.path] = parsed
             if parsed is not None and file.state != ADDED:
                 base_files.append(parsed)
@@ -147,7 +182,7 @@ class UnitLinter:
                 deployed = file.deployed
                 check_change(change_rules, pair_documents(versions.get(file.path), parsed),
                              lambda rule: contexts[rule.id].for_change(deployed, job.base_label), now_side)
-        check_files(base_files, job.rules, contexts, job.config, base_side)
+        self._check_clusters(base_files, contexts, base_side)
         return tuple(f for f in base_side.stamp_line_hashes(base_side.finish()) if f.rule_id != INTERNAL_ERROR_ID)
 
     def _lint_file(self, file: FileInput, read: SourceRead, collector: FindingCollector, notices: list[Notice],
