@@ -29,6 +29,7 @@ from linter.engine.suppress import per_file_ignores
 from linter.engine.units import DELETED, FileInput, UnitJob, UnitLinter, read_now
 from linter.engine.workers import Progress, lint_units, worker_count
 from linter.inputs import read_file
+from linter.inputs.decode import MAX_FILE_BYTES
 from linter.inputs.kinds import UNKNOWN
 from linter.inputs.reader import ParsedFile
 from linter.model import Finding, Notice, Rule, Run
@@ -153,13 +154,13 @@ def file_inputs(candidates: list[Candidate], history: Optional[History], request
     if history is None:
         return [FileInput(c, relative_path(c.absolute, root)) for c in candidates]
     config = request.config
-    staged = history.index_texts(candidates)
+    staged, staged_too_large = history.index_texts(candidates, MAX_FILE_BYTES)
     deleted = deleted_candidates(history, request.paths, config)
     everything = [*candidates, *deleted]
     git_paths = {c.absolute: history.git_path(c.absolute) for c in everything}
     wanted = [path for path in git_paths.values()
               if path is not None and (history.state(path) == MODIFIED or history.copied_from(path))]
-    blobs = history.read_base(sorted(set(wanted)))
+    blobs, base_too_large = history.read_base(sorted(set(wanted)), MAX_FILE_BYTES)
     gone = {c.absolute for c in deleted}
     files = []
     for candidate in everything:
@@ -169,7 +170,8 @@ def file_inputs(candidates: list[Candidate], history: Optional[History], request
             candidate, relative_path(candidate.absolute, root), state, staged.get(candidate.absolute),
             blobs.get(path) if path is not None else None,
             f"{history.short}:{history.old_path(path)}" if path is not None else "",
-            is_deployed(config, candidate.absolute, existed_at_base=state == MODIFIED)))
+            is_deployed(config, candidate.absolute, existed_at_base=state == MODIFIED),
+            staged_too_large.get(candidate.absolute, 0), base_too_large.get(path, 0) if path is not None else 0))
     return files
 
 

@@ -30,7 +30,7 @@ from linter.engine.findings import FindingCollector
 from linter.engine.result_cache import ResultCache, UnitResult
 from linter.engine.suppress import ExternalSuppression, apply_suppressions
 from linter.inputs.admission import NOT_PALETTE, admit
-from linter.inputs.decode import SourceRead, decode_source, read_source
+from linter.inputs.decode import MAX_FILE_BYTES, SourceRead, decode_source, read_source, too_large
 from linter.inputs.reader import ParsedFile
 from linter.model import INTERNAL_ERROR_ID, Finding, Notice, Rule
 from linter.redact import Secrets, redact_findings, redact_notices
@@ -52,6 +52,8 @@ class FileInput(Struct, frozen=True):
     base: Optional[bytes] = None  # the content at the base revision (a changed or deleted file, a copy's source)
     base_shown: str = ""  # how the base version is named in findings: "1a2b3c4d5e:old/name.yaml"
     deployed: bool = False  # for change rules: the file is deployed to existing clusters
+    staged_size: int = 0  # with --staged, the size of an index content over the limit (not read)
+    base_size: int = 0  # the size of a base version over the limit (not read)
 
 
 class UnitJob(Struct, frozen=True):
@@ -206,6 +208,8 @@ class UnitLinter:
 
 def read_now(file: FileInput) -> SourceRead:
     """The file as it is now: the index content with --staged, else the working tree's."""
+    if file.staged_size:
+        return None, too_large(file.staged_size, MAX_FILE_BYTES), ""
     if file.staged is not None:
         return decode_source(file.staged, file.path, file.candidate.display)
     return read_source(file.candidate.absolute, file.path, file.candidate.display)
@@ -215,6 +219,8 @@ def read_base(file: FileInput, now: Optional[SourceRead]) -> Optional[SourceRead
     """The file at the base revision: the same text as now when unchanged; None when it has no base version."""
     if file.state == UNCHANGED and now is not None:
         return now
+    if file.base_size:
+        return None, too_large(file.base_size, MAX_FILE_BYTES), ""
     if file.base is not None:
         return decode_source(file.base, file.path, file.base_shown)
     return None
@@ -225,7 +231,7 @@ def _identity(file: FileInput, read: Optional[SourceRead]) -> tuple[str, ...]:
     and its base version."""
     base = hashlib.sha256(file.base).hexdigest() if file.base is not None else ""
     return (file.candidate.absolute, file.candidate.display, str(file.candidate.explicit), file.path,
-            _read_digest(read), file.state, base, file.base_shown, str(file.deployed))
+            _read_digest(read), file.state, base, file.base_shown, str(file.deployed), str(file.base_size))
 
 
 def _read_digest(read: Optional[SourceRead]) -> str:
