@@ -24,6 +24,7 @@ from linter.validation.store import SCHEMA_NAMES
 if TYPE_CHECKING:  # pragma: no cover
     from linter.changes.baseline import Baseline
     from linter.config.load import Config
+    from linter.config.resolver import ConfigResolver
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FORMAT_NAMES = tuple(FORMATTERS)
@@ -95,30 +96,52 @@ def _parse_now(text: str) -> _dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=_dt.timezone.utc)
 
 
-def _find_config_for(target: str) -> Optional[Path]:
-    """The configuration for a run whose first path is ``target``. A path that cannot be resolved (a symlink
-    loop) is searched from the directory that holds it; the engine then reports the path itself."""
-    from linter.config.load import find_config
+def config_options(default_help: str) -> Any:
+    """The options that say which configuration files a command reads: --config, --isolated and
+    --allow-rule-dirs. ``default_help`` says which file is read without --config."""
 
-    try:
-        return find_config(Path(target))
-    except (OSError, RuntimeError):
-        return find_config(Path(os.path.abspath(target)).parent)
+    def decorate(command: Any) -> Any:
+        command = click.option(
+            "--allow-rule-dirs", is_flag=True,
+            help="Import the rule modules of the configuration's rule-dirs: code from the repository, so only "
+                 "for repositories you trust (a --config FILE you name loads its rule-dirs without this).")(command)
+        command = click.option("--isolated", is_flag=True,
+                               help="Read no configuration file: built-in defaults and the command line only.")(command)
+        return click.option("--config", "config_path", type=click.Path(dir_okay=False),
+                            help=f"The configuration file to read ({default_help}).")(command)
+
+    return decorate
 
 
-def _load_project_config(config_path: Optional[str], target: str) -> Config:
-    """The configuration named by ``--config``, or the one found above ``target``; exits 2 when unusable."""
-    from linter.config.load import ConfigError, load_config
+def _configs(config_path: Optional[str], isolated: bool, allow_rule_dirs: bool) -> ConfigResolver:
+    """The configurations a command reads, as the command line chose them; exits 2 on a contradiction."""
+    from linter.config.resolver import ConfigChoice, ConfigResolver
     from linter.validation.store import SchemaStore
     from linter.yaml.composer import YamlParser
 
+    if isolated and config_path:
+        raise click.UsageError("--isolated reads no configuration file: it cannot be given with --config")
     if config_path and not Path(config_path).is_file():
         _fail(f"configuration file not found: {config_path}")
+    choice = ConfigChoice(Path(config_path) if config_path else None, isolated, allow_rule_dirs)
+    return ConfigResolver(choice, YamlParser(), SchemaStore())
+
+
+def _load_project_config(resolver: ConfigResolver, target: str, quiet: bool = False) -> Config:
+    """The configuration that governs ``target``; exits 2 when it cannot be used. Rule directories it names
+    but is not allowed to load get a warning (unless ``quiet``)."""
+    from linter.config.load import ConfigError
+
     try:
-        found = Path(config_path) if config_path else _find_config_for(target)
-        return load_config(found, YamlParser(), SchemaStore())
+        config = resolver.governing(Path(target))
     except ConfigError as exc:
         _fail(str(exc))
+    if config.declined_rule_dirs and not quiet:
+        where = config.origin(("rule-dirs",))
+        place = where.where(("rule-dirs",), "key") if where is not None else "rule-dirs"
+        click.echo(f"palette-lint: warning: {place}: rule-dirs not loaded: their rules are code from the "
+                   "repository; pass --allow-rule-dirs to run them", err=True)
+    return config
 
 
 def _check_rule_names(config: Config, catalogue: list[Any]) -> None:
@@ -186,9 +209,8 @@ def cli() -> None:
 @click.option("--select", multiple=True, metavar="RULES",
               help="Only these rules: ids (PAL106), id prefixes (PAL1) or names; comma-separated or repeated.")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules (same forms as --select).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="Configuration file (default: the nearest .palette-lint.yaml, or pyproject.toml with "
-                   "[tool.palette-lint], above the first path).")
+@config_options("default: for each file, the nearest .palette-lint.yaml, or pyproject.toml with "
+                "[tool.palette-lint], in its folder or above, up to the repository root")
 @click.option("--now", metavar="DATE", help="Fix the clock (ISO 8601) for certificate checks.")
 @click.option("--base-ref", metavar="REF",
               help="Compare with the merge base of REF and HEAD: run the change rules and mark findings new or "
@@ -217,7 +239,8 @@ def cli() -> None:
               help="Print the findings and errors only: no summary line, notes, warnings or progress.")
 def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Optional[str],
           omit_suppressed: bool, skip_unknown: bool, fail_on: Optional[str], select: tuple[str, ...],
-          ignore: tuple[str, ...], config_path: Optional[str], now: Optional[str], base_ref: Optional[str],
+          ignore: tuple[str, ...], config_path: Optional[str], isolated: bool, allow_rule_dirs: bool,
+          now: Optional[str], base_ref: Optional[str],
           staged: bool, new_only: bool, baseline_path: Optional[str], write_baseline: Optional[str],
           jobs: Optional[int], no_cache: bool, file_seconds: float, color: str, quiet: bool) -> None:
     """Lint PATHS (files or directories; default: the current directory).
@@ -244,7 +267,8 @@ def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Opt
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     targets = paths or (".",)
-    config = _load_project_config(config_path, targets[0])
+    configs = _configs(config_path, isolated, allow_rule_dirs)
+    config = _load_project_config(configs, targets[0], quiet)
     threshold_name = fail_on or config.fail_on or "error"
     threshold = None if threshold_name == "never" else Severity.parse(threshold_name)
     clock = _parse_now(now) if now else None
@@ -333,12 +357,11 @@ def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Opt
               help="Lowest severity that makes the exit code 1 (default: error, or the config's fail-on).")
 @click.option("--select", multiple=True, metavar="RULES", help="Only these verify rules (ids, prefixes or names).")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these verify rules (same forms as --select).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="Configuration file (default: the nearest one above the first path); its rules: severities "
-                   "(off included) apply to the verify rules.")
+@config_options("default: the nearest one above the first path; its rules: severities, off included, apply "
+                "to the verify rules")
 def verify(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Optional[str],
            macros_path: Optional[str], arch: str, timeout: float, fail_on: Optional[str], select: tuple[str, ...],
-           ignore: tuple[str, ...], config_path: Optional[str]) -> None:
+           ignore: tuple[str, ...], config_path: Optional[str], isolated: bool, allow_rule_dirs: bool) -> None:
     """Check PATHS against the registries they name, over the network (check never does).
 
     For every OS layer's provider image and every registry in the user-data (external registries and
@@ -367,7 +390,7 @@ def verify(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Op
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     targets = paths or (".",)
-    config = _load_project_config(config_path, targets[0])
+    config = _load_project_config(_configs(config_path, isolated, allow_rule_dirs), targets[0])
     verify_rules = _verify_catalogue()
     check_rules = _load_catalogue(config.rule_dirs)
     _check_rule_names(config, [*check_rules, *verify_rules])
@@ -424,24 +447,22 @@ def _read_baseline(path: str) -> Baseline:
         raise AssertionError("unreachable")
 
 
-CONFIG_FOR_RULES = click.option(
-    "--config", "config_path", type=click.Path(dir_okay=False),
-    help="Configuration whose rule-dirs add rules (default: the nearest one above the current directory).")
+CONFIG_FOR_RULES = config_options("default: the nearest one above the current directory; its rule-dirs add rules")
 
 
 @cli.command(name="rules")
 @click.option("--format", "-f", "output_format", type=click.Choice(["text", "markdown"]), default="text",
               show_default=True, help="A plain listing, or the Markdown table the README carries.")
 @CONFIG_FOR_RULES
-def list_rules(output_format: str, config_path: Optional[str]) -> None:
+def list_rules(output_format: str, config_path: Optional[str], isolated: bool, allow_rule_dirs: bool) -> None:
     """List every rule: id, name, default severity, scope and summary.
 
     The built-in rules (those of scope verify run only in `palette-lint verify`) and those of the
     configuration's rule-dirs. Exit codes: 0 listed; 2 the
     configuration or a rule module cannot be loaded.
     """
-    catalogue = sorted([*_load_catalogue(_load_project_config(config_path, ".").rule_dirs), *_verify_catalogue()],
-                       key=lambda r: r.id)
+    config = _load_project_config(_configs(config_path, isolated, allow_rule_dirs), ".")
+    catalogue = sorted([*_load_catalogue(config.rule_dirs), *_verify_catalogue()], key=lambda r: r.id)
     if output_format == "markdown":
         from linter.output.rule_table import markdown_table
 
@@ -455,7 +476,7 @@ def list_rules(output_format: str, config_path: Optional[str]) -> None:
 @cli.command(name="rule")
 @click.argument("rule_id")
 @CONFIG_FOR_RULES
-def show_rule(rule_id: str, config_path: Optional[str]) -> None:
+def show_rule(rule_id: str, config_path: Optional[str], isolated: bool, allow_rule_dirs: bool) -> None:
     """Show the documentation of one rule, built-in or from the configuration's rule-dirs.
 
     RULE_ID is an id (PAL106) or a name (token-auth-registry). `palette-lint rules` lists them, and
@@ -465,7 +486,8 @@ def show_rule(rule_id: str, config_path: Optional[str]) -> None:
     """
     from linter.engine.rule_loader import resolve
 
-    catalogue = [*_load_catalogue(_load_project_config(config_path, ".").rule_dirs), *_verify_catalogue()]
+    config = _load_project_config(_configs(config_path, isolated, allow_rule_dirs), ".")
+    catalogue = [*_load_catalogue(config.rule_dirs), *_verify_catalogue()]
     matches = [r for r in resolve(rule_id, catalogue) if r.id == rule_id.upper() or r.name == rule_id.lower()]
     if not matches:
         _fail(f"no rule {rule_id!r}; `palette-lint rules` lists them")
@@ -478,12 +500,12 @@ def show_rule(rule_id: str, config_path: Optional[str]) -> None:
 
 @cli.command(name="config")
 @click.argument("path", required=False, type=click.Path())
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="Configuration file to show (default: the nearest .palette-lint.yaml, or pyproject.toml "
-                   "with [tool.palette-lint], above PATH).")
+@config_options("default: the nearest .palette-lint.yaml, or pyproject.toml with [tool.palette-lint], in "
+                "PATH's folder or above, up to the repository root")
 @click.option("--format", "-f", "output_format", type=click.Choice(["yaml", "json"]), default="yaml",
               show_default=True, help="YAML (itself a valid configuration, with origins as comments) or JSON.")
-def show_config(path: Optional[str], config_path: Optional[str], output_format: str) -> None:
+def show_config(path: Optional[str], config_path: Optional[str], isolated: bool, allow_rule_dirs: bool,
+                output_format: str) -> None:
     """Print the effective configuration for PATH (default: the current directory).
 
     That is every setting once `extends` is merged and defaults are filled in, each with the file, line and
@@ -496,7 +518,7 @@ def show_config(path: Optional[str], config_path: Optional[str], output_format: 
     from linter.config.view import render_json, render_yaml
     from linter.engine.request import RunRequest, enabled_rules
 
-    config = _load_project_config(config_path, path or ".")
+    config = _load_project_config(_configs(config_path, isolated, allow_rule_dirs), path or ".")
     catalogue = _load_catalogue(config.rule_dirs)
     _check_rule_names(config, [*catalogue, *_verify_catalogue()])
     enabled = enabled_rules(catalogue, RunRequest(paths=(path or ".",), config=config))

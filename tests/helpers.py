@@ -36,11 +36,12 @@ _EXPECTED = re.compile(r"(PAL\d{3})(?:@(\d+))?")
 def run_paths(paths: Iterable[Path], *, config_path: Optional[Path] = None, root: Optional[Path] = None,
               select: Optional[tuple[str, ...]] = None, base: Optional[BaseRequest] = None,
               new_only: bool = False, baseline: Optional[Baseline] = None) -> Run:
-    """Lint ``paths`` with the configuration found above the first path, like ``palette-lint check``."""
+    """Lint ``paths`` with the configuration found above the first path, like ``palette-lint check
+    --allow-rule-dirs`` (the fixtures' rule directories are ours)."""
     paths = list(paths)
     parser = YamlParser()
     found = config_path or find_config(paths[0])
-    config = load_config(found, parser, SchemaStore())
+    config = load_config(found, parser, SchemaStore(), allow_rule_dirs=True)
     engine = Engine(load_rules((rules_dir(), *config.rule_dirs)))
     request = RunRequest(paths=tuple(str(p) for p in paths), config=config, select=select, now=FIXED_NOW,
                         root=root or REPO, base=base, new_only=new_only, baseline=baseline)

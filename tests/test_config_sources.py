@@ -32,7 +32,7 @@ options:
 
 
 def _load(path: Path):
-    return load_config(path, YamlParser(), SchemaStore())
+    return load_config(path, YamlParser(), SchemaStore(), allow_rule_dirs=True)
 
 
 def _error(path: Path) -> str:
@@ -135,6 +135,7 @@ def test_toml_position_finds_headers_keys_and_array_tables() -> None:
 # ---- extends ------------------------------------------------------------------------------------------------
 
 def test_extends_merges_base_first(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()  # one repository holds both: a configuration extends files of its repository only
     shared = tmp_path / "shared"
     (shared / "policy").mkdir(parents=True)
     (shared / "base.yaml").write_text(
@@ -268,9 +269,9 @@ def test_the_documented_configuration_examples_load(tmp_path: Path) -> None:
     readme = (Path(__file__).resolve().parent.parent / "docs" / "configuration.md").read_text(encoding="utf-8")
     yaml_text = re.search(r"```yaml\n(# \.palette-lint\.yaml\n.*?)```", readme, re.S).group(1)
     toml_text = re.search(r"```toml\n(\[tool\.palette-lint\]\n.*?)```", readme, re.S).group(1)
-    (tmp_path / "shared").mkdir()
-    (tmp_path / "shared" / "palette-lint-base.yaml").write_text("ignore: [PAL101]\n")
     repo = tmp_path / "repo"
+    (repo / "shared").mkdir(parents=True)
+    (repo / "shared" / "palette-lint-base.yaml").write_text("ignore: [PAL101]\n")
     (repo / "palette-rules").mkdir(parents=True)
     (repo / ".palette-lint.yaml").write_text(yaml_text)
     (repo / "pyproject.toml").write_text(toml_text)

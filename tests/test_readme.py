@@ -130,10 +130,11 @@ def documented_rule(tmp_path: Path) -> Path:
 
 def test_the_documented_rule_loads_and_fires(documented_rule: Path) -> None:
     (documented_rule / "os.yaml").write_text("options:\n  system.registry: docker.io\n", encoding="utf-8")
-    result = palette_lint("check", "--select", "company-registry", "os.yaml", cwd=documented_rule)
+    result = palette_lint("check", "--allow-rule-dirs", "--select", "company-registry", "os.yaml",
+                          cwd=documented_rule)
     assert result.returncode == 1, result.stdout + result.stderr
     assert result.stdout.startswith(
         "os.yaml:2:20: error PAL950 provider images come from docker.io, not registry.acme.example\n"
         "    help: edge sites reach only the company registry; set system.registry to registry.acme.example\n")
-    shown = palette_lint("rule", "PAL950", cwd=documented_rule)
+    shown = palette_lint("rule", "PAL950", "--allow-rule-dirs", cwd=documented_rule)
     assert shown.returncode == 0 and "Edge sites reach only the company registry." in shown.stdout

@@ -73,11 +73,11 @@ def project(tmp_path: Path) -> Path:
 
 
 def test_user_rule_fires_with_configured_severity_and_options(project: Path) -> None:
-    result = palette_lint("check", "--select", "PAL950", "site", cwd=project)
+    result = palette_lint("check", "--allow-rule-dirs", "--select", "PAL950", "site", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr  # a warning: below the default fail-on
     assert result.stdout == "No problems found in 1 file.\n", "the option makes docker.io the wanted registry"
     (project / ".palette-lint.yaml").write_text("rule-dirs: [policy]\n", encoding="utf-8")
-    result = palette_lint("check", "--select", "PAL950", "site", cwd=project)
+    result = palette_lint("check", "--allow-rule-dirs", "--select", "PAL950", "site", cwd=project)
     assert result.returncode == 1, result.stdout + result.stderr
     assert result.stdout.startswith(
         "site/os-layer.yaml:2:20: error PAL950 provider images come from docker.io, not registry.acme.example")
@@ -86,7 +86,8 @@ def test_user_rule_fires_with_configured_severity_and_options(project: Path) -> 
 
 
 def test_user_rule_metadata_in_sarif(project: Path) -> None:
-    result = palette_lint("check", "-f", "sarif", "--select", "company-registry", "site", cwd=project)
+    result = palette_lint("check", "--allow-rule-dirs", "-f", "sarif", "--select", "company-registry", "site",
+                          cwd=project)
     log = json.loads(result.stdout)
     assert_valid_sarif(log)
     rules = {r["id"]: r for r in log["runs"][0]["tool"]["driver"]["rules"]}
@@ -100,12 +101,13 @@ def test_user_rule_metadata_in_sarif(project: Path) -> None:
 
 
 def test_user_rule_documentation_and_listing(project: Path) -> None:
-    shown = palette_lint("rule", "PAL950", cwd=project / "site")  # the configuration is found by walking up
+    # The configuration is found by walking up.
+    shown = palette_lint("rule", "PAL950", "--allow-rule-dirs", cwd=project / "site")
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.startswith("# PAL950 company-registry\n")
     assert "Default severity: error. Scope: document. Applies to: os-layer." in shown.stdout
     assert "## Use instead" in shown.stdout
-    listed = palette_lint("rules", cwd=project)
+    listed = palette_lint("rules", "--allow-rule-dirs", cwd=project)
     assert any(line.startswith("PAL950  company-registry") for line in listed.stdout.splitlines())
     elsewhere = palette_lint("rule", "PAL950", "--config", str(project / ".palette-lint.yaml"), cwd=Path("/"))
     assert elsewhere.returncode == 0 and elsewhere.stdout == shown.stdout
@@ -119,19 +121,19 @@ def test_user_rule_can_be_suppressed_like_a_builtin(project: Path) -> None:
     (project / "site" / "os-layer.yaml").write_text(
         VALUES.replace("docker.io", "docker.io  # palette-lint: disable=company-registry -- lab site"),
         encoding="utf-8")
-    result = palette_lint("check", "site", cwd=project)
+    result = palette_lint("check", "--allow-rule-dirs", "site", cwd=project)
     assert result.returncode == 0, result.stdout
     assert result.stdout.endswith("1 suppressed.\n")
 
 
 def test_user_rule_directory_errors_exit_2(project: Path) -> None:
     (project / ".palette-lint.yaml").write_text("rule-dirs: [policy, missing]\n", encoding="utf-8")
-    result = palette_lint("check", "site", cwd=project)
+    result = palette_lint("check", "--allow-rule-dirs", "site", cwd=project)
     assert result.returncode == 2
     assert result.stderr == ("palette-lint: error: .palette-lint.yaml:1:21: rule-dirs[1]: directory not found: "
                              "'missing' (a path relative to this file)\n")
     (project / ".palette-lint.yaml").write_text("rule-dirs: [policy]\n", encoding="utf-8")
     (project / "policy" / "broken.py").write_text("def oops(:\n", encoding="utf-8")
-    result = palette_lint("check", "site", cwd=project)
+    result = palette_lint("check", "--allow-rule-dirs", "site", cwd=project)
     assert result.returncode == 2
     assert "broken.py: cannot load rule module: SyntaxError" in result.stderr

@@ -16,6 +16,7 @@ from typing import Any, Optional
 
 from msgspec import Struct
 
+from linter.config.boundary import shown_key
 from linter.document import Document
 from linter.model import Span, YamlPath
 from linter.yaml.composer import ParseFailure, YamlParser
@@ -55,9 +56,10 @@ class ConfigSource(Struct, frozen=True):
 
     def key_name(self, key_path: YamlPath) -> str:
         """A setting's name as the user wrote it: ``rules.PAL001`` or ``tool.palette-lint.rules.PAL001``."""
+        shown = tuple(step if isinstance(step, int) else shown_key(step) for step in key_path)
         if self.form == "pyproject":
-            return format_path(TOOL_TABLE + tuple(key_path))
-        return format_path(tuple(key_path)) or "the configuration"
+            return format_path(TOOL_TABLE + shown)
+        return format_path(shown) or "the configuration"
 
     def span(self, key_path: YamlPath, part: str = "auto") -> Optional[Span]:
         """Where a setting is written, or None when that cannot be found (a TOML key inside an inline table)."""
@@ -93,7 +95,8 @@ def read_config_source(path: Path, parser: YamlParser) -> ConfigSource:
                           f"{failure.message}") from None
     for duplicate in document.duplicates:  # a setting written twice: which one is meant is not clear
         raise ConfigError(f"{shown_path(absolute)}:{duplicate.second.line}:{duplicate.second.column}: "
-                          f"{format_path(duplicate.path)}: written twice (first at line {duplicate.first.line}); "
+                          f"{format_path(tuple(shown_key(k) if isinstance(k, str) else k for k in duplicate.path))}: "
+                          f"written twice (first at line {duplicate.first.line}); "
                           "keep one")
     data = document.data if document.data is not None else {}
     if not isinstance(data, dict):

@@ -9,7 +9,11 @@ it), then the chain is merged, base first:
   setting by setting (``PAL103: warning`` over a base ``PAL103: {severity: error, option: 1}`` keeps the
   option), a ``per-file-ignores`` pattern's list replaces the base's list for the same pattern.
 
-``extends`` and ``rule-dirs`` are file paths, relative to the file that writes them. Path patterns
+``extends`` and ``rule-dirs`` are file paths, relative to the file that writes them, and must stay inside the
+repository that holds the configuration (:mod:`linter.config.boundary`). The rule modules of ``rule-dirs`` are
+code from the repository: the directories are checked, but kept (so imported) only when the caller allows it
+(``--allow-rule-dirs``, or a ``--config`` file the caller named); otherwise they are listed in
+``Config.declined_rule_dirs``, for a note. Path patterns
 (``exclude``, ``per-file-ignores``, ``clusters``) are relative to the directory of the configuration the run
 found (the extending file): a shared base describes the layout of every repository that extends it.
 """
@@ -22,6 +26,7 @@ from typing import Any, Iterable, Mapping, Optional
 
 from msgspec import Struct, field
 
+from linter.config.boundary import boundary_of, is_inside, repository_root, shown_key
 from linter.config.files import PYPROJECT, ConfigError, ConfigSource, has_palette_table, read_config_source
 from linter.config.patterns import PathPatterns
 from linter.model import Rule, Severity, YamlPath
@@ -70,7 +75,8 @@ class Config(Struct, frozen=True):
     fail_on: Optional[str] = None
     rules: tuple[tuple[str, RuleConfig], ...] = ()
     clusters: tuple[ClusterSpec, ...] = ()
-    rule_dirs: tuple[Path, ...] = ()
+    rule_dirs: tuple[Path, ...] = ()  # the rule directories to import (only when the caller allows it)
+    declined_rule_dirs: tuple[Path, ...] = ()  # rule directories written but not allowed to run
     now: Optional[str] = None
     deployed: PathPatterns = PathPatterns(())  # files deployed to existing clusters, whatever their age in git
     new: PathPatterns = PathPatterns(())  # files only for new clusters, whatever their age in git
@@ -112,12 +118,14 @@ class Config(Struct, frozen=True):
 
 
 def find_config(start: Path) -> Optional[Path]:
-    """The nearest configuration in ``start`` (a directory or a file's directory) or its parents: in each
-    directory ``.palette-lint.yaml``, ``.palette-lint.yml``, then a ``pyproject.toml`` with a
-    ``[tool.palette-lint]`` table."""
+    """The nearest configuration in ``start`` (a directory or a file's directory) or its parents, up to the
+    repository root (every parent when ``start`` is in no repository): in each directory
+    ``.palette-lint.yaml``, ``.palette-lint.yml``, then a ``pyproject.toml`` with a ``[tool.palette-lint]``
+    table."""
     current = start.resolve()
     if not current.is_dir():
         current = current.parent
+    top = repository_root(current)
     for directory in (current, *current.parents):
         for name in CONFIG_NAMES:
             candidate = directory / name
@@ -126,12 +134,15 @@ def find_config(start: Path) -> Optional[Path]:
         pyproject = directory / PYPROJECT
         if pyproject.is_file() and has_palette_table(pyproject):
             return pyproject
+        if directory == top:
+            break
     return None
 
 
-def load_config(path: Optional[Path], parser: YamlParser, schemas: Any) -> Config:
+def load_config(path: Optional[Path], parser: YamlParser, schemas: Any, *, allow_rule_dirs: bool = False) -> Config:
     """Load, validate and merge ``path`` and the files it extends; ``None`` gives the defaults (rooted at the
-    working directory)."""
+    working directory). ``rule-dirs`` are kept in ``rule_dirs`` only with ``allow_rule_dirs``, else in
+    ``declined_rule_dirs``."""
     if path is None:
         return Config()
     chain = _read_chain(path, parser, schemas)
@@ -143,6 +154,7 @@ def load_config(path: Optional[Path], parser: YamlParser, schemas: Any) -> Confi
         for i, c in enumerate(settings.get("clusters") or [])
     )
     select = settings.get("select")
+    rule_dirs = tuple(Path(d) for d in settings.get("rule-dirs") or ())
     return Config(
         path=chain[0].path,
         root=root,
@@ -152,7 +164,8 @@ def load_config(path: Optional[Path], parser: YamlParser, schemas: Any) -> Confi
         fail_on=settings.get("fail-on"),
         rules=rules,
         clusters=clusters,
-        rule_dirs=tuple(Path(d) for d in settings.get("rule-dirs") or ()),
+        rule_dirs=rule_dirs if allow_rule_dirs else (),
+        declined_rule_dirs=() if allow_rule_dirs else rule_dirs,
         now=str(settings["now"]) if settings.get("now") is not None else None,
         per_file_ignores=tuple((PathPatterns.compile([pattern]), tuple(selectors))
                                for pattern, selectors in settings.get("per-file-ignores", {}).items()),
@@ -167,32 +180,40 @@ def load_config(path: Optional[Path], parser: YamlParser, schemas: Any) -> Confi
 def check_rule_names(config: Config, catalogue: Iterable[Rule]) -> None:
     """Refuse a configuration that names a rule that does not exist, or gives a rule an option it does not have
     or a value of the wrong type (a typo would silently do nothing). The error names the file, line and column,
-    and the rule or option meant when one is close."""
+    and the rule or option meant when one is close. When the configuration's ``rule-dirs`` were not allowed to
+    load, a name that is no known rule may be one of theirs: only the known rules' options are checked."""
     from linter.config.rule_options import option_problems
     from linter.engine.rule_loader import resolve
 
     rules = list(catalogue)
+    strict = not config.declined_rule_dirs
     names = [rule.id for rule in rules] + [rule.name for rule in rules]
     hint = "use an id such as PAL106, an id prefix such as PAL1, or a rule name; `palette-lint rules` lists them"
+
+    def unknown_selector(key_path: YamlPath, token: Any) -> ConfigError:
+        return config.error(key_path, f"unknown rule selector '{shown_key(token)}'"
+                                      f"{did_you_mean(str(token), names)}: {hint}")
+
     for name in ("select", "ignore"):
         for index, token in enumerate(config.settings.get(name) or ()):
-            if not resolve(str(token), rules):
-                raise config.error((name, index), f"unknown rule selector '{token}'{did_you_mean(token, names)}: "
-                                                  f"{hint}")
+            if strict and not resolve(str(token), rules):
+                raise unknown_selector((name, index), token)
     for key, settings in config.settings.get("rules", {}).items():
         found = next((r for r in rules if r.id == str(key).upper() or r.name == key), None)
         if found is None:
-            raise config.error(("rules", key), f"unknown rule '{key}'{did_you_mean(str(key), names)}: rules are "
-                                               "keyed by a rule id (PAL106) or name (token-auth-registry)", "key")
+            if not strict:
+                continue
+            raise config.error(("rules", key), f"unknown rule '{shown_key(key)}'{did_you_mean(str(key), names)}: "
+                                               "rules are keyed by a rule id (PAL106) or name (token-auth-registry)",
+                               "key")
         written = {option: value for option, value in (settings if isinstance(settings, dict) else {}).items()
                    if option != "severity"}
         for option, message in option_problems(found, written):
             raise config.error(("rules", key, option), message, "key")
     for pattern, selectors in config.settings.get("per-file-ignores", {}).items():
         for index, token in enumerate(selectors):
-            if not resolve(str(token), rules):
-                raise config.error(("per-file-ignores", pattern, index),
-                                   f"unknown rule selector '{token}'{did_you_mean(str(token), names)}: {hint}")
+            if strict and not resolve(str(token), rules):
+                raise unknown_selector(("per-file-ignores", pattern, index), token)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -210,14 +231,18 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 def _read_chain(path: Path, parser: YamlParser, schemas: Any) -> list[ConfigSource]:
     """The file and every file it extends, each validated: [the file, its base, the base's base, ...]."""
     chain: list[ConfigSource] = []
+    boundary = boundary_of(path)
     current = read_config_source(path, parser)
     while True:
-        _validate(current, schemas)
+        _validate(current, schemas, boundary)
         chain.append(current)
         target = current.data.get("extends")
         if target is None:
             return chain
         following = (current.path.parent / str(target)).resolve()
+        if not is_inside(following, boundary):
+            raise current.error(("extends",), f"'{target}' is outside {_shown_folder(boundary)}: a configuration "
+                                              "extends files of its own repository only", "value")
         if following in [source.path for source in chain]:
             start = [source.path for source in chain].index(following)
             cycle = " -> ".join(source.shown for source in chain[start:])
@@ -228,7 +253,14 @@ def _read_chain(path: Path, parser: YamlParser, schemas: Any) -> list[ConfigSour
         current = read_config_source(following, parser)
 
 
-def _validate(source: ConfigSource, schemas: Any) -> None:
+def _shown_folder(boundary: Path) -> str:
+    from linter.config.files import shown_path
+
+    return f"the repository ({shown_path(boundary)})" if (boundary / ".git").exists() else \
+        f"the configuration's folder ({shown_path(boundary)})"
+
+
+def _validate(source: ConfigSource, schemas: Any, boundary: Path) -> None:
     from linter.validation.messages import unknown_keys
 
     for error in schemas.validate("config", source.data):
@@ -238,9 +270,13 @@ def _validate(source: ConfigSource, schemas: Any) -> None:
                 span = source.span(error.path + (extra[0],), "key")
                 where = f"{source.shown}:{span.line}:{span.column}" if span else source.where(error.path, "key")
                 meant = did_you_mean(extra[0], (error.schema or {}).get("properties", {}))
-                raise ConfigError(f"{where}: {source.key_name(error.path)}: unknown key '{extra[0]}'{meant}")
+                raise ConfigError(f"{where}: {source.key_name(error.path)}: unknown key '{shown_key(extra[0])}'"
+                                  f"{meant}")
         raise source.error(error.path, error.message, "key" if error.keyword == "additionalProperties" else "auto")
     for index, directory in enumerate(source.data.get("rule-dirs") or ()):
+        if not is_inside(source.path.parent / directory, boundary):
+            raise source.error(("rule-dirs", index), f"'{directory}' is outside {_shown_folder(boundary)}: rule "
+                                                     "modules are loaded from inside it only")
         if not (source.path.parent / directory).is_dir():
             raise source.error(("rule-dirs", index), f"directory not found: '{directory}' (a path relative to "
                                                      "this file)")
