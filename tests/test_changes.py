@@ -442,6 +442,30 @@ def test_fix_one_keep_one_add_one_with_a_baseline_file(repo: GitRepo) -> None:
     assert states(sarif_results(narrow)) == [("PAL108", "profiles/b.yaml", "unchanged")]
 
 
+def test_a_baseline_entry_accepts_only_its_own_rule_and_file(tmp_path: Path, git_env: dict[str, str]) -> None:
+    """An entry that shows a reviewer PAL108 in legacy/old.yaml, with the fingerprint of a PAL106 finding in
+    sites/os.yaml, accepts neither: the PAL106 is reported (exit 1) and the entry is absent (fixed)."""
+    (tmp_path / "sites").mkdir()
+    (tmp_path / "legacy").mkdir()
+    (tmp_path / "sites" / "os.yaml").write_text(os_layer(registry="123456789012.dkr.ecr.us-east-1.amazonaws.com"),
+                                                encoding="utf-8")
+    (tmp_path / "legacy" / "old.yaml").write_text(os_layer(), encoding="utf-8")
+    written = palette_lint("--write-baseline", "all.json", "--select", "PAL106", ".", cwd=tmp_path)
+    assert written.returncode == 0, written.stderr
+    entry = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))["findings"][0]
+    assert (entry["rule"], entry["path"]) == ("PAL106", "sites/os.yaml")
+    forged = {"version": 1, "findings": [{**entry, "rule": "PAL108", "path": "legacy/old.yaml",
+                                          "yamlPath": "providerCredentials.registry"}]}
+    (tmp_path / "forged.json").write_text(json.dumps(forged), encoding="utf-8")
+    result = palette_lint("--baseline", "forged.json", "-f", "sarif", "--select", "PAL106,PAL108", ".",
+                          cwd=tmp_path)
+    assert result.returncode == 1
+    assert states(sarif_results(result)) == [("PAL106", "sites/os.yaml", "new"),
+                                             ("PAL108", "legacy/old.yaml", "absent")]
+    honest = palette_lint("--baseline", "all.json", "--select", "PAL106,PAL108", ".", cwd=tmp_path)
+    assert honest.returncode == 0, honest.stdout
+
+
 def test_fingerprints_survive_line_shifts_and_match_the_base_version(repo: GitRepo) -> None:
     _debt_repo(repo)
     run = _run(repo, select=("PAL108",))

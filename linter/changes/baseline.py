@@ -2,8 +2,11 @@
 baseline's.
 
 Findings are matched by fingerprint (rule, repository-relative file, YAML path and a digest of the offending
-value), never by line, so an edit elsewhere in a file does not make an old finding new. The baseline file is
-JSON meant to be reviewed in git: sorted, one entry per finding, no secrets (messages never hold any).
+value), never by line, so an edit elsewhere in a file does not make an old finding new. A baseline file entry
+matches a finding only when its rule, its path and its fingerprint all agree: the file is reviewed as text,
+and an entry that shows a reviewer one rule in one file must not accept another rule's finding elsewhere
+(fingerprints can be computed by anyone). The baseline file is JSON meant to be reviewed in git: sorted, one
+entry per finding, no secrets (messages never hold any).
 """
 
 from __future__ import annotations
@@ -35,14 +38,23 @@ class BaselineEntry(Struct, frozen=True):
     yaml_path: str
     message: str
 
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.rule_id, self.path, self.fingerprint)
+
 
 class Baseline(Struct, frozen=True):
     source: str  # the file as given on the command line
     entries: tuple[BaselineEntry, ...]
 
     @property
-    def fingerprints(self) -> frozenset[str]:
-        return frozenset(entry.fingerprint for entry in self.entries)
+    def keys(self) -> frozenset[tuple[str, str, str]]:
+        """What identifies each entry: its rule, path and fingerprint."""
+        return frozenset(entry.key for entry in self.entries)
+
+
+def _key(finding: Finding) -> tuple[str, str, str]:
+    return (finding.rule_id, finding.location.path, finding.fingerprint)
 
 
 def parse_baseline(text: str, source: str) -> Baseline:
@@ -98,17 +110,17 @@ def compare(findings: tuple[Finding, ...], *, base_findings: Optional[tuple[Find
     A baseline entry counts as fixed only when its rule ran and its file was linted (``locate`` finds it):
     a run over fewer files or rules says nothing about the others."""
     in_base = frozenset(f.fingerprint for f in base_findings or ())
-    in_file = baseline.fingerprints if baseline is not None else frozenset()
-    known = in_base | in_file
+    in_file = baseline.keys if baseline is not None else frozenset()
     current = {f.fingerprint for f in findings}
+    current_keys = {_key(f) for f in findings}
     marked: list[Finding] = []
     accepted: set[str] = set()
     counts = {NEW: 0, UNCHANGED: 0}
     for finding in findings:
-        state = UNCHANGED if finding.fingerprint in known else NEW
+        state = UNCHANGED if finding.fingerprint in in_base or _key(finding) in in_file else NEW
         if finding.suppression is None:
             counts[state] += 1
-            reason = _acceptance(finding.fingerprint, in_base, in_file, baseline, base_label, new_only)
+            reason = _acceptance(finding, in_base, in_file, baseline, base_label, new_only)
             if reason:
                 accepted.add(finding.fingerprint)
                 finding = replace(finding, suppression=Suppression("external", reason))
@@ -118,7 +130,7 @@ def compare(findings: tuple[Finding, ...], *, base_findings: Optional[tuple[Find
         if finding.fingerprint not in current and finding.suppression is None:
             absent.setdefault(finding.fingerprint, replace(finding, baseline_state=ABSENT))
     for entry in baseline.entries if baseline is not None else ():
-        if entry.fingerprint in current or entry.fingerprint in absent or entry.rule_id not in rules:
+        if entry.key in current_keys or entry.fingerprint in absent or entry.rule_id not in rules:
             continue
         span = locate(entry.path, entry.yaml_path)
         if span is not None:
@@ -158,11 +170,11 @@ def locator(linted: Iterable[str], parse: Callable[[str], Optional[ParsedFile]],
     return locate
 
 
-def _acceptance(fingerprint: str, in_base: frozenset[str], in_file: frozenset[str], baseline: Optional[Baseline],
-                base_label: str, new_only: bool) -> str:
-    if fingerprint in in_file and baseline is not None:
+def _acceptance(finding: Finding, in_base: frozenset[str], in_file: frozenset[tuple[str, str, str]],
+                baseline: Optional[Baseline], base_label: str, new_only: bool) -> str:
+    if _key(finding) in in_file and baseline is not None:
         return f"accepted in the baseline {baseline.source}"
-    if new_only and fingerprint in in_base:
+    if new_only and finding.fingerprint in in_base:
         return f"unchanged since {base_label}; --new-only reports new findings only"
     return ""
 
