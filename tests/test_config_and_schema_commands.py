@@ -52,7 +52,7 @@ def test_config_prints_yaml_with_origins(project: Path) -> None:
     assert 'clusters: []  # default' in lines
     assert 'fail-on: "error"  # default' in lines
     assert lines[-1] == ("# rules enabled: PAL000, PAL001, PAL002, PAL003, PAL004, PAL005, PAL006, PAL101, PAL102, "
-                         "PAL103, PAL104, PAL105, PAL106, PAL108, PAL999")
+                         "PAL103, PAL104, PAL105, PAL106, PAL108, PAL900, PAL901, PAL999")
 
 
 def test_config_yaml_is_itself_a_configuration_with_the_same_effect(project: Path) -> None:

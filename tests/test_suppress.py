@@ -134,6 +134,45 @@ def test_a_file_that_does_not_parse_reports_no_unused_suppressions(tmp_path: Pat
     assert reported(lint(tmp_path, text)) == [(4, "PAL000")]
 
 
+def test_pal000_cannot_be_suppressed_by_a_comment(tmp_path: Path) -> None:
+    """A file that does not parse is not checked at all: a disable-file comment must not make it pass."""
+    text = "# palette-lint: disable-file=PAL000 -- generated\nproviderCredentials:\n  password: [\n"
+    run = lint(tmp_path, text)
+    assert reported(run) == [(1, "PAL900"), (4, "PAL000")]
+    assert run.active_findings[0].message == "PAL000 cannot be suppressed by a comment"
+    assert "not checked at all" in run.active_findings[0].help
+    result = _cli("check", "os-layer.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.endswith("Found 2 problems (1 error, 1 warning) in 1 file.\n"), result.stdout
+
+
+def test_pal900_and_pal901_run_whatever_the_selection(tmp_path: Path) -> None:
+    run = lint(tmp_path, ecr(registry="  # palette-lint: disable=PAL106", user="  # palette-lint: disable=PAL103 -- x"),
+               select=("PAL106",))
+    assert reported(run) == [(REGISTRY_LINE, "PAL901")], "PAL103 did not run: its comment is not called unused"
+    result = _cli("check", "--select", "PAL106", "os-layer.yaml", cwd=tmp_path)
+    assert result.returncode == 1 and "error PAL901 suppression without a reason" in result.stdout
+    assert _cli("check", "--select", "PAL106", "--ignore", "PAL901", "os-layer.yaml", cwd=tmp_path).returncode == 0
+
+
+@pytest.mark.parametrize("user", [
+    '"AWS  # palette-lint: disable-file=PAL106 -- lab"',
+    "'AWS  # palette-lint: disable-file=PAL106 -- lab'",
+    "|\n    AWS\n    # palette-lint: disable-file=PAL106 -- lab",
+])
+def test_a_directive_inside_a_string_is_data(tmp_path: Path, user: str) -> None:
+    text = ecr().replace("  user: AWS", f"  user: {user}")
+    assert reported(lint(tmp_path, text)) == [(REGISTRY_LINE, "PAL106")]
+
+
+def test_a_comment_after_a_string_holding_a_directive_is_read(tmp_path: Path) -> None:
+    text = ecr().replace("  user: AWS", '  user: "AWS # palette-lint: disable-file=PAL001 -- no"  '
+                                        "# palette-lint: disable-file=PAL106 -- lab (OPS-42)")
+    run = lint(tmp_path, text)
+    assert reported(run) == []
+    assert [(f.rule_id, f.suppression.justification) for f in run.findings] == [("PAL106", "lab (OPS-42)")]
+
+
 # ---- reasons ----------------------------------------------------------------------------------------------
 
 def test_without_a_reason_the_suppression_applies_and_pal901_is_reported(tmp_path: Path) -> None:

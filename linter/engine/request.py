@@ -12,6 +12,7 @@ from msgspec import Struct, field
 from linter.config.load import Config
 from linter.engine.budget import DEFAULT_FILE_SECONDS
 from linter.engine.rule_loader import resolve
+from linter.engine.suppress import DIRECTIVE_RULES
 from linter.model import INTERNAL_ERROR_ID, Rule, Severity
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,11 +50,13 @@ class RunRequest(Struct, frozen=True):
 
 def enabled_rules(rules: Iterable[Rule], request: RunRequest) -> list[Rule]:
     """The rules a run uses: ``select`` (command line over configuration, default all) minus ``ignore`` (both)
-    minus rules the configuration turns off. PAL999 internal-error is always on."""
+    minus rules the configuration turns off. PAL999 internal-error is always on; PAL900 and PAL901, the
+    findings about suppression comments, are on whatever the selection (a selection cannot hide a comment that
+    hides findings) unless ignored or turned off by name."""
     catalogue = list(rules)
     config = request.config
     select = request.select if request.select is not None else config.select
-    chosen: dict[str, Rule] = {}
+    chosen: dict[str, Rule] = {rule.id: rule for rule in catalogue if rule.id in DIRECTIVE_RULES}
     for token in select if select is not None else ("ALL",):
         for found in resolve(token, catalogue):
             chosen[found.id] = found

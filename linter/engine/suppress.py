@@ -5,14 +5,18 @@
     # palette-lint: disable-next-line=PAL106,token-auth-registry -- reason
     # palette-lint: disable-file=PAL103 -- reason
 
-A comment is a ``#`` at the start of a line or after whitespace, as in YAML. Comments are read from the file's
-text, so a comment inside a pack's ``values: |`` block works on the outer line of the finding. JSON files (text
-that starts with ``{`` or ``[``) hold no comments and are not scanned: ``per-file-ignores`` is the way there.
+A comment is a ``#`` at the start of a line or after whitespace, as in YAML, and not inside a string: a
+``# palette-lint:`` written inside a quoted or block value is data, not a directive (the parsed documents say
+where their strings are). A comment inside a pack's ``values: |`` block is a comment of that embedded YAML, and
+works on the outer line of the finding. JSON files (text that starts with ``{`` or ``[``) hold no comments and
+are not scanned: ``per-file-ignores`` is the way there.
 
 A suppression without a reason still applies and is reported as PAL901 suppression-without-reason; a
 suppression that suppresses nothing (or cannot be read, or names an unknown rule) is reported as PAL900
 unused-suppression (like ruff's unused ``noqa`` and eslint's unused disable directives). Neither finding can be
-suppressed inline; ``ignore`` or ``per-file-ignores`` them in the configuration.
+suppressed inline; ``ignore`` or ``per-file-ignores`` them in the configuration. Nor can PAL000: a file (or a
+part of one) that cannot be read or parsed is not checked at all, so a comment that hid it would hide every
+problem in it; ``exclude`` such a file in the configuration instead.
 """
 
 from __future__ import annotations
@@ -26,17 +30,21 @@ from msgspec import Struct
 from msgspec.structs import replace
 
 from linter.config.load import Config
-from linter.model import Finding, Location, Rule, Span, Suppression
+from linter.document import Document
+from linter.model import PARSE_ERROR_ID, Finding, Location, Rule, Span, Suppression
 from linter.yaml.source import SourceFile
 
 UNUSED_SUPPRESSION_ID = "PAL900"
 SUPPRESSION_WITHOUT_REASON_ID = "PAL901"
-#: The findings about suppressions themselves, which inline comments cannot suppress.
+#: The findings about suppressions themselves: they run with every selection, and comments cannot suppress them.
 DIRECTIVE_RULES = frozenset({UNUSED_SUPPRESSION_ID, SUPPRESSION_WITHOUT_REASON_ID})
+#: The findings no comment suppresses: those about comments, and a file that cannot be parsed (nothing in it is
+#: checked, so hiding that would hide everything).
+NOT_BY_COMMENT = DIRECTIVE_RULES | {PARSE_ERROR_ID}
 
 ACTIONS = ("disable", "disable-next-line", "disable-file")
 # Patterns as text, which re compiles (and caches) when a file first mentions palette-lint: most files do not.
-_COMMENT = r"(?:^|(?<=\s))#\s*palette-lint\s*:(?P<body>.*)$"
+_COMMENT = r"(?:^|(?<=\s))#\s*palette-lint\s*:"
 _BODY = (r"^\s*(?P<action>[A-Za-z-]+)\s*(?:=\s*(?P<rules>[^\s,-][^\s,]*(?:\s*,\s*[^\s,]+)*))?"
          r"\s*(?P<rest>.*)$")
 _TOKEN = r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$"
@@ -68,16 +76,43 @@ class Directive(Struct, frozen=True):
                                                                                           "on this line")
 
 
-def read_directives(text: str) -> tuple[Directive, ...]:
-    """Every ``# palette-lint:`` comment of a file's text (none for JSON text)."""
+#: Whether a (line, column), 1-based, is inside a string of the file (so a ``#`` there is no comment).
+InString = Callable[[int, int], bool]
+
+
+def read_directives(text: str, in_string: Optional[InString] = None) -> tuple[Directive, ...]:
+    """Every ``# palette-lint:`` comment of a file's text (none for JSON text). ``in_string`` tells a ``#``
+    inside a string, which is data (see :func:`strings_of`); without it every match counts."""
     if "palette-lint" not in text or text.lstrip()[:1] in ("{", "["):
         return ()
     found = []
     for number, line in enumerate(text.splitlines(), start=1):
-        match = re.search(_COMMENT, line)
-        if match:
-            found.append(_directive(number, match.start(), len(line.rstrip()), match.group("body")))
+        for match in re.finditer(_COMMENT, line):
+            if in_string is None or not in_string(number, match.start() + 1):
+                found.append(_directive(number, match.start(), len(line.rstrip()), line[match.end():]))
+                break
     return tuple(found)
+
+
+def strings_of(documents: Iterable[Document]) -> InString:
+    """A test of whether a position of the file is inside one of its strings (a key or a scalar value): in the
+    outer file's coordinates, for the documents parsed from it. A value that holds an embedded document (a
+    pack's ``values: |``) is not a string for this purpose: its lines are that document's, comments included,
+    and that document's own strings count instead."""
+    documents = list(documents)
+    hosts = {doc.base for doc in documents if doc.parent is not None}
+    spans: list[Span] = []
+    for doc in documents:
+        for path, info in doc.nodes.items():
+            if info.key is not None:
+                spans.append(doc.outer_span(info.key))
+            if info.tag not in ("map", "seq") and doc.base + path not in hosts:
+                spans.append(doc.outer_span(info.value))
+
+    def inside(line: int, column: int) -> bool:
+        return any((s.line, s.column) <= (line, column) < (s.end_line, s.end_column) for s in spans)
+
+    return inside
 
 
 def _directive(line: int, start: int, end: int, body: str) -> Directive:
@@ -126,19 +161,21 @@ class Outcome(Struct, frozen=True):
 ExternalSuppression = Callable[[Finding], Optional[Suppression]]
 
 
-def apply_suppressions(findings: Iterable[Finding], sources: Mapping[str, SourceFile], partial: set[str],
-                       catalogue: Sequence[Rule], enabled: set[str],
-                       external: Optional[ExternalSuppression] = None) -> Outcome:
+def apply_suppressions(findings: Iterable[Finding], sources: Mapping[str, SourceFile],
+                       documents: Mapping[str, Sequence[Document]], partial: set[str], catalogue: Sequence[Rule],
+                       enabled: set[str], external: Optional[ExternalSuppression] = None) -> Outcome:
     """Mark the findings that an inline comment (first) or the configuration suppresses, and find the
-    comments to report. ``sources`` are the linted files by path; in ``partial`` files not every rule ran
-    (they did not parse), so a comment there is never called unused."""
+    comments to report. ``sources`` are the linted files by path, ``documents`` those parsed from each (where
+    their strings are); in ``partial`` files not every rule ran (they did not parse), so a comment there is
+    never called unused."""
     by_token = {r.id: r for r in catalogue} | {r.name: r for r in catalogue}
-    directives = {path: read_directives(source.text) for path, source in sources.items()}
+    directives = {path: read_directives(source.text, strings_of(documents.get(path, ())))
+                  for path, source in sources.items()}
     used: dict[tuple[str, int], set[str]] = {}
     out: list[Finding] = []
     for finding in findings:
         applied = None
-        if finding.rule_id not in DIRECTIVE_RULES:
+        if finding.rule_id not in NOT_BY_COMMENT:
             applied = _inline(finding, directives.get(finding.location.path, ()), by_token, used)
         if applied is None and external is not None:
             applied = external(finding)
@@ -188,7 +225,7 @@ def _problems(directive: Directive, source: SourceFile, by_token: Mapping[str, R
     known = {token: rule for token, rule in resolved.items() if rule is not None}
     unknown = [token for token in directive.rules if token not in known]
     ran = [token for token, rule in known.items() if rule.id in enabled]
-    inline_only = [token for token in ran if known[token].id in DIRECTIVE_RULES]
+    inline_only = [token for token in ran if known[token].id in NOT_BY_COMMENT]
     unused = [token for token in ran if token not in used and token not in inline_only and not partial]
     if unknown:
         out.append(problem(UNUSED_SUPPRESSION_ID, "unknown", f"suppression names no known rule: "
@@ -198,7 +235,9 @@ def _problems(directive: Directive, source: SourceFile, by_token: Mapping[str, R
     if inline_only:
         out.append(problem(UNUSED_SUPPRESSION_ID, "inline-only",
                            f"{', '.join(inline_only)} cannot be suppressed by a comment",
-                           "use `ignore` or `per-file-ignores` in the configuration"))
+                           "use `ignore`, `per-file-ignores` or `exclude` in the configuration"
+                           + ("; a file that does not parse is not checked at all, so a comment must not hide "
+                              "that" if any(known[t].id == PARSE_ERROR_ID for t in inline_only) else "")))
     if unused:
         out.append(problem(UNUSED_SUPPRESSION_ID, "unused",
                            f"unused suppression: no {', '.join(unused)} finding {directive.scope}",

@@ -116,7 +116,8 @@ class UnitLinter:
         self._check_clusters(list(files_now.values()), contexts, now_side)
         base_findings = self._check_base(unit, reads, files_now, contexts, parses, secrets, now_side) \
             if job.base_label else ()
-        outcome = apply_suppressions(now_side.finish(), now_side.linted_sources, now_side.partial,
+        documents = {path: parsed.documents for path, parsed in files_now.items()}
+        outcome = apply_suppressions(now_side.finish(), now_side.linted_sources, documents, now_side.partial,
                                      list(self.catalogue.values()), self.enabled, job.ignored_per_file)
         findings = now_side.stamp_line_hashes(
             now_side.with_problems(outcome.findings, outcome.problems, job.ignored_per_file))
