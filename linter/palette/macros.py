@@ -11,11 +11,19 @@ from msgspec import Struct
 from linter.palette import images
 
 MACRO = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}", re.S)
+#: A template interpolation, Terraform's (``${var.registry}``) or a pipeline's (``${REGISTRY}``): filled in before
+#: Palette sees the value, so as unknown here as a macro.
+INTERPOLATION = re.compile(r"\$\{[^{}]*\}")
 _PACK_OPTION = re.compile(r"^\.spectro\.pack\.([A-Za-z0-9_-]+)\.options\.(.+?)(?:\s*\|.*)?$")
 
 
 def contains_macro(value: Any) -> bool:
-    return isinstance(value, str) and "{{" in value and MACRO.search(value) is not None
+    """Whether ``value`` holds a macro, or an interpolation (``${...}``) that is filled in before Palette reads it:
+    either way a value palette-lint cannot know."""
+    if not isinstance(value, str):
+        return False
+    return ("{{" in value and MACRO.search(value) is not None) \
+        or ("${" in value and INTERPOLATION.search(value) is not None)
 
 
 def references(value: str) -> list[str]:
