@@ -12,12 +12,13 @@ from linter.engine.clusters import group_clusters
 from linter.engine.contract import RuleContext
 from linter.engine.findings import FindingCollector
 from linter.inputs.reader import ParsedFile
-from linter.model import Issue, Rule
+from linter.model import Issue, Notice, Rule
 
 
 def check_files(files: list[ParsedFile], rules: Iterable[Rule], contexts: dict[str, RuleContext],
-                config: Config, collector: FindingCollector) -> None:
-    """Document rules on every document of ``files``, then cluster rules on every cluster they form."""
+                config: Config, collector: FindingCollector, notices: Optional[list[Notice]] = None) -> None:
+    """Document rules on every document of ``files``, then cluster rules on every cluster they form (what could
+    not be joined into one goes to ``notices``)."""
     rules = list(rules)
     document_rules = [r for r in rules if r.scope == "document"]
     cluster_rules = [r for r in rules if r.scope == "cluster"]
@@ -27,7 +28,7 @@ def check_files(files: list[ParsedFile], rules: Iterable[Rule], contexts: dict[s
                 if doc.kind in rule.kinds:
                     apply_rule(rule, doc, collector, lambda: rule.check(doc, contexts[rule.id]))
     if cluster_rules:
-        for cluster in group_clusters(files, config):
+        for cluster in group_clusters(files, config, notices):
             anchor = cluster.documents[0]
             for rule in cluster_rules:
                 if any(doc.kind in rule.kinds for doc in cluster.documents):

@@ -6,7 +6,9 @@ declares: :func:`linter.engine.clusters.cluster_key`), so each unit's findings d
 units can be linted in any order, in worker processes, or taken from the result cache.
 
 For each file of a unit: read (bytes to text), parse and classify (the readers), collect its secret values
-(kept out of every output), then report it or lint it. Document and cluster rules run on the files now and, when
+(kept out of every output), then report it or lint it. A file that reads other files as part of itself (a
+Terraform profile's ``values = file(...)``) is read first, with the unit's own reads of them (the engine puts
+them in its unit): each becomes a file of the unit, linted once, as that file's part. Document and cluster rules run on the files now and, when
 the run compares with a base revision, on the base versions too (through the very same steps; an unchanged file
 is parsed once for both sides); change rules run on each changed file with its base version. Suppressions and
 GitHub line hashes finish the unit's findings.
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from msgspec import Struct
 
@@ -28,10 +30,10 @@ from linter.engine.discover import Candidate
 from linter.engine.findings import FindingCollector
 from linter.engine.result_cache import ResultCache, UnitResult
 from linter.engine.suppress import ExternalSuppression, apply_suppressions
-from linter.inputs import read_file
+from linter.inputs import read_file, syntax_reader
 from linter.inputs.decode import SourceRead, decode_source, looks_like_palette_text, read_source
 from linter.inputs.kinds import UNKNOWN
-from linter.inputs.reader import ParsedFile
+from linter.inputs.reader import FileOpener, ParsedFile
 from linter.model import INTERNAL_ERROR_ID, Finding, Notice, Rule
 from linter.palette.credentials import document_secrets, secrets_in_text
 from linter.redact import Secrets, redact_findings, redact_notices
@@ -104,12 +106,14 @@ class UnitLinter:
                     for rule in job.rules}
         now_side = FindingCollector(job.config, self.catalogue, self.enabled)
         files_now: dict[str, ParsedFile] = {}
-        for file in unit:
-            if file.state != DELETED:
-                parsed = self._lint_file(file, reads[file.path], now_side, notices, parses, secrets)
+        opener = _opener(unit, lambda file: reads.get(file.path) if file.state != DELETED else None)
+        for file in _readers_first(unit):
+            if file.state != DELETED and file.path not in files_now:
+                parsed = self._lint_file(file, reads[file.path], now_side, notices, parses, secrets, opener)
                 if parsed is not None:
                     files_now[file.path] = parsed
-        check_files(list(files_now.values()), job.rules, contexts, job.config, now_side)
+                    _join(parsed, now_side, secrets, files_now)
+        check_files(list(files_now.values()), job.rules, contexts, job.config, now_side, notices)
         base_findings = self._check_base(unit, reads, files_now, contexts, parses, secrets, now_side) \
             if job.base_label else ()
         outcome = apply_suppressions(now_side.finish(), now_side.linted_sources, now_side.partial,
@@ -131,15 +135,20 @@ class UnitLinter:
         copies = FindingCollector(job.config, {}, set())  # a copy's source is not part of the base revision
         base_files: list[ParsedFile] = []
         versions: dict[str, Optional[ParsedFile]] = {}
-        for file in unit:
+        opener = _opener(unit, lambda file: read_base(file, reads.get(file.path)))
+        for file in _readers_first(unit):
             read = read_base(file, reads.get(file.path))
-            if read is None:
-                continue  # added since the base (and not a copy), or outside the repository
+            if read is None or file.path in versions:
+                continue  # added since the base (and not a copy), outside the repository, or read as a part
             side = copies if file.state == ADDED else base_side
-            parsed = self._lint_file(file, read, side, [], parses, secrets)
+            parsed = self._lint_file(file, read, side, [], parses, secrets, opener)
             versions[file.path] = parsed
-            if parsed is not None and file.state != ADDED:
-                base_files.append(parsed)
+            if parsed is not None:
+                joined: dict[str, ParsedFile] = {}
+                _join(parsed, side, secrets, joined, taken=versions)
+                versions.update(joined)
+                if file.state != ADDED:
+                    base_files.extend([parsed, *joined.values()])
         change_rules = [rule for rule in job.rules if rule.scope == "change"]
         for file in unit:
             parsed = files_now.get(file.path)
@@ -151,7 +160,8 @@ class UnitLinter:
         return tuple(f for f in base_side.stamp_line_hashes(base_side.finish()) if f.rule_id != INTERNAL_ERROR_ID)
 
     def _lint_file(self, file: FileInput, read: SourceRead, collector: FindingCollector, notices: list[Notice],
-                   parses: dict[SourceFile, ParsedFile], secrets: set[str]) -> Optional[ParsedFile]:
+                   parses: dict[SourceFile, ParsedFile], secrets: set[str],
+                   open_file: Optional[FileOpener] = None) -> Optional[ParsedFile]:
         """One file of one side: parsed and its secrets collected; then the file to lint, or None when it
         cannot be linted (a PAL000 finding says why, when the file is meant for Palette) or is not Palette's."""
         source, failure, sniff = read
@@ -164,10 +174,13 @@ class UnitLinter:
             return None
         collector.sources[source.path] = source
         parsed = parses.get(source)
+        if parsed is not None and open_file is not None \
+                and any(open_file(joined.absolute_path) is not joined.source for joined in parsed.joined):
+            parsed = None  # the file is unchanged but a file it reads is not: read it again with that one
         if parsed is None:
-            parsed = parses[source] = read_file(self.parser, source, explicit)
-            parsed.absolute_path = file.candidate.absolute
+            parsed = parses[source] = read_file(self.parser, source, explicit, file.candidate.absolute, open_file)
         secrets.update(_secrets_of(parsed))
+        notices.extend(parsed.notices)
         if parsed.root is None:  # the file does not parse
             if explicit or looks_like_palette_text(source.text):
                 collector.linted(source, complete=False)
@@ -183,6 +196,41 @@ class UnitLinter:
         for problem in parsed.failures:  # a pack whose values do not parse
             collector.failure(source, problem)
         return parsed
+
+
+def _readers_first(unit: Sequence[FileInput]) -> list[FileInput]:
+    """The unit's files, those that may read other files (Terraform) first, so that the files they read are
+    read as their parts and not on their own."""
+    return sorted(unit, key=lambda file: syntax_reader(file.path) is None)
+
+
+def _opener(unit: Sequence[FileInput], read_of: Callable[[FileInput], Optional[SourceRead]]) -> FileOpener:
+    """How a reader opens a file another file names: the unit's own read of it (the index with --staged, the base
+    revision's version for the base side); None for a file outside the unit (excluded, say) or without text."""
+    by_absolute = {file.candidate.absolute: file for file in unit}
+
+    def open_file(absolute_path: str) -> Optional[SourceFile]:
+        file = by_absolute.get(absolute_path)
+        read = read_of(file) if file is not None else None
+        return read[0] if read is not None else None
+
+    return open_file
+
+
+def _join(parsed: ParsedFile, collector: FindingCollector, secrets: set[str], into: dict[str, ParsedFile],
+          taken: Optional[dict[str, Optional[ParsedFile]]] = None) -> None:
+    """Make the files ``parsed`` read as its parts files of the unit (the first reader of a file wins): their
+    secrets, their text for suppression comments and line hashes, their parse failures."""
+    for joined in parsed.joined:
+        path = joined.source.path
+        if path in into or (taken is not None and path in taken):
+            continue
+        into[path] = joined
+        secrets.update(_secrets_of(joined))
+        collector.sources[path] = joined.source
+        collector.linted(joined.source, complete=not joined.failures)
+        for problem in joined.failures:
+            collector.failure(joined.source, problem)
 
 
 def read_now(file: FileInput) -> SourceRead:
