@@ -377,8 +377,8 @@ class _Builder:
             if not width or len(digits) != width or not all(c in "0123456789abcdefABCDEF" for c in digits):
                 return False
             code = int(digits, 16)
-            if code > 0x10FFFF:
-                return False
+            if code > 0x10FFFF or 0xD800 <= code < 0xE000:
+                return False  # not a character (HCL has no surrogate pairs)
             self.put(chr(code), found.start())
             position = found.end() + 1 + width
 

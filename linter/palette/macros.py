@@ -51,8 +51,8 @@ def option_references(value: str) -> list[str]:
 
 def resolve_options(value: str, options: Mapping[str, Any], placeholder: Optional[str] = "x") -> str:
     """``value`` with every pack option reference replaced by that option's value (references to options that
-    are themselves templates are not followed) and every other macro replaced by ``placeholder`` (kept as
-    written when ``placeholder`` is None)."""
+    are themselves templates are not followed) and every other macro and ``${...}`` interpolation replaced by
+    ``placeholder`` (kept as written when ``placeholder`` is None)."""
 
     def substitute(match: re.Match[str]) -> str:
         ref = pack_option(match.group(1))
@@ -62,7 +62,10 @@ def resolve_options(value: str, options: Mapping[str, Any], placeholder: Optiona
                 return str(found)
         return match.group(0) if placeholder is None else placeholder
 
-    return MACRO.sub(substitute, value)
+    resolved = MACRO.sub(substitute, value)
+    if placeholder is not None and "${" in resolved:
+        resolved = INTERPOLATION.sub(placeholder, resolved)
+    return resolved
 
 
 def resolve_options_for_display(value: str, options: Mapping[str, Any]) -> str:
