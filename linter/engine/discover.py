@@ -20,9 +20,13 @@ SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "
 
 
 class Candidate(Struct, frozen=True):
+    """A file to lint: where it is, how it is shown, whether it was named on the command line, and whether it is
+    in the run only because a file reads it as its part (then it is linted as that part, or not at all)."""
+
     absolute: str
     display: str
     explicit: bool
+    part: bool = False
 
 
 def find_root(start: Path) -> Path:
@@ -120,8 +124,8 @@ def with_files_read(candidates: list[Candidate], exclude: PathPatterns,
         if syntax_reader(candidate.absolute) is None:
             continue
         source, _failure, _sniff = read_source(candidate.absolute, candidate.absolute, candidate.display)
-        if source is None:
-            continue
+        if source is None or "spectrocloud_" not in source.text:
+            continue  # unreadable (the engine says why), or no Palette resource to read values for
         paths = [path for path in references(source, candidate.absolute)
                  if not is_excluded(path, exclude, relative_to_config)]
         if paths:
@@ -131,5 +135,5 @@ def with_files_read(candidates: list[Candidate], exclude: PathPatterns,
                 known.add(path)
                 shown = os.path.join(os.path.dirname(candidate.display),
                                      os.path.relpath(path, os.path.dirname(candidate.absolute)))
-                added.append(Candidate(path, printable_path(os.path.normpath(shown)), explicit=False))
+                added.append(Candidate(path, printable_path(os.path.normpath(shown)), explicit=False, part=True))
     return candidates + added, reads

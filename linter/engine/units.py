@@ -108,7 +108,7 @@ class UnitLinter:
         files_now: dict[str, ParsedFile] = {}
         opener = _opener(unit, lambda file: reads.get(file.path) if file.state != DELETED else None)
         for file in _readers_first(unit):
-            if file.state != DELETED and file.path not in files_now:
+            if file.state != DELETED and file.path not in files_now and not file.candidate.part:
                 parsed = self._lint_file(file, reads[file.path], now_side, notices, parses, secrets, opener)
                 if parsed is not None:
                     files_now[file.path] = parsed
@@ -138,8 +138,8 @@ class UnitLinter:
         opener = _opener(unit, lambda file: read_base(file, reads.get(file.path)))
         for file in _readers_first(unit):
             read = read_base(file, reads.get(file.path))
-            if read is None or file.path in versions:
-                continue  # added since the base (and not a copy), outside the repository, or read as a part
+            if read is None or file.path in versions or file.candidate.part:
+                continue  # added since the base (and not a copy), outside the repository, or only a part
             side = copies if file.state == ADDED else base_side
             parsed = self._lint_file(file, read, side, [], parses, secrets, opener)
             versions[file.path] = parsed
