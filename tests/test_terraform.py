@@ -284,3 +284,19 @@ def test_a_yaml_only_run_does_not_import_tree_sitter() -> None:
             "try:\n    main()\nexcept SystemExit:\n    pass\nprint('tree_sitter' in sys.modules, 'linter.inputs.hcl' in sys.modules)\n")
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert result.stdout.strip().endswith("False False"), result.stdout[-300:] + result.stderr
+
+
+def test_a_reader_that_crashes_gives_an_internal_error_finding_not_a_traceback(tmp_path: Path, monkeypatch) -> None:
+    from linter.inputs.terraform import TerraformReader
+
+    def crash(*_args: object) -> None:
+        raise ValueError("password: CANARY-QzTfCrash")
+
+    monkeypatch.setattr(TerraformReader, "read_text", crash)
+    monkeypatch.setattr(TerraformReader, "references", crash)
+    _write(tmp_path, {"main.tf": _profile("site", "<<EOT\n" + OS_VALUES + "EOT")})
+    run = run_paths([tmp_path], root=tmp_path)
+    assert [(f.location.path, f.rule_id) for f in run.findings] == [("main.tf", "PAL999")]
+    message = run.findings[0].message
+    assert message.startswith("the terraform reader failed with ValueError at test_terraform.py:") \
+        and "CANARY" not in message, message

@@ -20,6 +20,7 @@ from linter.inputs.parse_hints import compose
 from linter.inputs.reader import FileOpener, ParsedFile, Reader, SyntaxReader
 from linter.inputs.terraform import TerraformReader
 from linter.inputs.user_data import UserDataReader
+from linter.model import Span
 from linter.yaml.composer import ParseFailure, YamlParser
 from linter.yaml.source import SourceFile
 
@@ -45,7 +46,23 @@ def syntax_reader(file_name: str) -> Optional[SyntaxReader]:
 def references(source: SourceFile, absolute_path: str) -> list[str]:
     """The absolute paths of the files a file reads as part of itself (a Terraform ``file()``): none for YAML."""
     reader = syntax_reader(source.path or absolute_path)
-    return reader.references(source.text, absolute_path) if reader is not None else []
+    if reader is None:
+        return []
+    try:
+        return reader.references(source.text, absolute_path)
+    except Exception:  # reading the file for real reports it (read_file)
+        return []
+
+
+def reader_failure(reader: str, exc: BaseException) -> ParseFailure:
+    """The failure of a file whose reader raised: kind ``internal`` (a PAL999 finding, exit code 2). It names the
+    exception's type and place, never its message (which may quote the file)."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {posixpath.basename(frames[-1].filename)}:{frames[-1].lineno}" if frames else ""
+    return ParseFailure(f"the {reader} reader failed with {type(exc).__name__}{where}; the file is not linted. "
+                        "Please report this with the file that triggers it.", Span(1, 1, 1, 2), kind="internal")
 
 
 def read_file(parser: YamlParser, source: SourceFile, explicit: bool, absolute_path: str = "",
@@ -56,7 +73,11 @@ def read_file(parser: YamlParser, source: SourceFile, explicit: bool, absolute_p
     parsed = ParsedFile(source, explicit=explicit, absolute_path=absolute_path)
     own_syntax = syntax_reader(source.path or absolute_path)
     if own_syntax is not None:
-        own_syntax.read_text(parsed, parser, absolute_path, open_file)
+        try:
+            own_syntax.read_text(parsed, parser, absolute_path, open_file)
+        except Exception as exc:  # a reader's bug must not stop the run: an internal-error finding says so
+            return ParsedFile(source, explicit=explicit, absolute_path=absolute_path,
+                              failures=[reader_failure(own_syntax.name, exc)])
         return parsed
     try:
         composed = compose(parser, source.text)
