@@ -35,11 +35,55 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _fail(message: str) -> NoReturn:
+def _fail(*messages: str) -> NoReturn:
+    """Print each message as one ``palette-lint: error:`` line on standard error, and exit 2."""
     from linter.redact import redact
 
-    click.echo(f"palette-lint: error: {redact(message)}", err=True)
+    for message in messages:
+        click.echo(f"palette-lint: error: {redact(message)}", err=True)
     sys.exit(EXIT_ERROR)
+
+
+def _notice_text(notice: Any) -> str:
+    return f"{notice.path}: {notice.message}" if notice.path else notice.message
+
+
+def use_colour(choice: str, stream: Any) -> bool:
+    """Whether to colour what goes to ``stream``: ``--color always|never``, else NO_COLOR (no-color.org) turns it
+    off, FORCE_COLOR (set and not 0) turns it on, and otherwise a terminal gets colour."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR", "0") not in ("", "0"):
+        return True
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+class ProgressLine:
+    """A one-line progress indicator on a terminal, drawn only once a run has taken more than DELAY seconds."""
+
+    DELAY = 1.0
+
+    def __init__(self, stream: Any) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self.stream = stream
+        self.started = self._clock()
+        self.drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._clock() - self.started < self.DELAY or done >= total:
+            return
+        self.stream.write(f"\rpalette-lint: {done:,} of {total:,} files linted")
+        self.stream.flush()
+        self.drawn = True
+
+    def clear(self) -> None:
+        if self.drawn:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
 
 
 def _parse_now(text: str) -> _dt.datetime:
@@ -148,16 +192,24 @@ def cli() -> None:
                    "are linted in one process).")
 @click.option("--no-cache", is_flag=True,
               help="Do not read or write the result cache (.palette-lint-cache/ at the repository root).")
+@click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour the text report: auto colours it on a terminal unless NO_COLOR is set, or when "
+                   "FORCE_COLOR is set (CI logs).")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Print the findings and errors only: no summary line, notes, warnings or progress.")
 def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Optional[str],
           omit_suppressed: bool, skip_unknown: bool, fail_on: Optional[str], select: tuple[str, ...],
           ignore: tuple[str, ...], config_path: Optional[str], now: Optional[str], base_ref: Optional[str],
           staged: bool, new_only: bool, baseline_path: Optional[str], write_baseline: Optional[str],
-          jobs: Optional[int], no_cache: bool) -> None:
+          jobs: Optional[int], no_cache: bool, color: str, quiet: bool) -> None:
     """Lint PATHS (files or directories; default: the current directory).
 
     Directories are walked for *.yaml, *.yml, *.json and files named user-data, skipping .git and the
     configuration's exclude patterns; the kind of each file is read from its content. A file named
     explicitly that is not a Palette file is reported and skipped (unless --skip-unknown).
+
+    The report goes to standard output; errors, warnings and notes go to standard error, each line starting
+    with "palette-lint:".
 
     Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage, configuration or
     internal error (a bad option, an unreadable configuration, a missing path, a report that cannot be
@@ -165,7 +217,8 @@ def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Opt
     """
     from linter.changes.history import request_from
     from linter.engine.pipeline import Engine
-    from linter.engine.request import RunRequest
+    from linter.engine.request import RunError, RunRequest
+    from linter.engine.workers import WorkerDied
     from linter.output import render
 
     try:
@@ -194,16 +247,29 @@ def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Opt
                          fail_on=threshold, now=clock, skip_unknown=skip_unknown, base=base, new_only=new_only,
                          baseline=baseline, jobs=jobs, cache_root=None if no_cache else find_root(Path.cwd()))
     for token in (*(request.select or ()), *request.ignore):
+        from linter.config.load import did_you_mean
         from linter.engine.rule_loader import resolve
 
         if not resolve(token, engine.catalogue):
-            _fail(f"unknown rule selector {token!r} (use an id such as PAL106, a prefix such as PAL1, or a name)")
-    run = engine.run(request)
-    terminal = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+            names = [r.id for r in engine.catalogue] + [r.name for r in engine.catalogue]
+            _fail(f"unknown rule selector {token!r}{did_you_mean(token, names)}: use an id such as PAL106, a "
+                  "prefix such as PAL1, or a name")
+    progress = None if quiet or not sys.stderr.isatty() else ProgressLine(sys.stderr)
+    try:
+        run = engine.run(request, progress)
+    except RunError as exc:
+        _fail(*exc.messages)
+    except WorkerDied as exc:
+        _fail(str(exc))
+    finally:
+        if progress is not None:
+            progress.clear()
+    colour = use_colour(color, sys.stdout)
     for report in sorted(reports, key=lambda r: r.path is None):  # files first, then standard output
-        text = render(report.format, run, colour=terminal and report.path is None, omit_suppressed=omit_suppressed)
+        text = render(report.format, run, colour=colour and report.path is None, omit_suppressed=omit_suppressed,
+                      summary=not quiet)
         if report.path is None:
-            click.echo(text, nl=False)
+            click.echo(text, nl=False, color=colour)  # click strips colour from a pipe unless told
             continue
         try:
             Path(report.path).write_text(text, encoding="utf-8")
@@ -220,6 +286,9 @@ def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Opt
             _fail(f"cannot write {write_baseline}: {(exc.strerror or str(exc)).lower()}")
         click.echo(f"palette-lint: wrote {len(accepted)} finding{'s' if len(accepted) != 1 else ''} to "
                    f"{write_baseline}", err=True)
+    for notice in run.notices:
+        if notice.level == "error" or not quiet:
+            click.echo(f"palette-lint: {notice.level}: {_notice_text(notice)}", err=True)
     if run.internal_errors or any(n.level == "error" for n in run.notices):
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if run.failed() and not write_baseline else EXIT_OK)
@@ -337,15 +406,26 @@ def show_schema(name: str) -> None:
 
 
 def main() -> None:
+    """The console script: every error is one ``palette-lint: error:`` line on standard error, exit 2; never a
+    traceback."""
     try:
-        cli(prog_name="palette-lint")
-    except KeyboardInterrupt:
-        click.echo("palette-lint: interrupted", err=True)
+        cli.main(prog_name="palette-lint", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        hint = ""
+        if isinstance(exc, click.UsageError) and exc.ctx is not None:
+            hint = f" (see '{exc.ctx.command_path} --help')"
+        message = exc.format_message()
+        click.echo(f"palette-lint: error: {message[:1].lower()}{message[1:]}{hint}", err=True)
+        sys.exit(EXIT_ERROR)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        click.echo("palette-lint: error: interrupted", err=True)
         sys.exit(EXIT_ERROR)
     except Exception as exc:  # never a traceback; the type and place are enough to report it
         import traceback
 
         frames = traceback.extract_tb(exc.__traceback__)
         where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
-        click.echo(f"palette-lint: internal error: {type(exc).__name__}{where}; please report it", err=True)
+        click.echo(f"palette-lint: error: internal error: {type(exc).__name__}{where}; please report it", err=True)
         sys.exit(EXIT_ERROR)

@@ -82,6 +82,7 @@ class Issue:
     severity: Severity | None = None
     span: Span | None = None
     value: str = ""
+    help: str = ""  # why it matters and what to do: printed on its own line after the message
 
 
 class Location(Struct, frozen=True):
@@ -116,9 +117,11 @@ class Finding(Struct, frozen=True):
     related: tuple[RelatedLocation, ...] = ()
     fingerprint: str = ""
     suppression: Suppression | None = None
-    line_hash: str = ""  # GitHub's primaryLocationLineHash of the start line (linter/line_hash.py)
+    line_hash: str = ""  # GitHub's primaryLocationLineHash of the start line (linter/engine/line_hash.py)
     #: Compared with a base revision or a baseline file: ``new``, ``unchanged`` or ``absent`` (fixed); else "".
     baseline_state: str = ""
+    #: Why it matters and what to do (the message says what is wrong, in a line of its own).
+    help: str = ""
 
     def sort_key(self) -> tuple[Any, ...]:
         loc = self.location

@@ -138,7 +138,8 @@ def redact_findings(findings: Iterable[Finding], secrets: Secrets) -> tuple[Find
 
     def finding(item: Finding) -> Finding:
         related = tuple(RelatedLocation(location(r.location), redact(r.message, secrets)) for r in item.related)
-        return replace(item, message=redact(item.message, secrets), location=location(item.location),
+        return replace(item, message=redact(item.message, secrets), help=redact(item.help, secrets),
+                       location=location(item.location),
                        related=related)
 
     return tuple(finding(f) for f in findings)

@@ -87,7 +87,7 @@ from __future__ import annotations
 import re
 from typing import Iterator, Optional
 
-from linter.api import OS_LAYER, USER_DATA, Document, Issue, RuleContext, YamlPath, format_path, rule
+from linter.api import OS_LAYER, USER_DATA, Document, Issue, RuleContext, YamlPath, leaf_name, rule
 
 #: The scalar credential fields of each credential mapping (keys that are not documented there are
 #: included too: a value that YAML misreads is wrong whatever the key is called).
@@ -95,6 +95,7 @@ _FIELDS = ("registry", "domain", "user", "username", "password")
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
 _COMMENT_AFTER_VALUE = re.compile(r"^([ \t]+)#(.?)")
 _COMMENT_AFTER_KEY = re.compile(r"^\s*:[ \t]+#")
+_DIRECTIVE = re.compile(r"^[ \t]+#\s*palette-lint\s*:")
 
 
 def _credential_mappings(doc: Document) -> Iterator[YamlPath]:
@@ -136,6 +137,8 @@ def _misread(doc: Document, path: YamlPath, lines: list[str]) -> Optional[str]:
     found = _COMMENT_AFTER_VALUE.match(rest)
     if found is not None:
         gap, after = found.group(1), found.group(2)
+        if _DIRECTIVE.match(rest):
+            return None  # a palette-lint comment after the value (a suppression) is meant as a comment
         if path[-1] == "password" or (len(gap) == 1 and after.strip()):
             return "comment"
     return None
@@ -143,17 +146,24 @@ def _misread(doc: Document, path: YamlPath, lines: list[str]) -> Optional[str]:
 
 _NOUN = {"registry": "registry address", "domain": "registry address", "user": "user name",
          "username": "user name", "password": "password"}
+#: What YAML makes of the value, in a few words (the finding's message).
 _WHAT = {
-    "null-comment": "is null: YAML reads an unquoted value that starts with '#' as a comment, so Palette gets no "
-                    "{noun} at all",
-    "null": "is null (empty), so Palette gets no {noun} at all",
-    "number": "is read as a number, not as the text written (YAML drops leading zeros and reads 0x... as hex), "
-              "so Palette gets a different {noun}",
-    "bool": "is read as a boolean, so Palette gets no usable {noun}",
-    "yaml11-bool": "is read as a boolean by YAML 1.1 parsers (such as Go's yaml.v2), so Palette may get no "
+    "null-comment": "is null: a value starting with '#' is a comment",
+    "null": "is empty (null)",
+    "number": "is read as a number, not as the text written",
+    "bool": "is read as a boolean, not as text",
+    "yaml11-bool": "is read as a boolean by YAML 1.1 parsers",
+    "comment": "is cut short at ' #' (the rest is a comment)",
+}
+#: What that does to Palette (the start of the finding's help).
+_EFFECT = {
+    "null-comment": "Palette gets no {noun} at all",
+    "null": "Palette gets no {noun} at all",
+    "number": "YAML drops leading zeros and reads 0x... as hex, so Palette gets a different {noun}",
+    "bool": "Palette gets no usable {noun}",
+    "yaml11-bool": "Go's yaml.v2 and other YAML 1.1 parsers read it as true or false, so Palette may get no "
                    "usable {noun}",
-    "comment": "is cut short at ' #': YAML reads the rest of the line as a comment, so Palette gets only the "
-               "text before it as the {noun}",
+    "comment": "Palette gets only the text before ' #' as the {noun}",
 }
 
 
@@ -186,6 +196,6 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
             reason = _misread(doc, path, lines)
             if reason is None:
                 continue
-            what = _WHAT[reason].format(noun=_NOUN[field])
-            yield Issue(f"{format_path(path)} {what}; {_fix(doc, field, reason)}", at=path, part="value",
-                        value=reason)
+            effect = _EFFECT[reason].format(noun=_NOUN[field])
+            yield Issue(f"{leaf_name(path)} {_WHAT[reason]}", at=path, part="value", value=reason,
+                        help=f"{effect}; {_fix(doc, field, reason)}")

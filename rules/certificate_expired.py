@@ -52,7 +52,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from linter.api import ALL_DOCUMENT_KINDS, Document, Issue, RuleContext, format_path, pem, rule
+from linter.api import ALL_DOCUMENT_KINDS, Document, Issue, RuleContext, pem, rule
 
 
 @rule(id="PAL202", name="certificate-expired", kinds=ALL_DOCUMENT_KINDS, severity="error",
@@ -61,7 +61,7 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
     for text, block, cert in pem.certificates(doc):
         if cert.not_after < ctx.now:
             yield Issue(
-                f"{format_path(text.path)}: {pem.describe(cert)} expired on {pem.day(cert.not_after)} (checked "
-                f"against {pem.day(ctx.now)}): TLS clients refuse it, so image pulls from the registry fail; "
-                "replace it with the renewed certificate",
+                f"{pem.describe(cert)} expired on {pem.day(cert.not_after)}",
+                help=f"checked against {pem.day(ctx.now)}: TLS clients refuse it, so image pulls from the registry "
+                     "fail; replace it with the renewed certificate",
                 at=text.path, span=pem.block_span(doc, text, block), value=f"{block.line}")

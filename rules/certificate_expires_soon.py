@@ -62,7 +62,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Iterator
 
-from linter.api import ALL_DOCUMENT_KINDS, Document, Issue, RuleContext, format_path, pem, rule
+from linter.api import ALL_DOCUMENT_KINDS, Document, Issue, RuleContext, pem, rule
 
 
 @rule(id="PAL203", name="certificate-expires-soon", kinds=ALL_DOCUMENT_KINDS, severity="warning",
@@ -74,8 +74,8 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
         if ctx.now <= cert.not_after < horizon:
             left = (cert.not_after - ctx.now).days
             yield Issue(
-                f"{format_path(text.path)}: {pem.describe(cert)} expires on {pem.day(cert.not_after)}, {left} "
-                f"day{'s' if left != 1 else ''} after {pem.day(ctx.now)} (warning window: {days} days): image "
-                "pulls from the registry fail from then on, and the OS layer's certificates cannot be changed on "
-                "an existing cluster; renew it before deploying",
+                f"{pem.describe(cert)} expires in {left} day{'s' if left != 1 else ''}, on {pem.day(cert.not_after)}",
+                help=f"checked against {pem.day(ctx.now)} (warning window: {days} days): image pulls from the "
+                     "registry fail from then on, and the OS layer's certificates cannot be changed on an existing "
+                     "cluster; renew it before deploying",
                 at=text.path, span=pem.block_span(doc, text, block), value=f"{block.line}")

@@ -62,7 +62,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from linter.api import ALL_DOCUMENT_KINDS, Document, Issue, Related, RuleContext, format_path, pem, rule
+from linter.api import ALL_DOCUMENT_KINDS, Document, Issue, Related, RuleContext, pem, rule
 
 
 @rule(id="PAL205", name="certificate-host-mismatch", kinds=ALL_DOCUMENT_KINDS, severity="error",
@@ -78,8 +78,8 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
         issued = f"it is issued for {', '.join(names[:5])}{', ...' if len(names) > 5 else ''}" if names else \
             "it has no subject alternative names, and the common name is not used"
         yield Issue(
-            f"{format_path(text.path)}: {pem.describe(cert)} does not cover the registry host {host} ({issued}): "
-            "TLS clients refuse it for that host, so image pulls fail; give the registry's CA certificate, or a "
-            "certificate issued for this host",
+            f"{pem.describe(cert)} is not issued for the registry {host}",
+            help=f"{issued}: TLS clients refuse it for {host}, so image pulls fail; give the registry's CA "
+                 "certificate, or a certificate issued for this host",
             at=text.path, span=pem.block_span(doc, text, block), value=f"{block.line}|{host}",
             related=(Related(f"the registry, {host}", at=registry_path),))

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from linter.api import ALL_DOCUMENT_KINDS, Document, Issue, RuleContext, format_path, pem, rule
+from linter.api import ALL_DOCUMENT_KINDS, Document, Issue, RuleContext, pem, rule
 
 
 @rule(id="PAL204", name="certificate-not-yet-valid", kinds=ALL_DOCUMENT_KINDS, severity="error",
@@ -51,8 +51,7 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
     for text, block, cert in pem.certificates(doc):
         if cert.not_before > ctx.now:
             yield Issue(
-                f"{format_path(text.path)}: {pem.describe(cert)} is not valid before "
-                f"{pem.day(cert.not_before)} (checked against {pem.day(ctx.now)}): TLS clients refuse it until "
-                "then, so image pulls from the registry fail; use the certificate that is valid now, or deploy "
-                "after that date",
+                f"{pem.describe(cert)} is not valid before {pem.day(cert.not_before)}",
+                help=f"checked against {pem.day(ctx.now)}: TLS clients refuse it until then, so image pulls from the "
+                     "registry fail; use the certificate that is valid now, or deploy after that date",
                 at=text.path, span=pem.block_span(doc, text, block), value=f"{block.line}")

@@ -83,24 +83,24 @@ from __future__ import annotations
 
 from typing import Iterator, Optional
 
-from linter.api import ALL_DOCUMENT_KINDS, Document, Issue, RuleContext, format_path, pem, rule
+from linter.api import ALL_DOCUMENT_KINDS, Document, Issue, RuleContext, leaf_name, pem, rule
 
-_CONSEQUENCE = "so the edge host cannot trust the registry's TLS certificate and image pulls fail"
+_CONSEQUENCE = "the edge host cannot trust the registry's TLS certificate, so image pulls fail"
 _FIX = "paste the complete PEM certificate of the registry's CA"
-#: What is wrong with a certificate block, and what to do about it.
+#: What is wrong with a certificate block (the message), why that happens (the start of the help), and the fix.
 _PROBLEMS = {
-    "truncated": ("the certificate that starts here has no '-----END CERTIFICATE-----' line (cut off when pasted?)",
+    "truncated": ("certificate has no '-----END CERTIFICATE-----' line", "cut off when pasted?",
                   "paste the whole certificate, through its END line"),
-    "no-begin": ("this '-----END' line has no '-----BEGIN' line before it (the start of the certificate is missing)",
+    "no-begin": ("'-----END' line without a '-----BEGIN' line before it", "the start of the certificate is missing",
                  "paste the whole certificate, from its BEGIN line"),
-    "mismatched": ("the certificate block ends with an END line whose label differs from its BEGIN line",
+    "mismatched": ("certificate block whose END label differs from its BEGIN label", "",
                    "paste the certificate again, unchanged"),
-    "one-line": ("the certificate is on one line: its line breaks were folded away (a folded '>' or a plain "
-                 "multi-line value joins lines)", "write it as a literal block scalar ('|'), which keeps them"),
-    "empty": ("the certificate block is empty: nothing between its BEGIN and END lines", _FIX),
-    "bad-base64": ("the certificate's body is not valid base64 (a line of dashes or other text inside the block, as "
-                   "in shortened documentation examples?)", _FIX),
-    "not-x509": ("the block decodes, but not to an X.509 certificate", _FIX),
+    "one-line": ("certificate on one line (line breaks folded away)",
+                 "a folded '>' or a plain multi-line value joins lines", "write it as a literal block scalar ('|')"),
+    "empty": ("empty certificate block", "nothing between its BEGIN and END lines", _FIX),
+    "bad-base64": ("certificate body is not valid base64",
+                   "a line of dashes or other text inside the block, as in shortened documentation examples?", _FIX),
+    "not-x509": ("certificate block is not an X.509 certificate", "it decodes, but not to X.509", _FIX),
 }
 
 
@@ -108,26 +108,28 @@ _PROBLEMS = {
       tags=("tls", "certificates"))
 def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
     for text in pem.pem_texts(doc):
-        where = format_path(text.path)
+        where = leaf_name(text.path)
         if text.field and not text.blocks:
             also = " nor base64-encoded PEM" if text.field == "caCerts" else ""
             yield Issue(
-                f"{where} is not PEM text ('-----BEGIN CERTIFICATE-----' ... '-----END CERTIFICATE-----'){also}: "
-                f"the field takes the certificate itself, not a file name or a fingerprint, {_CONSEQUENCE}; {_FIX}",
-                at=text.path, part="value", value="no-pem")
+                f"{where} is not a PEM certificate{also}",
+                at=text.path, part="value", value="no-pem",
+                help=f"the field takes the certificate itself ('-----BEGIN CERTIFICATE-----' ... '-----END "
+                     f"CERTIFICATE-----'), not a file name or a fingerprint: {_CONSEQUENCE}; {_FIX}")
             continue
         for block in text.blocks:
             problem = _problem(text, block)
             if problem is None:
                 continue
             if problem == "not-a-certificate":
-                message = (f"{where} holds a '{block.label}' block, which is not a certificate: the field takes CA "
-                           f"certificates ('-----BEGIN CERTIFICATE-----'), {_CONSEQUENCE}; {_FIX}")
+                message = f"{text.field} holds a '{block.label}' block, not a certificate"
+                help = f"the field takes CA certificates ('-----BEGIN CERTIFICATE-----'): {_CONSEQUENCE}; {_FIX}"
             else:
-                what, fix = _PROBLEMS[problem]
-                message = f"{where}: {what}, {_CONSEQUENCE}; {fix}"
+                what, why, fix = _PROBLEMS[problem]
+                message = what
+                help = f"{why + ': ' if why else ''}{_CONSEQUENCE}; {fix}"
             yield Issue(message, at=text.path, span=pem.block_span(doc, text, block),
-                        value=f"{block.line}:{problem}")
+                        value=f"{block.line}:{problem}", help=help)
 
 
 def _problem(text: pem.PemText, block: pem.PemBlock) -> Optional[str]:

@@ -72,9 +72,9 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
         name = doc.get(owner + ("domain",)) or doc.get(owner + ("registry",))
         which = f"the registry {name}" if isinstance(name, str) and name.strip() else format_path(owner)
         yield Issue(
-            f"{which} is marked insecure: true and also given certificates: with insecure the edge host does not "
-            "verify the registry's TLS certificate, so the certificates are never used; remove insecure: true to "
-            "verify the registry with them, or remove the certificates",
+            f"{which} is marked insecure: true and also given certificates",
+            help="with insecure the edge host does not verify the registry's TLS certificate, so the certificates "
+                 "are never used; remove insecure: true to verify the registry with them, or remove the certificates",
             at=path, part="value",
             related=(Related("the certificates that insecure: true makes unused", at=owner + ("certificates",)),))
 

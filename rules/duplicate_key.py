@@ -21,6 +21,9 @@ providerCredentials:
 providerCredentials:
   registry: registry.example.com
   user: edge
+  password: '{{.spectro.macro.REGISTRY_PASSWORD}}'
+options:
+  system.uri: registry.example.com/edge/ubuntu-k3s:v1.30.4-v4.5.3
 ```
 
 ## Source
@@ -32,7 +35,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from linter.api import ALL_DOCUMENT_KINDS, Document, Issue, Related, RuleContext, Span, rule
+from linter.api import ALL_DOCUMENT_KINDS, Document, Issue, RuleContext, Span, rule
 
 
 @rule(id="PAL001", name="duplicate-key", kinds=ALL_DOCUMENT_KINDS, severity="error", tags=("correctness",))
@@ -40,8 +43,8 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
     for duplicate in doc.duplicates:
         first = duplicate.first
         yield Issue(
-            f"duplicate key '{duplicate.key}' (first defined at line {doc.outer_span(first).line}): parsers "
-            "disagree on which value wins; keep one",
+            f"duplicate key '{duplicate.key}' (first defined at line {doc.outer_span(first).line})",
+            help="YAML parsers disagree on which of the two values wins; keep one",
             at=duplicate.path,
             span=Span(duplicate.second.line, duplicate.second.column, duplicate.second.end_line,
                       duplicate.second.end_column),

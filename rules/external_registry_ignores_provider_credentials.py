@@ -123,9 +123,9 @@ def check(cluster: Cluster, ctx: RuleContext) -> Iterator[Issue]:
             source = f" instead of from {images.registry_host(registry)}" \
                 if isinstance(registry, str) and registry.strip() and not macros.contains_macro(registry) else ""
             yield Issue(
-                f"providerCredentials is ignored: the user-data {doc.describe()} sets stylus.externalRegistries, "
-                f"so the provider image is pulled {where}{source}; push the provider image there and remove "
-                "providerCredentials, or drop the external registry",
+                "the user-data's external registry overrides providerCredentials",
+                help=f"with {doc.describe()}'s external registry, the provider image is pulled {where}{source}; push "
+                     "the provider image there and remove providerCredentials, or drop the external registry",
                 at=CREDENTIALS, part="key", doc=layer, related=(Related(note, at=at, doc=doc),),
                 value=doc.path,
             )

@@ -118,10 +118,11 @@ def check(cluster: Cluster, ctx: RuleContext) -> Iterator[Issue]:
         profile, at = packs[HARBOR_CONFIG]
         for layer in layers:
             yield Issue(
-                f"providerCredentials in a cluster with a local Harbor registry (pack {HARBOR_CONFIG} in "
-                f"{profile.display_path}): Palette cannot combine a private provider registry with local Harbor; "
-                "serve the provider image from a public registry or through the external registry in user-data "
-                "and remove providerCredentials, or remove the Harbor pack",
+                "providerCredentials in a cluster with a local Harbor registry",
+                help=f"the pack {HARBOR_CONFIG} in {profile.display_path} deploys local Harbor, and Palette cannot "
+                     "combine a private provider registry with it; serve the provider image from a public registry "
+                     "or through the external registry in user-data and remove providerCredentials, or remove the "
+                     "Harbor pack",
                 at=CREDENTIALS, part="key", doc=layer,
                 related=(Related(f"the local Harbor registry pack {HARBOR_CONFIG}", at=at, doc=profile),),
                 value=HARBOR_CONFIG,
@@ -133,10 +134,11 @@ def check(cluster: Cluster, ctx: RuleContext) -> Iterator[Issue]:
     profile, at = packs[REGISTRY_CONNECT]
     for layer in layers:
         yield Issue(
-            f"providerCredentials in a cluster with an in-cluster registry ({REGISTRY_CONNECT} with {registry} in "
-            f"{profile.display_path}), which replaces the local Harbor registry that cannot be combined with a "
-            "private provider registry: the same limitation most likely applies; serve the provider image from a "
-            "public registry or through the external registry in user-data and remove providerCredentials",
+            f"providerCredentials in a cluster with an in-cluster registry ({registry})",
+            help=f"{REGISTRY_CONNECT} with {registry} in {profile.display_path} replaces the local Harbor registry, "
+                 "which cannot be combined with a private provider registry: the same limitation most likely "
+                 "applies; serve the provider image from a public registry or through the external registry in "
+                 "user-data and remove providerCredentials",
             at=CREDENTIALS, part="key", doc=layer, severity=Severity.WARNING,
             related=(Related(f"the {REGISTRY_CONNECT} pack", at=at, doc=profile),
                      Related(f"the {registry} pack", at=packs[registry][1], doc=packs[registry][0])),

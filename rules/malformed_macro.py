@@ -60,7 +60,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from linter.api import OS_LAYER, PACK_VALUES, Document, Issue, RuleContext, credentials, format_path, macros, rule
+from linter.api import OS_LAYER, PACK_VALUES, Document, Issue, RuleContext, credentials, leaf_name, macros, rule
 
 _CREDENTIAL_KEYS = {"registry", "domain", "certificates", "caCerts"}
 _IMAGE_KEYS = {"image", "images", "stylusPackage", "uri", "repo"}
@@ -83,6 +83,7 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
             continue
         what = ("the image reference is invalid and the pull fails" if image else
                 "the registry receives the template text itself")
-        yield Issue(f"{format_path(path)} has a malformed macro: {problems[0]}; Palette cannot substitute it, so "
-                    f"{what}; write it as '{{{{.spectro.macro.NAME}}}}' (or .var, .system, .pack)",
+        yield Issue(f"{leaf_name(path)} has a malformed macro",
+                    help=f"{problems[0]}: Palette cannot substitute it, so {what}; write it as "
+                         "'{{.spectro.macro.NAME}}' (or .var, .system, .pack)",
                     at=path, part="value", value=problems[0])

@@ -85,29 +85,31 @@ def _layer_name(doc: Document) -> str:
     return f"pack {name}{layer}"
 
 
-def _message(doc: Document, path: YamlPath) -> str:
+def _message(doc: Document, path: YamlPath) -> tuple[str, str]:
+    """What is wrong (the message) and where the credentials go instead (the help)."""
     key = str(path[-1])
     parent = format_path(path[:-1])
     if doc.kind == OS_LAYER:
         if key != KEY:
-            return (f"'{key}' under {parent or 'the top level'} is not read as credentials: {_WHERE_IT_GOES}, as "
-                    f"a mapping; move it there as '{KEY}:' with '{key[len(KEY) + 1:]}:' under it")
+            return (f"'{key}' under {parent or 'the top level'} is not read as credentials",
+                    f"{_WHERE_IT_GOES}, as a mapping; move it there as '{KEY}:' with '{key[len(KEY) + 1:]}:' under it")
         if path[0] == "pack":
-            return (f"{KEY} under pack: is ignored: {_WHERE_IT_GOES}; move it to the top level, next to pack: "
-                    "and options:")
+            return (f"{KEY} under pack: is ignored",
+                    f"{_WHERE_IT_GOES}; move it to the top level, next to pack: and options:")
         if path[0] == "options":
-            return (f"{KEY} under options: is ignored: {_WHERE_IT_GOES}, not among the pack options; move it to "
-                    "the top level, next to pack: and options:")
-        return f"{KEY} under {parent} is ignored: {_WHERE_IT_GOES}; move it to the top level"
+            return (f"{KEY} under options: is ignored",
+                    f"{_WHERE_IT_GOES}, not among the pack options; move it to the top level, next to pack: and "
+                    "options:")
+        return f"{KEY} under {parent} is ignored", f"{_WHERE_IT_GOES}; move it to the top level"
     if doc.kind == PACK_VALUES:
-        return (f"'{key}' in the values of {_layer_name(doc)} is ignored: {_WHERE_IT_GOES}; move it to the root "
-                "of the OS layer's values")
+        return (f"'{key}' in the values of {_layer_name(doc)} is ignored",
+                f"{_WHERE_IT_GOES}; move it to the root of the OS layer's values")
     if doc.kind == PROFILE:
-        return (f"'{key}' at {format_path(path)} is ignored: {_WHERE_IT_GOES}, inside that pack's values; move it "
-                "to the root of the OS layer's values")
-    return (f"'{key}' in user-data is ignored: it is a cluster profile setting, read only at the root of the OS "
-            "layer values; in user-data configure a registry with stylus.registryCredentials or "
-            "stylus.externalRegistries")
+        return (f"'{key}' at {format_path(path)} is ignored",
+                f"{_WHERE_IT_GOES}, inside that pack's values; move it to the root of the OS layer's values")
+    return (f"'{key}' in user-data is ignored",
+            "it is a cluster profile setting, read only at the root of the OS layer values; in user-data configure "
+            "a registry with stylus.registryCredentials or stylus.externalRegistries")
 
 
 @rule(id="PAL005", name="misplaced-provider-credentials", kinds={OS_LAYER, PACK_VALUES, PROFILE, USER_DATA},
@@ -118,4 +120,5 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
             continue  # the one right place
         if any(_matches(step) for step in path[:-1]):
             continue  # inside a misplaced providerCredentials already reported
-        yield Issue(_message(doc, path), at=path, part="key", value=format_path(path))
+        message, help = _message(doc, path)
+        yield Issue(message, help=help, at=path, part="key", value=format_path(path))

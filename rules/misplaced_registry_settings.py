@@ -82,25 +82,26 @@ def _palette_shaped(key: str, value: Any) -> bool:
     return "registries" in value or "registryMappingRules" in value
 
 
-def _message(doc: Document, path: YamlPath) -> str:
+def _message(doc: Document, path: YamlPath) -> tuple[str, str]:
+    """What is wrong (the message) and where the setting goes instead (the help)."""
     key = str(path[-1])
     parent = format_path(path[:-1])
     if doc.kind == USER_DATA:
         if not parent:
-            return (f"{key} at the top level of user-data is ignored: the Palette agent reads it only under "
-                    f"stylus: (Palette's external-registry example makes this mistake); indent it under stylus: "
-                    f"as stylus.{key}")
-        return (f"{key} under {parent} is ignored: the Palette agent reads it only directly under stylus:; "
-                f"move it to stylus.{key}")
+            return (f"{key} at the top level of user-data is ignored",
+                    "the Palette agent reads it only under stylus: (Palette's external-registry example makes this "
+                    f"mistake); indent it under stylus: as stylus.{key}")
+        return (f"{key} under {parent} is ignored",
+                f"the Palette agent reads it only directly under stylus:; move it to stylus.{key}")
     if doc.kind == OS_LAYER:
         where = "in the OS layer values"
     elif doc.kind == PACK_VALUES and doc.pack is not None:
         where = f"in the values of pack {doc.pack.name or '#' + str(doc.pack.index)}"
     else:
         where = "in a cluster profile"
-    return (f"{key} {where} is ignored: it is an EdgeForge user-data setting that Palette reads only under "
-            f"stylus: in user-data; move it there, or for the provider image registry use providerCredentials "
-            f"at the root of the OS layer values")
+    return (f"{key} {where} is ignored",
+            "it is an EdgeForge user-data setting that Palette reads only under stylus: in user-data; move it there, "
+            "or for the provider image registry use providerCredentials at the root of the OS layer values")
 
 
 @rule(id="PAL006", name="misplaced-registry-settings", kinds={USER_DATA, OS_LAYER, PACK_VALUES, PROFILE},
@@ -117,4 +118,5 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
         elif doc.kind != OS_LAYER:
             if not (len(path) == 1 or "stylus" in path[:-1] or _palette_shaped(key, value)):
                 continue
-        yield Issue(_message(doc, path), at=path, part="key", value=format_path(path))
+        message, help = _message(doc, path)
+        yield Issue(message, help=help, at=path, part="key", value=format_path(path))

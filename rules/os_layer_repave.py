@@ -94,14 +94,15 @@ def check(before: Optional[Document], after: Document, ctx: RuleContext) -> Iter
         if image.display == old_image.display:
             return  # written differently, the same image
         was = f"from {old_image.display} " if old_image.display else ""
-        yield Issue(f"the provider image changes {was}to {image.display} in a deployed profile: {impact}",
+        yield Issue("the provider image changes in a deployed profile (a repave)",
+                    help=f"it changes {was}to {image.display}: {impact}",
                     at=image.path, related=related, value=image.display)
         return
     for key in _sources(options):
         if _text(options.get(key)) != _text(old_options.get(key)):
             yield Issue(
-                f"{key}, which options.system.uri is templated from, changes in a deployed profile, so the "
-                f"provider image changes: {impact}",
+                f"{key} changes the provider image of a deployed profile (a repave)",
+                help=f"options.system.uri is templated from {key}, so the provider image changes: {impact}",
                 at=paths[key], related=(Related(f"options.system.uri ({image.display}) is templated from it",
                                                 at=image.path), *related),
                 value=f"{key}|{_text(options.get(key))}",

@@ -8,7 +8,8 @@ file or a pack's `values` inside a profile) against `schemas/os-layer.json`:
   reported at the key, with a suggestion: `username` is `user`, `url`/`host`/`server`/`domain` is
   `registry`, `cert`/`ca`/`caCert` is `certificates`, and there is no `insecure` flag.
 - `registry`, `user` and `password` are strings; `certificates` is a PEM string (a list of strings is
-  accepted).
+  accepted). In the examples, `<<PEM ca>>` stands for the registry's PEM CA certificate (the test suite
+  generates a real one).
 - `options` maps flat keys (`system.uri`) to scalars; `pack.content.images` is a list of `{image: ...}`;
   `stages` maps stage names to lists of steps.
 
@@ -48,16 +49,7 @@ providerCredentials:
   user: robot-edge
   password: '{{.spectro.macro.REGISTRY_PASSWORD}}'
   certificates: |
-    -----BEGIN CERTIFICATE-----
-    MIIBWjCCAQGgAwIBAgIUQf+LSZYjLVUF5/sYSuGio7AA0EowCgYIKoZIzj0EAwIw
-    IzEhMB8GA1UEAwwYRXhhbXBsZSBFZGdlIFJlZ2lzdHJ5IENBMB4XDTI1MDEwMTAw
-    MDAwMFoXDTM1MDEwMTAwMDAwMFowIzEhMB8GA1UEAwwYRXhhbXBsZSBFZGdlIFJl
-    Z2lzdHJ5IENBMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEJZ/btMQKgCXxgdie
-    bdn7zPrWnWOIbNOWARNc/lub6PKUCYpSYNBYmHXbK/sN+T4Jd3Bb5Gzpfb7nofmq
-    27mQAqMTMBEwDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNHADBEAiAYtfUd
-    LeyYLzmGneHkzSW1eCPM7tqkyPkREA92r9cQugIgb1Cv35fpEE3MAT/8pBt3j8PQ
-    S8k3kP891VRidQuxvtM=
-    -----END CERTIFICATE-----
+    <<PEM ca>>
 options:
   system.uri: harbor.example.com/edge/ubuntu-k3s:v1.30.4-v4.5.3
 ```
@@ -76,7 +68,18 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from linter.api import OS_LAYER, Document, Issue, RuleContext, Severity, YamlPath, format_path, rule, schema_messages
+from linter.api import (
+    OS_LAYER,
+    Document,
+    Issue,
+    RuleContext,
+    Severity,
+    YamlPath,
+    format_path,
+    leaf_name,
+    rule,
+    schema_messages,
+)
 
 #: Unknown key (in a mapping named by the dict's key) -> the key meant, or an explanation.
 _ALIASES: dict[str, dict[str, str]] = {
@@ -104,7 +107,7 @@ _PAL002_FIELDS = {("providerCredentials", "registry"), ("providerCredentials", "
                   ("providerCredentials", "password")}
 
 
-def _unknown_key_message(path: YamlPath, key: str, allowed: list[str]) -> str:
+def _unknown_key_message(path: YamlPath, key: str, allowed: list[str]) -> tuple[str, str]:
     return schema_messages.unknown_key_message(path, key, allowed, reader="Palette",
                                                effect="that setting never reaches the registry", aliases=_ALIASES,
                                                explanations=_EXPLAIN)
@@ -140,21 +143,21 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
         if error.keyword == "additionalProperties":
             allowed = schema_messages.allowed_keys(error.schema)
             for key in schema_messages.unknown_keys(error.schema, error.instance):
-                yield Issue(_unknown_key_message(path, str(key), allowed), at=path + (key,), part="key",
-                            value=str(key))
+                message, help = _unknown_key_message(path, str(key), allowed)
+                yield Issue(message, help=help, at=path + (key,), part="key", value=str(key))
             continue
         if error.keyword == "type" and _is_credential_scalar(path, error.instance):
             continue  # PAL002 reports it, saying how YAML read the value
         if len(path) >= 2 and path[0] == "options" and str(path[1]).startswith("providerCredentials"):
             continue  # misplaced credentials: PAL005 says where they go
-        where = format_path(path) or "the OS layer values"
+        where = leaf_name(path) if path else "the OS layer values"
         if len(path) == 2 and path[0] == "options" and isinstance(error.instance, (dict, list)):
             # Palette may fall back to nested keys (palette-formats.md 2.2 suggests accepting them with a
             # warning): report it one degree lower than a wrong type.
-            yield Issue(f"{where}: option values must be scalars; the documented options are flat keys such as "
-                        f"'system.uri', and a nested mapping may not be read as them; write each key flat "
-                        f"(e.g. 'system.uri: ...' under options)",
+            yield Issue(f"{where}: option values must be scalars, not a nested mapping",
+                        help="the documented options are flat keys such as 'system.uri', and a nested mapping may "
+                             "not be read as them; write each key flat (e.g. 'system.uri: ...' under options)",
                         at=path, part="auto", value="nested-option", severity=Severity.WARNING)
             continue
-        message = f"{where}: {error.message}, so Palette cannot use it; {_hint(path, error.keyword)}"
-        yield Issue(message, at=path, part="auto", value=error.keyword)
+        yield Issue(f"{where}: {error.message}", help=f"Palette cannot use it; {_hint(path, error.keyword)}",
+                    at=path, part="auto", value=error.keyword)

@@ -27,6 +27,8 @@ providerCredentials:
   registry: registry.example.com
   user: edge
   password: '{{.spectro.macro.REGISTRY_PASSWORD}}'
+options:
+  system.uri: registry.example.com/edge/ubuntu-k3s:v1.30.4-v4.5.3
 ```
 
 ## Source
@@ -52,4 +54,4 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
     # Files that do not parse at all are reported by the engine under this rule; here are the values that
     # parsed, but not as the author meant.
     for problem in doc.problems:
-        yield Issue(problem.message, at=problem.path, span=problem.span, value=problem.kind)
+        yield Issue(problem.message, help=problem.help, at=problem.path, span=problem.span, value=problem.kind)

@@ -65,7 +65,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from linter.api import ALL_DOCUMENT_KINDS, USER_DATA, Document, Issue, RuleContext, credentials, format_path, rule
+from linter.api import ALL_DOCUMENT_KINDS, USER_DATA, Document, Issue, RuleContext, credentials, leaf_name, rule
 
 
 @rule(id="PAL302", name="placeholder-password", kinds=ALL_DOCUMENT_KINDS, severity="error",
@@ -88,5 +88,6 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
         else:
             fix = (f"store the real {noun} in Palette as a macro and write '{{{{.spectro.macro.NAME}}}}' (after "
                    "importing an export, set every masked value again)")
-        yield Issue(f"{format_path(path)} is {placeholder}, not a real {noun}: Palette uses it as it is, so "
-                    f"authentication with it fails; {fix}", at=path, part="value", value=noun)
+        yield Issue(f"{leaf_name(path)} is a placeholder, not a real {noun}",
+                    help=f"it is {placeholder}: Palette uses it as it is, so authentication with it fails; {fix}",
+                    at=path, part="value", value=noun)

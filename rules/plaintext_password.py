@@ -73,7 +73,7 @@ from linter.api import (
     RuleContext,
     Severity,
     credentials,
-    format_path,
+    leaf_name,
     rule,
 )
 
@@ -92,15 +92,13 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
             continue
         key, owner = credentials.field_of(path)
         encoded = doc.get(owner + ("encodedPassword",)) is True
-        note = " (encodedPassword only base64-encodes it, which anyone can decode)" if encoded else ""
-        where = format_path(path)
+        note = "encodedPassword only base64-encodes it, which anyone can decode; " if encoded else ""
+        message = f"{leaf_name(path)} is a password in plain text"
         if doc.kind == USER_DATA:
-            message = (f"{where} is a password in plain text{note}, and user-data has no macros: anyone who can "
-                       "read this file, its git history or the installation media holds it; keep the file out of "
-                       "git (generate it from a secret store when the ISO is built) and limit what the account "
-                       "may do")
+            help = (f"{note}user-data has no macros, and anyone who can read this file, its git history or the "
+                    "installation media holds the password; keep the file out of git (generate it from a secret "
+                    "store when the ISO is built) and limit what the account may do")
         else:
-            message = (f"{where} is a password in plain text in the profile{note}: anyone who can read the file, "
-                       "its git history or an export holds it; store it in Palette as a macro and write "
-                       "'{{.spectro.macro.REGISTRY_PASSWORD}}' (your macro's name) instead")
-        yield Issue(message, at=path, part="value", severity=suggested, value=key)
+            help = (f"{note}anyone who can read the file, its git history or an export holds it; store it in "
+                    "Palette as a macro and write '{{.spectro.macro.REGISTRY_PASSWORD}}' (your macro's name) instead")
+        yield Issue(message, help=help, at=path, part="value", severity=suggested, value=key)

@@ -53,7 +53,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from linter.api import ALL_DOCUMENT_KINDS, Document, Issue, RuleContext, format_path, pem, rule
+from linter.api import ALL_DOCUMENT_KINDS, Document, Issue, RuleContext, leaf_name, pem, rule
 
 
 @rule(id="PAL206", name="private-key-in-certificates", kinds=ALL_DOCUMENT_KINDS, severity="error",
@@ -63,11 +63,11 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
         for block in text.blocks:
             if not block.is_private_key:
                 continue
-            where = format_path(text.path)
+            where = leaf_name(text.path)
             advice = ("give only the CA certificate" if text.field else
                       "deliver the key to the host another way (a secret store, a provisioning step)")
             yield Issue(
-                f"{where} contains a private key (a '{block.label}' block): anyone who can read this file, its "
-                f"git history or an export of it holds the key; remove it, treat the key as compromised and "
-                f"replace it, and {advice}",
+                f"{where} holds a private key",
+                help=f"a '{block.label}' block: anyone who can read this file, its git history or an export of it holds the key; remove it, "
+                     f"treat the key as compromised and replace it, and {advice}",
                 at=text.path, span=pem.block_span(doc, text, block), value=f"{block.line}")

@@ -102,13 +102,14 @@ def check(before: Optional[Document], after: Document, ctx: RuleContext) -> Iter
         return
     base = (Related(f"at the base revision {ctx.base}", at=(KEY,), doc=before),) if before is not None else ()
     if not isinstance(then, dict):
-        yield Issue(f"providerCredentials added to a deployed profile: {WHY}, so the clusters already on this "
-                    "profile may never use them; make sure they can still pull the provider image without them, "
-                    "and expect only new clusters to use the credentials",
+        yield Issue("providerCredentials added to a deployed profile",
+                    help=f"{WHY}, so the clusters already on this profile may never use them; make sure they can "
+                         "still pull the provider image without them, and expect only new clusters to use the "
+                         "credentials",
                     at=(KEY,), part="key", related=base, value="added")
         return
     if not isinstance(now, dict):
-        yield Issue(f"providerCredentials removed from a deployed profile: {WHY}, {KEEP}",
+        yield Issue("providerCredentials removed from a deployed profile", help=f"{WHY}, {KEEP}",
                     at=(KEY,), part="key", related=base, value="removed")
         return
     for field in FIELDS:
@@ -119,7 +120,7 @@ def check(before: Optional[Document], after: Document, ctx: RuleContext) -> Iter
         at = (KEY, field) if new else (KEY,)
         related = (Related(f"at the base revision {ctx.base}", at=(KEY, field), doc=before),) \
             if before is not None else ()
-        yield Issue(f"providerCredentials.{field} {verb} in a deployed profile: {WHY}, {KEEP}",
+        yield Issue(f"providerCredentials.{field} {verb} in a deployed profile", help=f"{WHY}, {KEEP}",
                     at=at, part="key" if not new else "auto", related=related, value=f"{field}|{verb}")
 
 

@@ -80,8 +80,8 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
     if doc.parent is not None and len(doc.base) >= 2:
         related = (Related(f"the OS layer is the pack '{name}'", at=doc.base[:-1] + ("name",), doc=doc.parent),)
     yield Issue(
-        f"providerCredentials in the OS pack '{name}': only the BYOOS pack {BYOOS_PACK} pulls a custom provider "
-        f"image with these credentials, so they are ignored; use {BYOOS_PACK} for the OS layer with the "
-        "provider image built by EdgeForge in options.system.uri",
+        f"providerCredentials in the OS pack '{name}' are ignored",
+        help=f"only the BYOOS pack {BYOOS_PACK} pulls a custom provider image with these credentials; use "
+             f"{BYOOS_PACK} for the OS layer with the provider image built by EdgeForge in options.system.uri",
         at=CREDENTIALS, part="key", related=related, value=name,
     )

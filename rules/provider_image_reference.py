@@ -96,25 +96,26 @@ def _check_uri(doc: Document, image: macros.ProviderImage, has_credentials: bool
         if has_credentials and _byoos_or_unknown(doc):
             anchor = ("options",) if doc.has(("options",)) else CREDENTIALS
             yield Issue(
-                "providerCredentials is set but options has no system.uri: the credentials exist to pull the "
-                "provider image named there, so they authenticate nothing; set options.system.uri to the "
-                "provider image built with EdgeForge (registry/repository:tag)",
+                "providerCredentials is set but options has no system.uri",
+                help="the credentials exist to pull the provider image named there, so they authenticate nothing; "
+                     "set options.system.uri to the provider image built with EdgeForge (registry/repository:tag)",
                 at=anchor, part="key", value="missing",
             )
         return
     if image.agent_mode:
         if has_credentials:
             yield Issue(
-                "providerCredentials has no effect in Agent Mode (options.system.uri is NA): no provider image "
-                "is pulled, the host keeps its own OS; remove providerCredentials",
+                "providerCredentials has no effect in Agent Mode (options.system.uri is NA)",
+                help="no provider image is pulled, the host keeps its own OS; remove providerCredentials",
                 at=CREDENTIALS, part="key", severity=Severity.NOTE, value="agent-mode",
             )
         return
     if not isinstance(image.raw, str):
         kind = "empty" if image.raw is None else f"a {_type_name(image.raw)}"
         yield Issue(
-            f"options.system.uri is {kind}, not an image reference: the edge host cannot pull the provider "
-            "image; set it to the provider image built with EdgeForge, quoted (registry/repository:tag)",
+            f"options.system.uri is {kind}, not an image reference",
+            help="the edge host cannot pull the provider image; set it to the provider image built with EdgeForge, "
+                 "quoted (registry/repository:tag)",
             at=image.path, value="not-a-string",
         )
         return
@@ -126,18 +127,18 @@ def _check_uri(doc: Document, image: macros.ProviderImage, has_credentials: bool
         cited = culprits or list(image.sources)
         related = tuple(Related(f"system.uri is templated from {key}", at=path) for key, path in cited)
         names = ", ".join(key for key, _path in culprits)
-        hint = f" ({names} has a scheme: write only the host)" if culprits else ""
+        hint = f"{names} has a scheme: write only the host; " if culprits else ""
         yield Issue(
-            f"options.system.uri resolves to '{image.display}', which is not an image reference{hint}: the "
-            "edge host cannot pull the provider image; fix the options it is templated from so that it reads "
-            "registry/repository:tag",
+            "options.system.uri does not resolve to an image reference",
+            help=f"{hint}it resolves to '{image.display}': the edge host cannot pull the provider image; fix the options "
+                 "it is templated from so that it reads registry/repository:tag",
             at=image.path, related=related, value=image.display,
         )
         return
     yield Issue(
-        f"options.system.uri '{image.display}' is not an image reference ({_problem(image.display)}): the edge "
-        "host cannot pull the provider image; write it as registry/repository:tag, e.g. "
-        "harbor.example.com/edge/ubuntu-k3s:v1.30.4",
+        f"options.system.uri is not an image reference ({_problem(image.display)})",
+        help=f"'{image.display}' cannot be pulled by the edge host; write it as registry/repository:tag, e.g. "
+             "harbor.example.com/edge/ubuntu-k3s:v1.30.4",
         at=image.path, value=image.display,
     )
 
@@ -157,21 +158,23 @@ def _check_registry(doc: Document) -> Iterator[Issue]:
     if images.has_scheme(registry):
         scheme = registry.strip().split("://", 1)[0]
         yield Issue(
-            f"providerCredentials.registry has a scheme ({scheme}://): Palette wants a registry domain or IP "
-            f"address, and the credentials are matched to the provider image by host; write '{host}'",
+            f"providerCredentials.registry has a scheme ({scheme}://)",
+            help=f"Palette wants a registry domain or IP address, and the credentials are matched to the provider "
+                 f"image by host; write '{host}'",
             at=REGISTRY, value="scheme",
         )
     elif path:
         yield Issue(
-            f"providerCredentials.registry has a path (/{path}): it names a registry by domain or IP address "
-            f"(with an optional port), and credentials are matched by host; write '{host}' and keep the path "
-            "in options.system.uri",
+            f"providerCredentials.registry has a path (/{path})",
+            help=f"it names a registry by domain or IP address (with an optional port), and credentials are matched "
+                 f"by host; write '{host}' and keep the path in options.system.uri",
             at=REGISTRY, severity=Severity.WARNING, value="path",
         )
     elif not images.is_valid_host(host):
         yield Issue(
-            "providerCredentials.registry is not a registry domain or IP address: the credentials cannot be "
-            "matched to the provider image; write the registry host, e.g. harbor.example.com:8443",
+            "providerCredentials.registry is not a registry domain or IP address",
+            help="the credentials cannot be matched to the provider image; write the registry host, e.g. "
+                 "harbor.example.com:8443",
             at=REGISTRY, value="host",
         )
 

@@ -132,14 +132,13 @@ def _duplicates(cluster: Cluster) -> Iterator[Issue]:
     for _rank, _order, doc, path in found[1:]:
         where = f"line {first_line}" if doc.path == first_doc.path else f"{first_doc.describe()}, line {first_line}"
         registry = _registry(doc.get(path))
+        hosts = ""
         if registry and first_registry and images.registry_host(registry) != images.registry_host(first_registry):
-            what = f"a second providerCredentials, for {images.registry_host(registry)} (the first, at {where}, " \
-                   f"is for {images.registry_host(first_registry)})"
-        else:
-            what = f"a second providerCredentials (the first is at {where})"
+            hosts = f", for {images.registry_host(first_registry)}; this one is for {images.registry_host(registry)}"
         yield Issue(
-            f"{what}: a cluster can pull provider images from only one private registry; keep one "
-            "providerCredentials, at the root of the OS-layer values, and delete the others",
+            "a second providerCredentials in the cluster",
+            help=f"the first is at {where}{hosts}; a cluster can pull provider images from only one private "
+                 "registry: keep one providerCredentials, at the root of the OS-layer values, and delete the others",
             at=path, part="key", doc=doc,
             related=(Related(f"the first providerCredentials ({format_path(first_doc.outer_path(first_path))})",
                              at=first_path, doc=first_doc),),
@@ -160,10 +159,10 @@ def _host_mismatch(doc: Document) -> Iterator[Issue]:
         option = ".".join(str(step) for step in image.host_path[1:])
         via = f" (system.uri is templated from {option})"
     yield Issue(
-        f"the provider image is on {image.host}{via} but providerCredentials.registry is {credentials_host}: a "
-        f"cluster uses one private provider registry and these credentials are not sent to {image.host}, so the "
-        f"pull fails; push the provider image to {credentials_host} or set providerCredentials.registry to "
-        f"{image.host}",
+        "providerCredentials are for another registry than the image",
+        help=f"the provider image is on {image.host}{via}, providerCredentials.registry is {credentials_host}: a cluster uses one private provider registry and "
+             f"these credentials are not sent to {image.host}, so the pull fails; push the provider image to "
+             f"{credentials_host} or set providerCredentials.registry to {image.host}",
         at=image.host_path, doc=doc,
         related=(Related(f"providerCredentials.registry names {credentials_host}", at=ROOT + ("registry",),
                          doc=doc),),

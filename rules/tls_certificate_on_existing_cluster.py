@@ -6,7 +6,8 @@ and reports, at the `certificates` key, a registry certificate that was added or
 `providerCredentials.certificates`, and the `certificates` of registry settings written in the OS layer
 (`registryCredentials`, `externalRegistries.registries[]`, a `providerCredentials` block elsewhere).
 Whitespace and line breaks inside the PEM text do not count as a change; a removed certificate is not
-reported. The base version is cited as a related location.
+reported. The base version is cited as a related location. In the examples, `<<PEM ca>>` stands for the
+registry's PEM CA certificate (the test suite generates a real one).
 
 A profile or OS-layer file is deployed when it existed at the base revision; a file added since is for
 new clusters and is not checked. The `deployed:` and `new:` path patterns of `.palette-lint.yaml`
@@ -44,9 +45,7 @@ providerCredentials:
   user: robot-edge
   password: '{{.spectro.macro.REGISTRY_PASSWORD}}'
   certificates: |
-    -----BEGIN CERTIFICATE-----
-    MIIBmDCCAT+gAwIBAgIUcdOi6c9Q4ryB6EWA9HLaKUR7JxUwCgYIKoZIzj0EAwIw
-    -----END CERTIFICATE-----
+    <<PEM ca>>
 options:
   system.uri: harbor.example.com/edge/ubuntu-k3s:v1.30.4-v4.5.3
 ```
@@ -75,9 +74,7 @@ providerCredentials:
   user: robot-edge
   password: '{{.spectro.macro.REGISTRY_PASSWORD}}'
   certificates: |
-    -----BEGIN CERTIFICATE-----
-    MIIBmDCCAT+gAwIBAgIUcdOi6c9Q4ryB6EWA9HLaKUR7JxUwCgYIKoZIzj0EAwIw
-    -----END CERTIFICATE-----
+    <<PEM ca>>
 options:
   system.uri: harbor.example.com/edge/ubuntu-k3s:v1.30.4-v4.5.3
 ```
@@ -120,11 +117,11 @@ def check(before: Optional[Document], after: Document, ctx: RuleContext) -> Iter
             what = "no certificates here" if then is None else "other certificates here"
             related = (Related(f"at the base revision {ctx.base}: {what}", at=path, doc=before),)
         yield Issue(
-            f"{format_path(path)} {verb} in a deployed profile: Palette sets a private registry's TLS certificate "
-            "only when a cluster is created, so the clusters already using this profile never get it and will "
-            "fail to pull from the registry; create new clusters with this profile version (and keep existing "
-            "ones on a version without the change), or list the file under new: in .palette-lint.yaml if no "
-            "cluster uses it yet",
+            f"{format_path(path)} {verb} in a deployed profile",
+            help="Palette sets a private registry's TLS certificate only when a cluster is created, so the clusters "
+                 "already using this profile never get it and will fail to pull from the registry; create new "
+                 "clusters with this profile version (and keep existing ones on a version without the change), or "
+                 "list the file under new: in .palette-lint.yaml if no cluster uses it yet",
             at=path, part="key", related=related,
         )
 

@@ -185,9 +185,12 @@ def _check_block(doc: Document, block: Block) -> Optional[Issue]:
                   f"ECR see {ECR_PAGE})")
     else:
         advice = "mirror the images to a registry that takes a user name and password (Harbor, Zot, a Docker registry)"
+    scheme = (service if service is not None and anchor == block.path + (block.host_key,) else None) \
+        or user_token or password_token or service
     return Issue(
-        f"{block.label} uses token authentication ({', '.join(reasons)}): Palette Edge supports only basic "
-        f"user name and password authentication, so the image pulls fail; {advice}",
+        f"{block.label} uses token authentication ({scheme})",
+        help=f"{', '.join(reasons)}: Palette Edge supports only basic user name and password authentication, so "
+             f"the image pulls fail; {advice}",
         at=anchor, part=part, value=f"{host}|{user.strip() if user_token and user else ''}",
     )
 

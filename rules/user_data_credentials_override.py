@@ -106,9 +106,9 @@ def check(cluster: Cluster, ctx: RuleContext) -> Iterator[Issue]:
         else:
             where = ""
         yield Issue(
-            f"providerCredentials is ignored: the user-data {doc.describe()} sets stylus.registryCredentials, "
-            f"whose credentials win over the profile's{where}; remove providerCredentials, and make sure the "
-            "provider image is in that registry",
+            "the user-data's registryCredentials override providerCredentials",
+            help=f"the credentials of {doc.describe()} win over the profile's{where}; remove providerCredentials, "
+                 "and make sure the provider image is in that registry",
             at=CREDENTIALS, part="key", doc=layer,
             related=(Related("stylus.registryCredentials overrides the profile's providerCredentials",
                              at=SINGLE, doc=doc),),

@@ -75,7 +75,18 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from linter.api import USER_DATA, Document, Issue, RuleContext, Span, YamlPath, format_path, rule, schema_messages
+from linter.api import (
+    USER_DATA,
+    Document,
+    Issue,
+    RuleContext,
+    Span,
+    YamlPath,
+    format_path,
+    leaf_name,
+    rule,
+    schema_messages,
+)
 
 _CREDENTIAL_ALIASES = {
     "user": "username", "userName": "username", "login": "username",
@@ -111,7 +122,7 @@ _EXPLAIN: dict[str, dict[str, str]] = {
 _CREDENTIAL_FIELDS = {"domain", "username", "password"}
 
 
-def _unknown_key_message(path: YamlPath, key: str, allowed: list[str]) -> str:
+def _unknown_key_message(path: YamlPath, key: str, allowed: list[str]) -> tuple[str, str]:
     return schema_messages.unknown_key_message(path, key, allowed, reader="the installer",
                                                effect="that setting never takes effect", aliases=_ALIASES,
                                                explanations=_EXPLAIN)
@@ -146,8 +157,9 @@ def _hint(path: YamlPath, keyword: str, schema: Any) -> str:
 def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
     if doc.header.lstrip("\ufeff").rstrip() != "#cloud-config":
         yield Issue(
-            "user-data must start with a line that holds only '#cloud-config': without it the file is not read "
-            "as cloud-config and palette-edge-cli validate rejects it; add that line first",
+            "user-data does not start with the line '#cloud-config'",
+            help="without it the file is not read as cloud-config and palette-edge-cli validate rejects it; add a "
+                 "first line that holds only '#cloud-config'",
             span=Span(1, 1, 1, 2), value="header",
         )
     if not isinstance(doc.data, dict):
@@ -157,24 +169,21 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
         if error.keyword == "additionalProperties":
             allowed = schema_messages.allowed_keys(error.schema)
             for key in schema_messages.unknown_keys(error.schema, error.instance):
-                yield Issue(_unknown_key_message(path, str(key), allowed), at=path + (key,), part="key",
-                            value=str(key))
+                message, help = _unknown_key_message(path, str(key), allowed)
+                yield Issue(message, help=help, at=path + (key,), part="key", value=str(key))
             continue
         if error.keyword == "not" and isinstance(error.schema, dict) and "x-did-you-mean" in error.schema:
-            where = format_path(path[:-1]) or "the top level"
+            where = leaf_name(path[:-1]) if path[:-1] else "the top level"
             meant = error.schema["x-did-you-mean"]
             yield Issue(
-                f"unknown key '{path[-1]}' in {where}: no Palette setting has this name, so the installer "
-                f"ignores it; did you mean '{meant}'?",
+                f"unknown key '{path[-1]}' in {where}: did you mean '{meant}'?",
+                help="no Palette setting has this name, so the installer ignores it",
                 at=path, part="key", value=str(path[-1]),
             )
             continue
         if error.keyword == "type" and _is_credential_scalar(path, error.instance):
             continue  # PAL002 reports it, saying how YAML read the value
-        where = format_path(path) or "the user-data"
-        if error.keyword == "enum":
-            message = f"{where}: {error.message}; {_hint(path, error.keyword, error.schema)}"
-        else:
-            message = (f"{where}: {error.message}, so the installer cannot use it; "
-                       f"{_hint(path, error.keyword, error.schema)}")
-        yield Issue(message, at=path, part="auto", value=error.keyword)
+        where = leaf_name(path) if path else "the user-data"
+        hint = _hint(path, error.keyword, error.schema)
+        help = hint if error.keyword == "enum" else f"the installer cannot use it; {hint}"
+        yield Issue(f"{where}: {error.message}", help=help, at=path, part="auto", value=error.keyword)

@@ -57,7 +57,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from linter.api import ALL_DOCUMENT_KINDS, Document, Issue, RuleContext, format_path, pem, rule
+from linter.api import ALL_DOCUMENT_KINDS, Document, Issue, RuleContext, pem, rule
 
 _WEAK_HASHES = {"sha1": "SHA-1", "md5": "MD5", "md4": "MD4", "md2": "MD2"}
 
@@ -76,7 +76,7 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
         if not weaknesses:
             continue
         yield Issue(
-            f"{format_path(text.path)}: {pem.describe(cert)} has {' and '.join(weaknesses)}: it can be forged, "
-            "and current TLS clients refuse it, so image pulls fail; reissue it with a 2048-bit RSA or P-256 key "
-            "signed with SHA-256",
+            f"{pem.describe(cert)} is weak: {' and '.join(weaknesses)}",
+            help="it can be forged, and current TLS clients refuse it, so image pulls fail; reissue it with a "
+                 "2048-bit RSA or P-256 key signed with SHA-256",
             at=text.path, span=pem.block_span(doc, text, block), value=f"{block.line}")

@@ -252,7 +252,7 @@ def test_the_runs_reached_every_path(tree: Path) -> None:
         assert rule_id in text, f"{rule_id} missing:\n{text}"
     assert text.count("PAL000") >= 8, text
     assert "profile.tf:9:19: error PAL301" in text  # the heredoc's password, at its place in the .tf file
-    assert "notes.yaml: warning: not a Palette" in text
+    assert "palette-lint: warning: notes.yaml: not a Palette" in result.stderr.decode()
     assert "***" in text  # the URL credentials are shown redacted, the user name kept
 
 

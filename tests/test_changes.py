@@ -104,7 +104,7 @@ def test_certificate_added_to_a_deployed_file_fires_with_the_base_version_cited(
     run = _run(repo)
     assert _ids(run) == [("PAL105", "profiles/store.yaml", line_of(target, "certificates:"))]
     finding = run.active_findings[0]
-    assert "new clusters" in finding.message
+    assert "new clusters" in finding.help
     related = finding.related[0]
     base = repo.git("rev-parse", BASE_BRANCH).strip()
     assert related.location.display_path == f"{base[:10]}:profiles/store.yaml"
@@ -296,8 +296,9 @@ def test_a_bad_pre_commit_ref_is_a_warning_not_a_failure(repo: GitRepo) -> None:
 def test_an_unknown_base_ref_is_an_error_with_a_hint(repo: GitRepo) -> None:
     result = palette_lint("--base-ref", "origin/main", "profiles/store.yaml", cwd=repo.path)
     assert result.returncode == 2
-    assert "--base-ref origin/main: no such revision in this repository" in result.stdout
-    assert "fetch-depth: 0" in result.stdout
+    assert result.stdout == ""
+    assert "palette-lint: error: --base-ref origin/main: no such revision in this repository" in result.stderr
+    assert "fetch-depth: 0" in result.stderr
 
 
 def test_a_shallow_clone_without_the_merge_base_says_so(repo: GitRepo, tmp_path: Path) -> None:
@@ -312,7 +313,8 @@ def test_a_shallow_clone_without_the_merge_base_says_so(repo: GitRepo, tmp_path:
     subprocess.run(["git", "checkout", "-q", "change"], cwd=clone, check=True, capture_output=True)
     result = palette_lint("--base-ref", "origin/main", ".", cwd=clone)
     assert result.returncode == 2, result.stdout
-    assert "no common ancestor" in result.stdout and "shallow clone" in result.stdout
+    assert result.stdout == ""
+    assert "no common ancestor" in result.stderr and "shallow clone" in result.stderr
 
 
 def test_no_git_repository_skips_change_rules_once(tmp_path: Path, git_env: dict[str, str]) -> None:
@@ -320,21 +322,23 @@ def test_no_git_repository_skips_change_rules_once(tmp_path: Path, git_env: dict
     (tmp_path / "other.yaml").write_text(os_layer(registry="harbor2.example.com"), encoding="utf-8")
     text = palette_lint(".", cwd=tmp_path)
     assert text.returncode == 0, text.stdout + text.stderr
-    skipped = [line for line in text.stdout.splitlines() if "skipped" in line]
-    assert skipped == ["note: change rules (PAL105, PAL401, PAL402) skipped: not a git repository, so there is no "
-                       "history to compare with"]
+    skipped = [line for line in text.stderr.splitlines() if "skipped" in line]
+    assert skipped == ["palette-lint: note: change rules (PAL105, PAL401, PAL402) skipped: not a git repository, so "
+                       "there is no history to compare with"]
+    assert "skipped" not in text.stdout
     sarif = palette_lint("-f", "sarif", ".", cwd=tmp_path)
-    assert [t for t in notifications(sarif) if "skipped" in t] == [skipped[0].removeprefix("note: ")]
+    assert [t for t in notifications(sarif) if "skipped" in t] == [skipped[0].removeprefix("palette-lint: note: ")]
+    assert "skipped" not in palette_lint("--quiet", ".", cwd=tmp_path).stderr
     asked = palette_lint("--base-ref", "main", ".", cwd=tmp_path)
-    assert asked.returncode == 2
-    assert "--base-ref main: not a git repository" in asked.stdout
+    assert asked.returncode == 2 and asked.stdout == ""
+    assert "palette-lint: error: --base-ref main: not a git repository" in asked.stderr
 
 
 def test_without_a_base_ref_in_a_repository_the_run_says_how_to_give_one(repo: GitRepo) -> None:
     result = palette_lint(".", cwd=repo.path)
     assert result.returncode == 0
-    assert result.stdout.count("change rules (PAL105, PAL401, PAL402) skipped: no base revision") == 1
-    assert "--base-ref" in result.stdout
+    assert result.stderr.count("change rules (PAL105, PAL401, PAL402) skipped: no base revision") == 1
+    assert "--base-ref" in result.stderr
 
 
 def test_new_only_needs_a_base(repo: GitRepo) -> None:

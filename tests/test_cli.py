@@ -60,7 +60,7 @@ def test_findings_exit_1(tree: Path) -> None:
     result = palette_lint("check", *SELECT, "dup.yaml", "clean.yaml", cwd=tree)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "dup.yaml:7:3: error PAL001 duplicate key 'user'" in result.stdout
-    assert "[duplicate-key]" in result.stdout
+    assert "error PAL001 duplicate key 'user'" in result.stdout and "\n    help: " in result.stdout
     assert result.stderr == ""
 
 
@@ -99,10 +99,8 @@ def test_unknown_ignore_rule_exits_2(tree: Path) -> None:
 def test_missing_path_exits_2_with_one_line(tree: Path) -> None:
     result = palette_lint("check", *SELECT, "nowhere.yaml", "dup.yaml", cwd=tree)
     assert result.returncode == 2
-    combined = result.stdout + result.stderr
-    lines = [line for line in combined.splitlines() if "nowhere.yaml" in line]
-    assert lines == ["nowhere.yaml: error: no such file or directory"], combined
-    assert "dup.yaml:7:3:" in result.stdout, "the other file must still be linted"
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == ["palette-lint: error: nowhere.yaml: no such file or directory"]
 
 
 def test_bad_config_yaml_exits_2(tree: Path) -> None:
@@ -274,7 +272,7 @@ def test_help_lists_the_commands() -> None:
 def test_no_command_is_a_usage_error() -> None:
     result = palette_lint("frobnicate", cwd=REPO)
     assert result.returncode == 2
-    assert "No such command" in result.stderr
+    assert result.stderr.startswith("palette-lint: error: no such command 'frobnicate'")
 
 
 def test_c_parser_is_in_use() -> None:

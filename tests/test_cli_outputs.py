@@ -97,12 +97,13 @@ def test_skip_unknown_skips_named_foreign_files_silently(tree: Path) -> None:
     (tree / "tsconfig.json").write_text('{\n  // comments are not JSON\n  "compilerOptions": {}\n}\n')
     (tree / "workflow.yaml").write_text("name: ci\non: push\n", encoding="utf-8")
     plain = palette_lint("check", "tsconfig.json", "workflow.yaml", cwd=tree)
-    assert plain.returncode == EXIT_FINDINGS and "PAL000" in plain.stdout and "workflow.yaml: warning" in plain.stdout
+    assert plain.returncode == EXIT_FINDINGS and "PAL000" in plain.stdout
+    assert "palette-lint: warning: workflow.yaml: not a Palette" in plain.stderr
     hook = palette_lint("check", "--skip-unknown", "tsconfig.json", "workflow.yaml", "clean.yaml", cwd=tree)
     assert hook.returncode == EXIT_OK, hook.stdout + hook.stderr
     # Nothing about the foreign files; the one note says change rules were skipped (no git history here).
     assert hook.stdout.splitlines()[-1] == "No problems found in 1 file."
-    assert "tsconfig" not in hook.stdout and "workflow" not in hook.stdout, hook.stdout
+    assert "tsconfig" not in hook.stdout + hook.stderr and "workflow" not in hook.stdout + hook.stderr
 
 
 def test_skip_unknown_still_reports_broken_palette_files_and_applies_exclude(tree: Path) -> None:
@@ -149,9 +150,11 @@ def test_check_help_lists_every_format() -> None:
     assert "FORMAT[=FILE]" in text
 
 
-def test_exit_codes_are_documented_in_help_and_readme() -> None:
+def test_exit_codes_are_documented_in_help_readme_and_docs() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    table = readme.split("### Exit codes", 1)[1].split("\n#", 1)[0]
+    usage = (REPO / "docs" / "usage.md").read_text(encoding="utf-8")
+    table = readme.split("| exit code | meaning |", 1)[1].split("\n\n", 1)[0] + \
+        usage.split("## Exit codes", 1)[1].split("\n#", 1)[0]
     top = " ".join(CliRunner().invoke(cli, ["--help"]).output.split())
     check = " ".join(CliRunner().invoke(cli, ["check", "--help"]).output.split())
     for code in (EXIT_OK, EXIT_FINDINGS, EXIT_ERROR):

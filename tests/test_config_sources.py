@@ -97,7 +97,7 @@ def test_yaml_file_wins_over_pyproject_in_the_same_directory(tmp_path: Path) -> 
     ('[tool.palette-lint]\nselect = ["PAL0"]\nfail-on = "loud"\n',
      'pyproject.toml:3:1: tool.palette-lint.fail-on: expected one of "error", "warning", "note", "never"'),
     ('[tool.palette-lint]\nselect = ["PAL0"]\nignored = ["PAL001"]\n',
-     "pyproject.toml:3:1: tool.palette-lint: unknown key 'ignored'"),
+     "pyproject.toml:3:1: tool.palette-lint: unknown key 'ignored' (did you mean 'ignore'?)"),
     ('[tool.palette-lint]\n\n[tool.palette-lint.rules]\nPAL001 = "loud"\n',
      "pyproject.toml:4:1: tool.palette-lint.rules.PAL001: does not match any allowed form"),
     ('[tool.palette-lint]\nrules = { PAL001 = "loud" }\n',
@@ -258,14 +258,14 @@ def test_per_file_ignores_patterns_are_relative_to_the_configuration(tmp_path: P
     assert run.findings[0].suppression is not None and not run.failed()
 
 
-# ---- the README's examples --------------------------------------------------------------------------------
+# ---- the examples of docs/configuration.md ----------------------------------------------------------------
 
-def test_the_readme_configuration_examples_load(tmp_path: Path) -> None:
-    """Both forms the README shows are valid configurations, and the TOML one says the same as the YAML one
-    where they overlap."""
+def test_the_documented_configuration_examples_load(tmp_path: Path) -> None:
+    """Both forms docs/configuration.md shows are valid configurations, and the TOML one says the same as the
+    YAML one where they overlap."""
     import re
 
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parent.parent / "docs" / "configuration.md").read_text(encoding="utf-8")
     yaml_text = re.search(r"```yaml\n(# \.palette-lint\.yaml\n.*?)```", readme, re.S).group(1)
     toml_text = re.search(r"```toml\n(\[tool\.palette-lint\]\n.*?)```", readme, re.S).group(1)
     (tmp_path / "shared").mkdir()

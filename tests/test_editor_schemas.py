@@ -1,5 +1,5 @@
 """The printed schemas work in an editor: yaml-language-server (the VS Code YAML extension's server) is driven
-over LSP exactly as the README's "Editors" section sets it up, with `palette-lint schema` output saved in
+over LSP exactly as docs/integrations.md ("Editors") sets it up, with `palette-lint schema` output saved in
 ``.schemas/`` and a ``# yaml-language-server: $schema=`` modeline in each file.
 
 ``.ci/run`` installs yaml-language-server with npm into ``.tools/yaml-language-server``; elsewhere the test uses one on PATH or

@@ -188,7 +188,8 @@ def test_gitlab_issue_fields() -> None:
                _finding(line=20, suppression=Suppression("inSource", "reason"), fingerprint="def"))
     issues = _issues(run)
     assert issues == [{
-        "type": "issue", "check_name": "PAL001 duplicate-key", "description": AWKWARD, "categories": ["Bug Risk"],
+        "type": "issue", "check_name": "PAL001 duplicate-key", "description": AWKWARD, "content": {"body": ""},
+        "categories": ["Bug Risk"],
         "severity": "major", "fingerprint": "abc",
         "location": {"path": "profiles/edge.yaml", "lines": {"begin": 3, "end": 4}},
     }], "suppressed findings are left out"

@@ -1,4 +1,4 @@
-"""Golden outputs of every format for the bundled examples, and the README's rule table. Regenerate on purpose
+"""Golden outputs of every format for the bundled examples, and docs/rules.md. Regenerate on purpose
 with ``pytest --regenerate`` and review the diff; a normal run never rewrites them."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 
 from linter.engine.rule_loader import load_rules
 from linter.output import FORMATTERS, render
-from linter.output.rule_table import markdown_table, replace_table, rules_reference
+from linter.output.rule_table import rules_reference
 from linter.resources import rules_dir
 from tests.helpers import REPO, run_paths
 
@@ -50,16 +50,6 @@ def test_examples_show_findings_in_two_of_three_clusters() -> None:
     sites = {f.location.path.split("/")[1] for f in run.findings}
     assert "clean-site" not in sites
     assert {"trouble-site", "override-site"} <= sites
-
-
-def test_readme_rule_table_is_current(regenerate: bool) -> None:
-    readme_path = REPO / "README.md"
-    readme = readme_path.read_text(encoding="utf-8")
-    expected = replace_table(readme, markdown_table(load_rules([rules_dir()])))
-    if regenerate:
-        readme_path.write_text(expected, encoding="utf-8")
-        readme = expected
-    assert readme == expected, "README rule table is stale: run pytest --regenerate (or palette-lint rules -f markdown)"
 
 
 def test_docs_rules_is_current(regenerate: bool) -> None:

@@ -95,7 +95,7 @@ def test_an_unwritable_cache_is_no_error(sites: Path) -> None:
             cache.rmdir()
             cache.write_text("not a directory", encoding="utf-8")
         result = palette_lint(sites)
-        assert result.stderr == "" and "Found " in result.stdout
+        assert "error" not in result.stderr and "Found " in result.stdout
         assert result.stdout == palette_lint(sites, "--no-cache").stdout
     finally:
         if cache.is_dir():

@@ -1,4 +1,4 @@
-"""The documented input limits (README, "Limits"): each is reached quickly, reported as a PAL000 finding that
+"""The documented input limits (docs/usage.md, "Limits"): each is reached quickly, reported as a PAL000 finding that
 names the limit, and leaves the other files of the run linted. Sizes just under a limit are linted normally."""
 
 from __future__ import annotations

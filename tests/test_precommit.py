@@ -4,7 +4,6 @@ files staged there: once with clean files staged, once with a problem staged."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -12,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.external_tools import missing
 from tests.helpers import REPO
 
 CLEAN_USER_DATA = """\
@@ -48,28 +46,6 @@ def _git(*args: str, cwd: Path) -> str:
     result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
-
-
-@pytest.fixture(scope="session")
-def hook_repo() -> tuple[Path, str]:
-    """This repository and its HEAD commit (try-repo clones a committed ref)."""
-    found = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, timeout=60)
-    if found.returncode != 0:
-        missing("a git checkout of palette-lint", "pre-commit installs hooks from a git repository")
-    try:
-        import pre_commit  # noqa: F401
-    except ImportError:
-        missing("pre-commit", "pip install -e '.[test]'")
-    return REPO, found.stdout.strip()
-
-
-@pytest.fixture(scope="session")
-def pre_commit_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """pre-commit isolated from the user's own: no inherited PRE_COMMIT_* or GIT_* settings, its own home."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PRE_COMMIT", "GIT_"))}
-    env["PRE_COMMIT_HOME"] = str(tmp_path_factory.mktemp("pre-commit-home"))
-    env["NO_COLOR"] = "1"
-    return env
 
 
 def _consumer(directory: Path) -> Path:
@@ -153,8 +129,8 @@ def test_staged_hook_fails_on_a_staged_problem(failing_commit: dict[str, str]) -
     staged = failing_commit["palette-lint"]
     assert re.search(r"^palette-lint\.+Failed$", staged, re.MULTILINE), staged
     assert "- exit code: 1" in staged
-    assert re.search(r"^sites/store/os-layer\.yaml:6:13: error PAL106 .+ \[token-auth-registry\]$", staged,
-                     re.MULTILINE), staged
+    assert re.search(r"^sites/store/os-layer\.yaml:6:13: error PAL106 providerCredentials uses token authentication "
+                     r"\(AWS ECR\)\n    help: ", staged, re.MULTILINE), staged
     assert "unstaged.yaml" not in staged, "only staged files are linted"
     assert "in 2 files." in staged
 

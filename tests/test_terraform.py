@@ -259,7 +259,7 @@ def test_a_module_forms_the_clusters_it_declares_and_no_other(tmp_path: Path) ->
     assert values == [{"a": 2}], "the add-on deployment's override replaces the profile's pack values"
     assert [n.message for n in notices] == [
         "spectrocloud_cluster_edge_native.two attaches spectrocloud_cluster_profile.elsewhere, which no linted file "
-        "of its directory declares: that profile is not linted with the cluster"]
+        "of its directory declares; not linted with the cluster"]
 
 
 # ---- bad input ------------------------------------------------------------------------------------------
@@ -274,7 +274,7 @@ def test_broken_binary_and_huge_tf_files(tmp_path: Path) -> None:
         in result.stdout
     assert "binary.tf:1:1: error PAL000 binary file" in result.stdout
     assert "huge.tf:1:1: error PAL000 file is" in result.stdout
-    assert "deep.tf: warning: not a Palette" in result.stdout
+    assert "palette-lint: warning: deep.tf: not a Palette" in result.stderr
     walked = palette_lint("check", "--no-cache", ".", cwd=tmp_path)
     assert "broken.tf:3:1" in walked.stdout and "deep.tf" not in walked.stdout
 

@@ -81,7 +81,8 @@ def test_user_rule_fires_with_configured_severity_and_options(project: Path) -> 
     assert result.returncode == 1, result.stdout + result.stderr
     assert result.stdout.startswith(
         "site/os-layer.yaml:2:20: error PAL950 provider images come from docker.io, not registry.acme.example")
-    assert result.stdout.splitlines()[0].endswith("[company-registry]")
+    assert result.stdout.splitlines()[0].endswith("sites reach only the company registry; set system.registry to "
+                                                  "registry.acme.example")  # no help: the whole message on one line
 
 
 def test_user_rule_metadata_in_sarif(project: Path) -> None:

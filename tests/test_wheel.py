@@ -19,7 +19,7 @@ from linter import __version__
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
-FINDING_LINE = re.compile(r"^\S.*:\d+:\d+: (error|warning|note) PAL\d{3} .+ \[[a-z0-9-]+\]$", re.MULTILINE)
+FINDING_LINE = re.compile(r"^\S.*:\d+:\d+: (error|warning|note) PAL\d{3} .+\n    help: .+$", re.MULTILINE)
 
 
 def _env() -> dict[str, str]:

@@ -26,6 +26,7 @@ from msgspec import Struct
 
 from linter.config.load import Config
 from linter.engine.discover import Candidate, printable_path
+from linter.engine.request import RunError
 from linter.inputs import accepts_name
 from linter.model import Notice
 
@@ -134,27 +135,29 @@ class History(Struct, frozen=True):
         return {absolute: blob for absolute, path in wanted.items() if (blob := blobs.get(f":{path}")) is not None}
 
 
-def open_history(request: Optional[BaseRequest], change_rules: list[str], paths: Iterable[str],
-                 notices: list[Notice]) -> Optional[History]:
-    """The base ``request`` names, resolved from the first linted path's repository. Otherwise one notice
-    that says why there is no base and what is skipped: an error for an option on the command line, a
-    warning for pre-commit's environment, a note when no base was asked for and change rules are on."""
-    skipped = f"change rules ({', '.join(change_rules)}) skipped" if change_rules else ""
-    start = start_directory(paths)
+def open_history(request: Optional[BaseRequest], paths: Iterable[str], notices: list[Notice]) -> Optional[History]:
+    """The base ``request`` names, resolved from the first linted path's repository; None when none was asked
+    for. A base asked for on the command line that cannot be used stops the run
+    (:class:`~linter.engine.request.RunError`); one implied by pre-commit's environment is a warning, and the
+    run goes on without it."""
     if request is None:
-        if skipped:
-            reason = ("no base revision to compare with: give --base-ref REF (in CI, the target branch) or run "
-                      "under pre-commit" if _in_repository(start)
-                      else "not a git repository, so there is no history to compare with")
-            notices.append(Notice(f"{skipped}: {reason}"))
         return None
     try:
-        return resolve(request, start)
+        return resolve(request, start_directory(paths))
     except BaseUnavailable as exc:
-        consequences = [part for part in (skipped, "findings are not compared with a base revision") if part]
-        notices.append(Notice(f"{exc}; {' and '.join(consequences)}",
-                              level="error" if request.required else "warning"))
+        if request.required:
+            raise RunError([str(exc)]) from None
+        notices.append(Notice(f"{exc}; change rules skipped and findings are not compared with a base revision",
+                              level="warning"))
         return None
+
+
+def why_no_base(paths: Iterable[str]) -> str:
+    """Why a run has no base revision, and how to give it one (for the note that change rules were skipped)."""
+    if _in_repository(start_directory(paths)):
+        return ("no base revision to compare with: give --base-ref REF (in CI, the target branch) or run under "
+                "pre-commit")
+    return "not a git repository, so there is no history to compare with"
 
 
 def start_directory(paths: Iterable[str]) -> Path:

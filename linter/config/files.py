@@ -91,6 +91,10 @@ def read_config_source(path: Path, parser: YamlParser) -> ConfigSource:
     except ParseFailure as failure:
         raise ConfigError(f"{shown_path(absolute)}:{failure.span.line}:{failure.span.column}: "
                           f"{failure.message}") from None
+    for duplicate in document.duplicates:  # a setting written twice: which one is meant is not clear
+        raise ConfigError(f"{shown_path(absolute)}:{duplicate.second.line}:{duplicate.second.column}: "
+                          f"{format_path(duplicate.path)}: written twice (first at line {duplicate.first.line}); "
+                          "keep one")
     data = document.data if document.data is not None else {}
     if not isinstance(data, dict):
         span = document.span_of(())

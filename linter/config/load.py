@@ -165,23 +165,44 @@ def load_config(path: Optional[Path], parser: YamlParser, schemas: Any) -> Confi
 
 
 def check_rule_names(config: Config, catalogue: Iterable[Rule]) -> None:
-    """Refuse a configuration that names a rule that does not exist (a typo would silently do nothing)."""
+    """Refuse a configuration that names a rule that does not exist, or gives a rule an option it does not have
+    or a value of the wrong type (a typo would silently do nothing). The error names the file, line and column,
+    and the rule or option meant when one is close."""
+    from linter.config.rule_options import option_problems
     from linter.engine.rule_loader import resolve
 
     rules = list(catalogue)
+    names = [rule.id for rule in rules] + [rule.name for rule in rules]
     hint = "use an id such as PAL106, an id prefix such as PAL1, or a rule name; `palette-lint rules` lists them"
     for name in ("select", "ignore"):
         for index, token in enumerate(config.settings.get(name) or ()):
             if not resolve(str(token), rules):
-                raise config.error((name, index), f"unknown rule selector '{token}': {hint}")
-    for key in config.settings.get("rules", {}):
-        if not any(r.id == str(key).upper() or r.name == key for r in rules):
-            raise config.error(("rules", key), f"unknown rule '{key}': rules are keyed by a rule id (PAL106) "
-                                               "or name (token-auth-registry)", "key")
+                raise config.error((name, index), f"unknown rule selector '{token}'{did_you_mean(token, names)}: "
+                                                  f"{hint}")
+    for key, settings in config.settings.get("rules", {}).items():
+        found = next((r for r in rules if r.id == str(key).upper() or r.name == key), None)
+        if found is None:
+            raise config.error(("rules", key), f"unknown rule '{key}'{did_you_mean(str(key), names)}: rules are "
+                                               "keyed by a rule id (PAL106) or name (token-auth-registry)", "key")
+        written = {option: value for option, value in (settings if isinstance(settings, dict) else {}).items()
+                   if option != "severity"}
+        for option, message in option_problems(found, written):
+            raise config.error(("rules", key, option), message, "key")
     for pattern, selectors in config.settings.get("per-file-ignores", {}).items():
         for index, token in enumerate(selectors):
             if not resolve(str(token), rules):
-                raise config.error(("per-file-ignores", pattern, index), f"unknown rule selector '{token}': {hint}")
+                raise config.error(("per-file-ignores", pattern, index),
+                                   f"unknown rule selector '{token}'{did_you_mean(str(token), names)}: {hint}")
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'X'?)`` for the choice closest to ``word``, or an empty string when none is close."""
+    import difflib  # imported here: only a configuration with a typo needs it
+
+    choices = list(choices)
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6) or \
+        difflib.get_close_matches(word.upper(), choices, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 # ---- reading the chain of files ------------------------------------------------------------------------
@@ -213,10 +234,11 @@ def _validate(source: ConfigSource, schemas: Any) -> None:
     for error in schemas.validate("config", source.data):
         if error.keyword == "additionalProperties":
             extra = unknown_keys(error.schema, error.instance)
-            if extra:  # point at the unknown key itself, and name the mapping it is in
+            if extra:  # point at the unknown key itself, name the mapping it is in, and the key meant
                 span = source.span(error.path + (extra[0],), "key")
                 where = f"{source.shown}:{span.line}:{span.column}" if span else source.where(error.path, "key")
-                raise ConfigError(f"{where}: {source.key_name(error.path)}: unknown key '{extra[0]}'")
+                meant = did_you_mean(extra[0], (error.schema or {}).get("properties", {}))
+                raise ConfigError(f"{where}: {source.key_name(error.path)}: unknown key '{extra[0]}'{meant}")
         raise source.error(error.path, error.message, "key" if error.keyword == "additionalProperties" else "auto")
     for index, directory in enumerate(source.data.get("rule-dirs") or ()):
         if not (source.path.parent / directory).is_dir():

@@ -2,7 +2,7 @@
 
 A declared option's default fixes its type; an option whose default is a severity name (``error``, ``warning``,
 ``note``) takes a severity name or ``off``. A configured option that is unknown or of the wrong type is a
-configuration error (exit code 2), and the rule runs with its default."""
+configuration error (exit code 2), reported before any file is linted."""
 
 from __future__ import annotations
 
@@ -15,28 +15,35 @@ _TYPE_NAMES = {bool: "true or false", int: "a whole number", float: "a number", 
                list: "a list", dict: "a mapping"}
 
 
-def resolve_options(rule: Rule, configured: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """The options ``rule`` runs with, and what is wrong with the configured ones (messages without values)."""
+def option_problems(rule: Rule, configured: dict[str, Any]) -> list[tuple[str, str]]:
+    """What is wrong with the options a configuration gives ``rule``: (option name, message) pairs; the messages
+    never quote the value."""
+    from linter.config.load import did_you_mean
+
     options = rule.default_options
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []
     for name, value in configured.items():
-        where = f"rules.{rule.id}.{name}"
         if name not in options:
             known = ", ".join(sorted(options)) or "none"
-            problems.append(f"{where}: unknown option for {rule.id} ({rule.name}); its options: {known}")
+            problems.append((name, f"unknown option for {rule.id} ({rule.name}){did_you_mean(name, options)}; its "
+                                   f"options: {known}"))
             continue
         default = options[name]
         if isinstance(default, str) and default in SEVERITY_CHOICES:
             if value not in SEVERITY_CHOICES:
-                problems.append(f"{where}: expected one of {', '.join(SEVERITY_CHOICES)}; the default "
-                                f"{default} is used")
-                continue
+                problems.append((name, f"expected one of {', '.join(SEVERITY_CHOICES)}"))
         elif not _same_type(default, value):
-            wanted = _TYPE_NAMES.get(type(default), type(default).__name__)
-            problems.append(f"{where}: expected {wanted}; the default {default!r} is used")
-            continue
-        options[name] = value
-    return options, problems
+            problems.append((name, f"expected {_TYPE_NAMES.get(type(default), type(default).__name__)}"))
+    return problems
+
+
+def resolve_options(rule: Rule, configured: dict[str, Any]) -> dict[str, Any]:
+    """The options ``rule`` runs with: its defaults, and the configured values that are valid
+    (:func:`option_problems` reports the others; the configuration is checked before a run)."""
+    options = rule.default_options
+    wrong = {name for name, _message in option_problems(rule, configured)}
+    options.update((name, value) for name, value in configured.items() if name not in wrong)
+    return options
 
 
 def _same_type(default: Any, value: Any) -> bool:

@@ -147,8 +147,8 @@ def declared_clusters(declaring: list[ParsedFile], others: list[ParsedFile],
                 if found is None:
                     if notices is not None:
                         notices.append(Notice(f"{member.address} attaches {address}, which no linted file of "
-                                              "its directory declares: that profile is not linted with the "
-                                              "cluster", path=member_file.source.display_path))
+                                              "its directory declares; not linted with the cluster",
+                                              path=member_file.source.display_path))
                     continue
                 attached.add(address)
                 profile_file, profile = found

@@ -10,6 +10,7 @@ from typing import Iterable, Optional
 from msgspec import Struct
 
 from linter.config.patterns import PathPatterns
+from linter.engine.request import RunError
 from linter.inputs import accepts_name, references, syntax_reader
 from linter.inputs.decode import read_source
 from linter.model import Notice
@@ -20,12 +21,14 @@ SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "
 
 
 class Candidate(Struct, frozen=True):
-    """A file to lint: where it is, how it is shown, whether it was named on the command line, and whether it is
-    in the run only because a file reads it as its part (then it is linted as that part, or not at all)."""
+    """A file to lint: its absolute path, the path shown (as the user gave it), whether it was named on the
+    command line, the command-line path it was found through, and whether it is in the run only because a file
+    reads it as its part (then it is linted as that part, or not at all)."""
 
     absolute: str
     display: str
     explicit: bool
+    given: str = ""
     part: bool = False
 
 
@@ -59,10 +62,16 @@ def relative_path(absolute: str, root: Path) -> str:
 
 def discover(paths: Iterable[str], exclude: PathPatterns, relative_to_config: Optional[Path],
              notices: list[Notice], named_as_walked: bool = False) -> list[Candidate]:
-    """Files to lint, each once, in a stable order. Problems (a missing path, an unreadable directory)
-    become notices of level ``error``. With ``named_as_walked`` a file named in ``paths`` is treated like
-    one found in a directory: ``exclude`` applies, and it is not marked explicit (so the engine skips it
-    silently when it is not Palette configuration)."""
+    """Files to lint, each once, in a stable order. A path that does not exist stops the run
+    (:class:`~linter.engine.request.RunError`); a directory that cannot be read is a notice of level ``error``.
+    With ``named_as_walked`` a file named in ``paths`` is treated like one found in a directory: ``exclude``
+    applies, and it is not marked explicit (so the engine skips it silently when it is not Palette
+    configuration)."""
+    paths = list(paths)
+    missing = [printable_path(given) for given in paths
+               if not os.path.exists(os.path.abspath(given)) and not os.path.islink(os.path.abspath(given))]
+    if missing:
+        raise RunError([f"{path}: no such file or directory" for path in missing])
     seen: set[str] = set()
     found: list[Candidate] = []
 
@@ -89,14 +98,12 @@ def discover(paths: Iterable[str], exclude: PathPatterns, relative_to_config: Op
                     seen.add(file_path)
                     display = printable_path(
                         os.path.normpath(os.path.join(given, os.path.relpath(file_path, absolute))))
-                    found.append(Candidate(file_path, display, explicit=False))
+                    found.append(Candidate(file_path, display, explicit=False, given=given))
         elif os.path.exists(absolute) or os.path.islink(absolute):
             if absolute not in seen and not (named_as_walked and excluded(absolute)):
                 seen.add(absolute)
                 found.append(Candidate(absolute, printable_path(os.path.normpath(given)),
-                                       explicit=not named_as_walked))
-        else:
-            notices.append(Notice("no such file or directory", path=printable_path(given), level="error"))
+                                       explicit=not named_as_walked, given=given))
     return found
 
 
@@ -135,5 +142,6 @@ def with_files_read(candidates: list[Candidate], exclude: PathPatterns,
                 known.add(path)
                 shown = os.path.join(os.path.dirname(candidate.display),
                                      os.path.relpath(path, os.path.dirname(candidate.absolute)))
-                added.append(Candidate(path, printable_path(os.path.normpath(shown)), explicit=False, part=True))
+                added.append(Candidate(path, printable_path(os.path.normpath(shown)), explicit=False,
+                                       given=candidate.given, part=True))
     return candidates + added, reads

@@ -41,6 +41,7 @@ class FindingCollector:
         self.sources: dict[str, SourceFile] = {}  # every decoded file, by path: for GitHub's line hashes
         self.linted_sources: dict[str, SourceFile] = {}  # the files linted, for their suppression comments
         self.partial: set[str] = set()  # files on which not every rule ran (parts did not parse)
+        self.unreadable: set[str] = set()  # files reported (PAL000) because they could not be read or decoded
 
     def linted(self, source: SourceFile, complete: bool) -> None:
         self.linted_sources[source.path] = source
@@ -58,13 +59,15 @@ class FindingCollector:
             internal = self.rules.get(INTERNAL_ERROR_ID)
             if internal is not None:
                 location = Location(source.path, source.display_path, failure.span, "")
-                self._add(internal, Severity.ERROR, failure.message, location, (), "reader")
+                self._add(internal, Severity.ERROR, failure.message, location, (), "reader", failure.help)
                 return
         rule = self.rules.get(PARSE_ERROR_ID)
         if rule is None or PARSE_ERROR_ID not in self.enabled:
             return
         location = Location(source.path, source.display_path, failure.span, "")
-        self._add(rule, self._severity(rule, None), failure.message, location, (), failure.kind)
+        if source.path not in self.linted_sources:
+            self.unreadable.add(source.path)
+        self._add(rule, self._severity(rule, None), failure.message, location, (), failure.kind, failure.help)
 
     def issue(self, rule: Rule, doc: Document, issue: Issue) -> None:
         if issue.span is not None:
@@ -80,7 +83,8 @@ class FindingCollector:
             related.append(RelatedLocation(
                 Location(other.path, other.display_path, other.span_of(item.at, "auto"),
                          format_path(other.outer_path(item.at))), item.message))
-        self._add(rule, self._severity(rule, issue.severity), issue.message, location, tuple(related), issue.value)
+        self._add(rule, self._severity(rule, issue.severity), issue.message, location, tuple(related), issue.value,
+                  issue.help)
 
     def internal_error(self, rule: Rule, doc: Document, exc: BaseException) -> None:
         """A PAL999 finding: ``rule`` raised on ``doc``. It names the exception's type and place, never its
@@ -92,14 +96,14 @@ class FindingCollector:
 
         frames = traceback.extract_tb(exc.__traceback__)
         where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
-        message = (f"rule {rule.id} ({rule.name}) failed with {type(exc).__name__}{where}; the other rules "
-                   "still ran. Please report this with the file that triggers it.")
+        message = f"rule {rule.id} ({rule.name}) failed with {type(exc).__name__}{where}"
         location = Location(doc.path, doc.display_path, doc.outer_span(Span(1, 1, 1, 2)), "")
-        self._add(internal, Severity.ERROR, message, location, (), rule.id)
+        self._add(internal, Severity.ERROR, message, location, (), rule.id,
+                  "the other rules still ran; please report this with the file that triggers it")
 
     def _add(self, rule: Rule, severity: Severity, message: str, location: Location,
-             related: tuple[RelatedLocation, ...], value: str) -> None:
-        self.findings.append(_finding(rule, severity, message, location, related, value))
+             related: tuple[RelatedLocation, ...], value: str, help: str = "") -> None:
+        self.findings.append(_finding(rule, severity, message, location, related, value, help))
 
     def with_problems(self, findings: tuple[Finding, ...], problems: Iterable[DirectiveProblem],
                       external: Optional[ExternalSuppression]) -> tuple[Finding, ...]:
@@ -109,7 +113,8 @@ class FindingCollector:
             rule = self.rules.get(problem.rule_id)
             if rule is not None and rule.id in self.enabled:
                 location = Location(problem.path, problem.display_path, problem.span, "")
-                finding = _finding(rule, self._severity(rule, None), problem.message, location, (), problem.value)
+                finding = _finding(rule, self._severity(rule, None), problem.message, location, (), problem.value,
+                                   problem.help)
                 added.append(replace(finding, suppression=external(finding)) if external else finding)
         return tuple(sorted((*findings, *added), key=Finding.sort_key))
 
@@ -152,8 +157,9 @@ class FindingCollector:
 
 
 def _finding(rule: Rule, severity: Severity, message: str, location: Location,
-             related: tuple[RelatedLocation, ...], value: str) -> Finding:
-    return Finding(rule.id, rule.name, severity, message, location, related, fingerprint(rule.id, location, value))
+             related: tuple[RelatedLocation, ...], value: str, help: str = "") -> Finding:
+    return Finding(rule.id, rule.name, severity, message, location, related, fingerprint(rule.id, location, value),
+                   help=help)
 
 
 def fingerprint(rule_id: str, location: Location, value: str) -> str:

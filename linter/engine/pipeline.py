@@ -12,27 +12,22 @@ from __future__ import annotations
 
 import datetime as _dt
 import gc
+import os
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from linter import __version__
-from linter.changes.history import (
-    MODIFIED,
-    OUTSIDE,
-    History,
-    deleted_candidates,
-    open_history,
-)
+from linter.changes.history import MODIFIED, OUTSIDE, History, deleted_candidates, open_history, why_no_base
 from linter.changes.pairs import is_deployed
 from linter.config.load import Config
 from linter.config.rule_options import resolve_options
 from linter.engine.clusters import cluster_key
-from linter.engine.discover import Candidate, discover, find_root, relative_path, with_files_read
+from linter.engine.discover import Candidate, discover, find_root, printable_path, relative_path, with_files_read
 from linter.engine.request import RunRequest, enabled_rules
 from linter.engine.result_cache import ResultCache, code_fingerprint, digest
 from linter.engine.suppress import per_file_ignores
 from linter.engine.units import DELETED, FileInput, UnitJob, UnitLinter, read_now
-from linter.engine.workers import lint_units, worker_count
+from linter.engine.workers import Progress, lint_units, worker_count
 from linter.inputs import read_file
 from linter.inputs.kinds import UNKNOWN
 from linter.inputs.reader import ParsedFile
@@ -54,7 +49,10 @@ class Engine:
         self.parser = YamlParser()
         self.schemas = SchemaStore()
 
-    def run(self, request: RunRequest) -> Run:
+    def run(self, request: RunRequest, progress: Optional[Progress] = None) -> Run:
+        """Lint what ``request`` asks; ``progress`` is told how many files of how many are done as units finish.
+        Raises :class:`~linter.engine.request.RunError` when the run cannot go on (a missing path, a base
+        revision asked for that cannot be used)."""
         rules = enabled_rules(self.catalogue, request)
         notices: list[Notice] = []
         root = request.root or find_root(Path.cwd())
@@ -63,18 +61,18 @@ class Engine:
                               named_as_walked=request.skip_unknown)
         candidates, files_read = with_files_read(candidates, config.exclude, config.root if config.path else None)
         change_rules = [rule for rule in rules if rule.scope == "change"]
-        history = open_history(request.base, [rule.id for rule in change_rules], request.paths, notices)
+        history = open_history(request.base, request.paths, notices)
         files = file_inputs(candidates, history, request, root)
         if history is not None and change_rules:
             notices.extend(_outside_notice(files, history))
-        options = self._options(config, notices)
+        options = self._options(config)
         job = self._job(request, rules, options, root, history)
         units = group_units(files, config, files_read)
         collecting = gc.isenabled()
         gc.disable()  # the parsed documents are many small objects; collections would scan them again and again
         try:
             outcomes = lint_units(UnitLinter(self.catalogue, self.parser, self.schemas, job), units,
-                                  worker_count(request.jobs, len(files)))
+                                  worker_count(request.jobs, len(files)), progress)
         finally:
             if collecting:
                 gc.enable()
@@ -83,6 +81,12 @@ class Engine:
         findings = tuple(sorted((f for result, _ in outcomes for f in result.findings), key=Finding.sort_key))
         secrets = Secrets(value for _, found in outcomes for value in found)
         notices.extend(notice for result, _ in outcomes for notice in result.notices)
+        linted = {path for result, _ in outcomes for path in result.linted}
+        notices.extend(_nothing_linted(request, candidates, linted, root))
+        kinds = {kind for result, _ in outcomes for kind in result.kinds}
+        if request.base is None and any(kinds & rule.kinds for rule in change_rules):
+            notices.append(Notice(f"change rules ({', '.join(rule.id for rule in change_rules)}) skipped: "
+                                  f"{why_no_base(request.paths)}"))
         absent: tuple[Finding, ...] = ()
         comparison = None
         if history is not None or request.baseline is not None:
@@ -97,19 +101,15 @@ class Engine:
                 locate=locator([f.path for f in files if f.state != DELETED], self._reader_of(files),
                                request.paths, root))
         return redact_run(Run(findings=findings, rules=tuple(rules),
-                              files_checked=sum(result.files_checked for result, _ in outcomes),
+                              files_checked=len(linted),
                               notices=tuple(notices), tool_version=__version__, fail_on=request.fail_on,
                               absent=absent, comparison=comparison), secrets)
 
-    def _options(self, config: Config, notices: list[Notice]) -> dict[str, dict[str, Any]]:
-        """Every rule's options: its defaults and the configured values, checked whether the rule is selected
-        or not (a wrong option is a configuration error either way)."""
-        resolved = {}
-        for rule in self.catalogue:
-            configured = dict(config.rule_config(rule.id, rule.name).options)
-            resolved[rule.id], problems = resolve_options(rule, configured)
-            notices.extend(Notice(f"configuration: {problem}", level="error") for problem in problems)
-        return resolved
+    def _options(self, config: Config) -> dict[str, dict[str, Any]]:
+        """Every rule's options: its defaults and the configured values (checked before the run, by
+        :func:`linter.config.load.check_rule_names`)."""
+        return {rule.id: resolve_options(rule, dict(config.rule_config(rule.id, rule.name).options))
+                for rule in self.catalogue}
 
     def _job(self, request: RunRequest, rules: list[Rule], options: dict[str, dict[str, Any]], root: Path,
              history: Optional[History]) -> UnitJob:
@@ -196,6 +196,15 @@ def group_units(files: list[FileInput], config: Config,
     for file in files:
         units.setdefault(unit_of(keys[file.candidate.absolute]), []).append(file)
     return list(units.values())
+
+
+def _nothing_linted(request: RunRequest, candidates: list[Candidate], linted: set[str], root: Path) -> list[Notice]:
+    """A warning for each directory given that held no Palette file (a named file that is not one has its own
+    warning, or is skipped on purpose with --skip-unknown)."""
+    found = {c.given for c in candidates if relative_path(c.absolute, root) in linted}
+    return [Notice("no Palette file found here (profiles, OS-layer values and user-data are read from their "
+                   "content)", path=printable_path(given), level="warning")
+            for given in dict.fromkeys(request.paths) if given not in found and os.path.isdir(given)]
 
 
 def _outside_notice(files: list[FileInput], history: History) -> list[Notice]:

@@ -18,6 +18,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from linter.changes.history import BaseRequest
 
 
+class RunError(Exception):
+    """A run that cannot go on: a path that does not exist, a base revision that cannot be used. Each of
+    ``messages`` is one line, fit for ``palette-lint: error: ...``; no report is written."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
 class RunRequest(Struct, frozen=True):
     """A run's paths and options. Without ``config``, the default configuration."""
 

@@ -8,7 +8,7 @@ named, its content and its base version's content. A
 result that read the run's clock (certificate validity) also records the clock, to the hour when the clock is
 the real one and exactly when ``--now`` fixes it, and is reused only under the same clock.
 
-Entries are JSON files under ``.palette-lint-cache/v2/`` at the repository root (the directory ignores itself in
+Entries are JSON files under ``.palette-lint-cache/v4/`` at the repository root (the directory ignores itself in
 git), written and read by msgspec as typed JSON (a :class:`UnitResult`). Findings are stored after redaction,
 so no secret is written. A cache that cannot be read or written is
 ignored: the run does the work instead.
@@ -25,20 +25,22 @@ from msgspec import Struct
 from linter.model import Finding, Notice
 
 CACHE_DIRECTORY = ".palette-lint-cache"
-FORMAT = "v2"
+FORMAT = "v4"
 #: Entries kept beyond those a run uses; the least recently used are pruned past this.
 SPARE_ENTRIES = 2000
 
 
 class UnitResult(Struct, frozen=True):
     """What linting one unit gave: its findings (redacted), the base revision's findings for it (when the run
-    compares with one), notices, how many files were linted, and the clock the result depended on ('' when it
-    did not read the clock). The secret values read are not part of it: they are never stored."""
+    compares with one), notices, the files linted (repository-relative; a file with a parse error counts, one
+    that is not Palette's does not), the kinds of document they hold, and the clock the result depended on (''
+    when it did not read the clock). The secret values read are not part of it: they are never stored."""
 
     findings: tuple[Finding, ...]
     base_findings: tuple[Finding, ...] = ()
     notices: tuple[Notice, ...] = ()
-    files_checked: int = 0
+    linted: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
     clock: str = ""
 
 

@@ -115,6 +115,7 @@ class DirectiveProblem(Struct, frozen=True):
     display_path: str
     span: Span
     value: str
+    help: str = ""
 
 
 class Outcome(Struct, frozen=True):
@@ -174,14 +175,14 @@ def _inline(finding: Finding, directives: Sequence[Directive], by_token: Mapping
 
 def _problems(directive: Directive, source: SourceFile, by_token: Mapping[str, Rule], enabled: set[str],
               used: set[str], partial: bool) -> list[DirectiveProblem]:
-    def problem(rule_id: str, message: str) -> DirectiveProblem:
+    def problem(rule_id: str, kind: str, message: str, help: str) -> DirectiveProblem:
         written = f"{directive.action}={','.join(directive.rules)}"
         return DirectiveProblem(rule_id, message, source.path, source.display_path, directive.span,
-                                f"{written}:{message.split(':', 1)[0]}")
+                                f"{written}:{kind}", help)
 
     if directive.problem:
-        return [problem(UNUSED_SUPPRESSION_ID, f"suppression comment cannot be used: {directive.problem}; it "
-                                               f"suppresses nothing. Write it as `{EXAMPLE}`")]
+        return [problem(UNUSED_SUPPRESSION_ID, "unreadable", "suppression comment cannot be used",
+                        f"{directive.problem}; it suppresses nothing. Write it as `{EXAMPLE}`")]
     out = []
     resolved = {token: _rule_of(token, by_token) for token in directive.rules}
     known = {token: rule for token, rule in resolved.items() if rule is not None}
@@ -190,22 +191,31 @@ def _problems(directive: Directive, source: SourceFile, by_token: Mapping[str, R
     inline_only = [token for token in ran if known[token].id in DIRECTIVE_RULES]
     unused = [token for token in ran if token not in used and token not in inline_only and not partial]
     if unknown:
-        out.append(problem(UNUSED_SUPPRESSION_ID,
-                           f"suppression names no known rule: {', '.join(repr(t) for t in unknown)}; it suppresses "
-                           "nothing: correct the id or name (`palette-lint rules` lists them) or remove it"))
+        out.append(problem(UNUSED_SUPPRESSION_ID, "unknown", f"suppression names no known rule: "
+                           f"{', '.join(repr(t) for t in unknown)}{_did_you_mean(unknown[0], by_token)}",
+                           "it suppresses nothing: correct the id or name (`palette-lint rules` lists them) or "
+                           "remove it"))
     if inline_only:
-        out.append(problem(UNUSED_SUPPRESSION_ID,
-                           f"{', '.join(inline_only)} cannot be suppressed by a comment; use `ignore` or "
-                           "`per-file-ignores` in the configuration"))
+        out.append(problem(UNUSED_SUPPRESSION_ID, "inline-only",
+                           f"{', '.join(inline_only)} cannot be suppressed by a comment",
+                           "use `ignore` or `per-file-ignores` in the configuration"))
     if unused:
-        out.append(problem(UNUSED_SUPPRESSION_ID,
-                           f"unused suppression: no {', '.join(unused)} finding {directive.scope}, so the "
-                           "comment hides nothing and would hide a future problem; remove it"))
+        out.append(problem(UNUSED_SUPPRESSION_ID, "unused",
+                           f"unused suppression: no {', '.join(unused)} finding {directive.scope}",
+                           "the comment hides nothing and would hide a future problem; remove it"))
     if directive.reason_problem:
-        out.append(problem(SUPPRESSION_WITHOUT_REASON_ID,
-                           f"suppression without a reason ({directive.reason_problem}): reviewers cannot tell why "
-                           f"the finding is accepted; add one, e.g. `{EXAMPLE}`"))
+        out.append(problem(SUPPRESSION_WITHOUT_REASON_ID, "no-reason",
+                           f"suppression without a reason ({directive.reason_problem})",
+                           f"reviewers cannot tell why the finding is accepted; add one, e.g. `{EXAMPLE}`"))
     return out
+
+
+def _did_you_mean(token: str, by_token: Mapping[str, Rule]) -> str:
+    import difflib  # imported here: only a suppression with a typo needs it
+
+    close = difflib.get_close_matches(token, list(by_token), n=1, cutoff=0.6) or \
+        difflib.get_close_matches(token.upper(), list(by_token), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def per_file_ignores(config: Config, catalogue: Sequence[Rule], root: Path) -> Optional[ExternalSuppression]:

@@ -122,8 +122,10 @@ class UnitLinter:
             now_side.with_problems(outcome.findings, outcome.problems, job.ignored_per_file))
         hidden = Secrets(secrets)
         clock = job.clock if any(context.clock_read for context in contexts.values()) else ""
+        linted = tuple(sorted({*now_side.linted_sources, *now_side.unreadable}))
+        kinds = tuple(sorted({doc.kind for parsed in files_now.values() for doc in parsed.documents}))
         return UnitResult(redact_findings(findings, hidden), redact_findings(base_findings, hidden),
-                          redact_notices(notices, hidden), len(files_now), clock), secrets
+                          redact_notices(notices, hidden), linted, kinds, clock), secrets
 
     def _check_base(self, unit: Sequence[FileInput], reads: dict[str, SourceRead], files_now: dict[str, ParsedFile],
                     contexts: dict[str, RuleContext], parses: dict[SourceFile, ParsedFile], secrets: set[str],

@@ -7,7 +7,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from typing import Optional
+from typing import Callable, Optional
 
 from linter.engine.result_cache import UnitResult
 from linter.engine.units import FileInput, UnitLinter
@@ -19,6 +19,8 @@ COLLECT_EVERY = 250
 
 Unit = list[FileInput]
 Outcome = tuple[UnitResult, frozenset[str]]
+#: Told (files done, files in all) as units finish: for a progress indicator.
+Progress = Callable[[int, int], None]
 
 
 class WorkerDied(Exception):
@@ -37,23 +39,39 @@ def worker_count(requested: Optional[int], files: int) -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def lint_units(linter: UnitLinter, units: list[Unit], jobs: int) -> list[Outcome]:
+def lint_units(linter: UnitLinter, units: list[Unit], jobs: int, progress: Optional[Progress] = None) -> list[Outcome]:
     """Every unit's result and secrets, in the order of ``units``: in ``jobs`` forked workers, or here."""
+    tally = _Tally(progress, sum(len(unit) for unit in units))
     if jobs <= 1 or len(units) <= 1 or not sys.platform.startswith("linux"):
-        return lint_here(linter, units)
+        return lint_here(linter, units, tally)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     batches = batched(units, jobs * 4)
     context = multiprocessing.get_context("fork")  # workers inherit the loaded rules and schemas
+    done: list[Outcome] = []
     try:
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_adopt, initargs=(linter, batches)) as pool:
-            done = list(pool.map(_lint_batch, range(len(batches))))
+            for index, batch in enumerate(pool.map(_lint_batch, range(len(batches)))):
+                done.extend(batch)
+                tally.add(sum(len(unit) for unit in batches[index]))
     except BrokenProcessPool:
         raise WorkerDied("a worker process ended unexpectedly (killed, or out of memory?); "
                          "run again with --jobs 1 to lint in one process") from None
-    return [outcome for batch in done for outcome in batch]
+    return done
+
+
+class _Tally:
+    """Counts the files done and tells ``progress``."""
+
+    def __init__(self, progress: Optional[Progress], total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+
+    def add(self, files: int) -> None:
+        self.done += files
+        if self.progress is not None:
+            self.progress(self.done, self.total)
 
 
 def batched(units: list[Unit], count: int) -> list[list[Unit]]:
@@ -83,10 +101,10 @@ def _adopt(linter: UnitLinter, batches: list[list[Unit]]) -> None:
 def _lint_batch(index: int) -> list[Outcome]:
     assert _WORKER is not None, "a worker runs only in a pool started by lint_units"
     linter, batches = _WORKER
-    return lint_here(linter, batches[index])
+    return lint_here(linter, batches[index], _Tally(None, 0))
 
 
-def lint_here(linter: UnitLinter, units: list[Unit]) -> list[Outcome]:
+def lint_here(linter: UnitLinter, units: list[Unit], tally: _Tally) -> list[Outcome]:
     """The units linted in this process. The garbage collector is paused during a run (the parsed documents
     are many small objects it would scan again and again); what they leave in reference cycles is freed
     every COLLECT_EVERY files."""
@@ -94,6 +112,7 @@ def lint_here(linter: UnitLinter, units: list[Unit]) -> list[Outcome]:
     since_collection = 0
     for unit in units:
         outcomes.append(linter.lint(unit))
+        tally.add(len(unit))
         since_collection += len(unit)
         if since_collection >= COLLECT_EVERY:
             gc.collect()

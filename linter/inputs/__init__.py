@@ -61,8 +61,9 @@ def reader_failure(reader: str, exc: BaseException) -> ParseFailure:
 
     frames = traceback.extract_tb(exc.__traceback__)
     where = f" at {posixpath.basename(frames[-1].filename)}:{frames[-1].lineno}" if frames else ""
-    return ParseFailure(f"the {reader} reader failed with {type(exc).__name__}{where}; the file is not linted. "
-                        "Please report this with the file that triggers it.", Span(1, 1, 1, 2), kind="internal")
+    return ParseFailure(f"the {reader} reader failed with {type(exc).__name__}{where}", Span(1, 1, 1, 2),
+                        kind="internal", help="the file is not linted; please report this with the file that "
+                                              "triggers it")
 
 
 def read_file(parser: YamlParser, source: SourceFile, explicit: bool, absolute_path: str = "",

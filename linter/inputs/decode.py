@@ -35,8 +35,8 @@ def read_source(abs_path: str, rel_path: str, display_path: str,
         info = os.stat(abs_path)
         if not stat.S_ISREG(info.st_mode):
             # A FIFO, socket or device named explicitly: opening a FIFO would block until a writer comes.
-            return None, ParseFailure("cannot read the file: not a regular file (a pipe, socket or device?)",
-                                      start, kind="unreadable"), ""
+            return None, ParseFailure("cannot read the file: not a regular file", start, kind="unreadable",
+                                      help="a pipe, socket or device is not linted"), ""
         size = info.st_size
         if size > max_bytes:
             return None, _too_large(size, max_bytes), ""
@@ -55,8 +55,8 @@ def decode_source(raw: bytes, rel_path: str, display_path: str,
     if len(raw) > max_bytes:
         return None, _too_large(len(raw), max_bytes), ""
     if b"\x00" in raw:
-        return None, ParseFailure("binary file (it contains NUL bytes): not YAML or JSON text", start,
-                                  kind="binary"), ""
+        return None, ParseFailure("binary file: not YAML or JSON text", start, kind="binary",
+                                  help="the file contains NUL bytes"), ""
     bom = raw.startswith(b"\xef\xbb\xbf")
     if bom:
         raw = raw[3:]
@@ -68,12 +68,12 @@ def decode_source(raw: bytes, rel_path: str, display_path: str,
         column = len(before) - (before.rfind(b"\n") + 1) + 1
         sniff = raw.decode("utf-8", errors="replace")
         return None, ParseFailure(
-            f"not UTF-8 text: invalid byte at line {line}, column {column}; save the file as UTF-8",
-            Span(line, column, line, column + 1), kind="encoding"), sniff
+            f"not UTF-8 text: invalid byte at line {line}, column {column}", Span(line, column, line, column + 1),
+            kind="encoding", help="save the file as UTF-8"), sniff
     return SourceFile(text, rel_path, display_path, bom=bom), None, text
 
 
 def _too_large(size: int, max_bytes: int) -> ParseFailure:
-    return ParseFailure(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; palette-lint does not parse "
-                        "it (profiles and user-data are a few KB: is this the right file?)", Span(1, 1, 1, 2),
-                        kind="limit")
+    return ParseFailure(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit", Span(1, 1, 1, 2), kind="limit",
+                        help="palette-lint does not parse it: profiles and user-data are a few KB; is this the "
+                             "right file?")

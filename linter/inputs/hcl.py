@@ -32,6 +32,9 @@ _PARSER: Any = None
 #: The escapes of a quoted HCL string (the native syntax specification's table) with a fixed meaning.
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 _HEX_ESCAPES = {"u": 4, "U": 8}
+#: The help of every HCL syntax error.
+_SYNTAX_HELP = ("a missing '=', an unclosed block or string, a stray character? `terraform validate` says more; "
+                "palette-lint checks the file once it parses")
 #: What a missing token closes, for the message of a syntax error.
 _CLOSERS = {"}": "a '}' that closes a block or object", "block_end": "a '}' that closes a block",
             ")": "a ')'", "]": "a ']'", "quoted_template_end": "the '\"' that ends a string",
@@ -107,27 +110,26 @@ class HclFile:
         return self.data[node.start_byte:node.end_byte].decode("utf-8", "surrogatepass")
 
     # ---- syntax errors ----------------------------------------------------------------------------
-    def first_error(self) -> Optional[tuple[Span, str]]:
-        """Where the first syntax error is and what it is (never quoting the file), or None."""
+    def first_error(self) -> Optional[tuple[Span, str, str]]:
+        """Where the first syntax error is, what it is and what to do (never quoting the file), or None."""
         if not self.root.has_error:
             return None
         stack = [self.root]
         while stack:
             node = stack.pop()
             if node.is_missing or node.is_error:
-                return self.span(node), self._error_message(node)
+                return self.span(node), self._error_message(node), _SYNTAX_HELP
             stack.extend(reversed([child for child in node.children if child.has_error]))
-        return self.span(self.root), "HCL syntax error"
+        return self.span(self.root), "HCL syntax error", _SYNTAX_HELP
 
     def _error_message(self, node: Any) -> str:
         at = self.data[node.start_byte:node.start_byte + 1]
         if at == b"'":
-            return "HCL syntax error: a string takes double quotes (\"...\"), not single quotes"
+            return "HCL syntax error: a string takes double quotes, not single quotes"
         closing = _CLOSERS.get(node.type) if node.is_missing else None
         if closing:
             return f"HCL syntax error: {closing} is missing here"
-        return ("HCL syntax error: this text cannot be read as HCL (a missing '=', an unclosed block or string, a "
-                "stray character?); `terraform validate` says more")
+        return "HCL syntax error: this text cannot be read as HCL"
 
 
 # ---- the structure: blocks and attributes -----------------------------------------------------------------

@@ -11,18 +11,19 @@ from msgspec.structs import replace
 from linter.yaml.composer import ComposedYaml, ParseFailure, ParseProblem, YamlParser
 from linter.yaml.positions import PositionMap
 
-#: Message by the composer's failure and problem kinds.
+#: Message and help by the composer's failure and problem kinds.
 HINTS = {
-    "alias-star": ("unquoted value starting with '*' is read as a YAML alias (a masked password such as ******): "
-                   "quote the value, or better, use a macro such as '{{.spectro.macro.REGISTRY_PASSWORD}}'"),
-    "undefined-alias": ("unquoted value starting with '*' refers to an undefined YAML alias: quote the value if it "
-                        "is a literal (a password, say)"),
-    "unquoted-braces": ("a value that starts with '{{' must be quoted: YAML reads an unquoted '{{' as a nested "
-                        "mapping; write it as '{{.spectro.macro.NAME}}' in quotes"),
+    "alias-star": ("unquoted value starting with '*' is read as a YAML alias (a masked password?)",
+                   "a value such as ****** must be quoted; better, use a macro such as "
+                   "'{{.spectro.macro.REGISTRY_PASSWORD}}'"),
+    "undefined-alias": ("unquoted value starting with '*' refers to an undefined YAML alias",
+                        "quote the value if it is a literal (a password, say)"),
+    "unquoted-braces": ("unquoted value starting with '{{' is read as a nested mapping",
+                        "a macro must be quoted: write it as '{{.spectro.macro.NAME}}' in quotes"),
 }
-#: The message of an unquoted macro that still parsed (as a nested flow mapping).
-UNQUOTED_MACRO = ("a value that starts with '{{' must be quoted: YAML reads an unquoted macro as a nested mapping, "
-                  "so Palette receives no usable value; quote it, e.g. '{{.spectro.macro.NAME}}'")
+#: The message and help of an unquoted macro that still parsed (as a nested flow mapping).
+UNQUOTED_MACRO = ("unquoted macro is read as a nested mapping",
+                  "Palette receives no usable value; quote it, e.g. '{{.spectro.macro.NAME}}'")
 
 
 def compose(parser: YamlParser, text: str, position_map: Optional[PositionMap] = None) -> ComposedYaml:
@@ -39,7 +40,7 @@ def compose(parser: YamlParser, text: str, position_map: Optional[PositionMap] =
 def _with_hint(failure: ParseFailure) -> ParseFailure:
     hint = HINTS.get(failure.kind)
     if hint is not None:
-        failure.message = hint
+        failure.message, failure.help = hint
         if failure.kind == "unquoted-braces":
             failure.kind = "unquoted-macro"
     return failure
@@ -47,5 +48,5 @@ def _with_hint(failure: ParseFailure) -> ParseFailure:
 
 def _problem_with_hint(problem: ParseProblem) -> ParseProblem:
     if problem.kind == "unquoted-braces":
-        return ParseProblem("unquoted-macro", UNQUOTED_MACRO, problem.path, problem.span)
+        return ParseProblem("unquoted-macro", UNQUOTED_MACRO[0], problem.path, problem.span, help=UNQUOTED_MACRO[1])
     return problem

@@ -31,7 +31,7 @@ def read_packs(root: Document, parser: YamlParser, parsed: ParsedFile) -> None:
         try:
             composed = compose(parser, values, mapper)
         except ParseFailure as failure:
-            failure.message = f"in the values of pack {info.name or '#' + str(index)}: {failure.message}"
+            failure.message = f"pack {info.name or '#' + str(index)}: {failure.message}"
             if isinstance(mapper.resolved(), FixedMap):
                 failure.span = root.span_of(values_path, "value")
             parsed.failures.append(failure)

@@ -127,8 +127,8 @@ class _TerraformFile:
     def read(self, parsed: ParsedFile, parser: YamlParser, open_file: Optional[FileOpener]) -> None:
         error = self.hcl.first_error()
         if error is not None:
-            span, message = error
-            parsed.failures.append(ParseFailure(message, span, kind="hcl-syntax"))
+            span, message, help_text = error
+            parsed.failures.append(ParseFailure(message, span, kind="hcl-syntax", help=help_text))
             return
         self.parser, self.parsed, self.open_file = parser, parsed, open_file
         root = Document(self.source, {}, {(): NodeInfo(Span(1, 1, 1, 2), None, "block", "map")}, kind=UNKNOWN)
@@ -235,9 +235,9 @@ class _TerraformFile:
         names = self.hcl_module.traversal(self.hcl, attribute[1])
         if names is not None and len(names) >= 2 and names[0] == PROFILE_RESOURCE:
             return f"{names[0]}.{names[1]}"
-        self._note(attribute[1], f"a cluster_profile of {address} is {self.hcl_module.describe(self.hcl, attribute[1])}, "
-                                 "not a spectrocloud_cluster_profile of this module: that profile is not linted with "
-                                 "the cluster")
+        what = self.hcl_module.describe(self.hcl, attribute[1])
+        self._note(attribute[1], f"a cluster_profile of {address} is {what}, not a profile of this module; not "
+                                 "linted with the cluster")
         return ""
 
     def _note_dynamic(self, body: Any, address: str) -> None:
@@ -245,7 +245,7 @@ class _TerraformFile:
         for block in hcl.blocks(body, "dynamic"):
             labels = hcl.block_labels(self.hcl, block)
             if labels[:1] == ["pack"]:
-                self._note(block, f'the dynamic "pack" blocks of {address} are made by Terraform: their values '
+                self._note(block, f'the dynamic "pack" blocks of {address} are made by Terraform; their values '
                                   "are not linted")
 
     def _pack(self, owner: Document, path: YamlPath, entry: dict[str, Any], nodes: dict[YamlPath, NodeInfo],
@@ -262,10 +262,10 @@ class _TerraformFile:
         name = _text(entry.get("name"))
         info = PackInfo(index=index, name=name, layer="", type=_text(entry.get("type")),
                         version=_text(entry.get("tag")))
-        shown = f"pack '{name}'" if name else f"pack #{index}"
+        shown = f"pack {name}" if name else f"pack #{index}"
         resolved = self._resolve(expression)
         if isinstance(resolved, str):
-            self._note(expression, f"the values of {shown} in {address} are {resolved}: not linted")
+            self._note(expression, f"{shown} of {address}: its values are {resolved}; not linted")
             return None
         values_path = path + ("values",)
         if isinstance(resolved, FileValues):
@@ -278,7 +278,7 @@ class _TerraformFile:
         try:
             composed = compose(self.parser, resolved.text, resolved.position_map)
         except ParseFailure as failure:
-            failure.message = f"in the values of {shown}: {failure.message}"
+            failure.message = f"pack {name or '#' + str(index)}: {failure.message}"
             self.parsed.failures.append(failure)
             return None
         kind = OS_LAYER if pack_is_os_layer(entry, composed.data) else PACK_VALUES
@@ -298,21 +298,21 @@ class _TerraformFile:
         self.joined[values.path] = None
         source = self.open_file(values.path) if self.open_file is not None else None
         if source is None:
-            self._note(expression, f"the values of {shown} in {address} are read from {relative}, which is not "
-                                   "there or cannot be read: not linted", level="warning")
+            self._note(expression, f"{shown} of {address}: its values are read from {relative}, which is not there "
+                                   "or cannot be read; not linted", level="warning")
             return None
         if values.template:
             problem = _template_problem(source.text)
             if problem:
-                self._note(expression, f"the values of {shown} in {address} are the template {relative}, which has "
-                                       f"{problem}: not linted")
+                self._note(expression, f"{shown} of {address}: its values are the template {relative}, which has "
+                                       f"{problem}; not linted")
                 return None
         joined = ParsedFile(source, explicit=False, absolute_path=values.path, part_of=self.source.path)
         self.joined[values.path] = joined
         try:
             composed = compose(self.parser, source.text)
         except ParseFailure as failure:
-            failure.message = f"in the values of {shown} ({address} in {self.source.display_path}): {failure.message}"
+            failure.message = f"pack {info.name or '#' + str(info.index)} of {address}: {failure.message}"
             joined.failures.append(failure)
             return None
         kind = OS_LAYER if pack_is_os_layer(entry, composed.data) else PACK_VALUES

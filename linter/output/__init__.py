@@ -43,16 +43,16 @@ def without_suppressed(run: Run) -> Run:
     return replace(run, findings=run.active_findings)
 
 
-def render(name: str, run: Run, *, colour: bool = False, omit_suppressed: bool = False) -> str:
+def render(name: str, run: Run, *, colour: bool = False, omit_suppressed: bool = False, summary: bool = True) -> str:
     """The report in format ``name``: the one way the CLI turns a run into text. ``colour`` applies to the
-    text format only (a terminal). Every known secret value of the run (in the escaped forms formats
+    text format only (a terminal), and so does ``summary`` (False: no summary line). Every known secret value of the run (in the escaped forms formats
     write), private key and URL password is scrubbed from the report."""
     if omit_suppressed:
         run = without_suppressed(run)
-    if name == "text" and colour:
+    if name == "text" and (colour or not summary):
         from linter.output.text import format_text
 
-        report = format_text(run, colour=True)
+        report = format_text(run, colour=colour, summary=summary)
     else:
         report = FORMATTERS[name](run)
     if run.secrets is None:

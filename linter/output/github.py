@@ -28,7 +28,7 @@ def command(name: str, message: str, properties: dict[str, object]) -> str:
 def _annotation(finding: Finding) -> str:
     loc = finding.location
     span = loc.span
-    message = finding.message
+    message = finding.message + (f"\n{finding.help}" if finding.help else "")
     for related in finding.related:
         rloc = related.location
         message += f"\n{rloc.path}:{rloc.span.line}:{rloc.span.column}: {related.message}"

@@ -18,6 +18,7 @@ def _issue(finding: Finding, rule: Optional[Rule]) -> dict[str, Any]:
         "type": "issue",
         "check_name": f"{finding.rule_id} {finding.rule_name}",
         "description": finding.message,
+        "content": {"body": finding.help},
         "categories": ["Security"] if is_security_rule(rule) else ["Bug Risk"],
         "severity": gitlab_severity(finding.severity, rule),
         "fingerprint": finding.fingerprint,

@@ -33,6 +33,7 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "rule_name": finding.rule_name,
         "severity": finding.severity.label,
         "message": finding.message,
+        "help": finding.help,
         "location": _location(finding.location),
         "related": [{"message": related.message, "location": _location(related.location)}
                     for related in finding.related],

@@ -35,7 +35,9 @@ def _finding_case(finding: Finding) -> ET.Element:
     case = _element("testcase", {"name": f"{finding.rule_id} {finding.rule_name} at {span.line}:{span.column}",
                                  "classname": loc.path, "file": loc.path, "line": span.line})
     detail = [f"{loc.display_path}:{span.line}:{span.column}: {finding.severity.label} {finding.rule_id} "
-              f"{finding.message} [{finding.rule_name}]"]
+              f"{finding.message}"]
+    if finding.help:
+        detail.append(f"    help: {finding.help}")
     detail.extend(f"    {r.location.display_path}:{r.location.span.line}:{r.location.span.column}: {r.message}"
                   for r in finding.related)
     if finding.suppression is not None:

@@ -78,7 +78,7 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.rule_id,
         "level": _LEVELS[finding.severity],
-        "message": {"text": finding.message},
+        "message": _message(finding),
         "locations": [{"physicalLocation": _physical(finding.location)}],
         "partialFingerprints": {"paletteLint/v1": finding.fingerprint},
     }
@@ -99,6 +99,23 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
             for number, related in enumerate(finding.related, start=1)
         ]
     return result
+
+
+def _message(finding: Finding) -> dict[str, str]:
+    """``text`` is the finding's first line; ``markdown`` adds its help, for viewers that show it."""
+    message = {"text": finding.message}
+    if finding.help:
+        message["markdown"] = f"{_markdown_text(finding.message)}\n\n{_markdown_text(finding.help)}"
+    return message
+
+
+def _markdown_text(text: str) -> str:
+    """``text`` shown as written in Markdown: its punctuation that Markdown would read is escaped."""
+    return "".join("\\" + ch if ch in _MARKDOWN_PUNCTUATION else ch for ch in text)
+
+
+#: The ASCII punctuation CommonMark lets a backslash escape, less what never starts markup inside a line.
+_MARKDOWN_PUNCTUATION = frozenset("\\`*_{}[]<>#|~!")
 
 
 def _suppression(suppression: Suppression) -> dict[str, Any]:

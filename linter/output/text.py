@@ -1,14 +1,17 @@
-"""``path:line:col: severity PALnnn message [rule-name]``, one finding a line, then a summary."""
+"""Text for a terminal or a log, as ruff and rustc print: a finding's first line says where and what
+(``path:line:col: severity PALnnn message``), an indented ``help:`` line says why it matters and what to do,
+and the other places it involves follow, indented. A one-line summary closes the report. (Notices are not
+part of it: the command line prints them on standard error.)"""
 
 from __future__ import annotations
 
 from linter.model import Comparison, Run, Severity
 
 _COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.NOTE: "\033[36m"}
-_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+_BOLD, _CYAN, _RESET = "\033[1m", "\033[36m", "\033[0m"
 
 
-def format_text(run: Run, colour: bool = False) -> str:
+def format_text(run: Run, colour: bool = False, summary: bool = True) -> str:
     lines: list[str] = []
     for finding in run.active_findings:
         loc = finding.location
@@ -17,21 +20,19 @@ def format_text(run: Run, colour: bool = False) -> str:
         if colour:
             where = f"{_BOLD}{where}{_RESET}"
             severity = f"{_COLOURS[finding.severity]}{severity}{_RESET}"
-        name = f"[{finding.rule_name}]"
-        if colour:
-            name = f"{_DIM}{name}{_RESET}"
-        lines.append(f"{where} {severity} {finding.rule_id} {finding.message} {name}")
+        lines.append(f"{where} {severity} {finding.rule_id} {finding.message}")
+        if finding.help:
+            label = f"{_CYAN}help:{_RESET}" if colour else "help:"
+            lines.append(f"    {label} {finding.help}")
         for related in finding.related:
             rloc = related.location
             lines.append(f"    {rloc.display_path}:{rloc.span.line}:{rloc.span.column}: {related.message}")
-    for notice in run.notices:
-        prefix = f"{notice.path}: " if notice.path else ""
-        lines.append(f"{prefix}{notice.level}: {notice.message}")
-    lines.append(summary(run))
-    return "\n".join(lines) + "\n"
+    if summary:
+        lines.append(summary_line(run))
+    return "".join(line + "\n" for line in lines)
 
 
-def summary(run: Run) -> str:
+def summary_line(run: Run) -> str:
     active = run.active_findings
     counts = {level: sum(1 for f in active if f.severity == level) for level in Severity}
     files = f"{run.files_checked} file{'s' if run.files_checked != 1 else ''}"

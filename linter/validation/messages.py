@@ -6,7 +6,7 @@ import re
 from typing import Any, Mapping
 
 from linter.model import YamlPath
-from linter.yaml.paths import format_path
+from linter.yaml.paths import leaf_name
 
 
 def allowed_keys(schema: Any) -> list[str]:
@@ -30,15 +30,17 @@ def container(path: YamlPath) -> str:
 
 
 def unknown_key_message(path: YamlPath, key: str, allowed: list[str], *, reader: str, effect: str,
-                        aliases: Mapping[str, Mapping[str, str]], explanations: Mapping[str, Mapping[str, str]]) -> str:
-    """What to say of an unknown ``key`` in the mapping at ``path``: an explanation when one is known for that
-    container, else the key meant (a known alias, or the closest allowed key), else the keys that are read.
-    ``reader`` is who ignores the key ("Palette", "the installer"); ``effect`` what that costs."""
-    where = format_path(path) or "the top level"
+                        aliases: Mapping[str, Mapping[str, str]],
+                        explanations: Mapping[str, Mapping[str, str]]) -> tuple[str, str]:
+    """What to say of an unknown ``key`` in the mapping at ``path``: the message (with the key meant, when there is
+    one: a known alias, or the closest allowed key) and the help (an explanation when one is known for that
+    container, else what ignoring the key costs, or the keys that are read). ``reader`` is who ignores the key
+    ("Palette", "the installer"); ``effect`` what that costs."""
+    message = f"unknown key '{key}' in {leaf_name(path) if path else 'the top level'}"
     name = container(path)
     explanation = explanations.get(name, {}).get(key)
     if explanation:
-        return f"unknown key '{key}' in {where}: {reader} ignores it; {explanation}"
+        return message, f"{reader} ignores it; {explanation}"
     meant = aliases.get(name, {}).get(key)
     if meant is None:
         import difflib  # imported here: only a file with an unknown key needs a did-you-mean
@@ -46,5 +48,5 @@ def unknown_key_message(path: YamlPath, key: str, allowed: list[str], *, reader:
         close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
         meant = close[0] if close else None
     if meant is not None and meant in allowed:
-        return f"unknown key '{key}' in {where}: {reader} ignores it, so {effect}; did you mean '{meant}'?"
-    return f"unknown key '{key}' in {where}: {reader} ignores it; the keys it reads are {', '.join(allowed)}"
+        return f"{message}: did you mean '{meant}'?", f"{reader} ignores it, so {effect}"
+    return message, f"{reader} ignores it; the keys it reads are {', '.join(allowed)}"

@@ -29,13 +29,15 @@ MAX_DEPTH = 200
 
 
 class ParseFailure(Exception):
-    """The text could not be parsed. ``kind`` names the problem; the message never quotes the text."""
+    """The text could not be parsed. ``kind`` names the problem; the message says what is wrong and ``help``
+    what to do. Neither ever quotes the text."""
 
-    def __init__(self, message: str, span: Span, kind: str = "syntax") -> None:
+    def __init__(self, message: str, span: Span, kind: str = "syntax", help: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.span = span
         self.kind = kind
+        self.help = help
 
 
 class ParseProblem(Struct, frozen=True):
@@ -45,6 +47,7 @@ class ParseProblem(Struct, frozen=True):
     message: str
     path: YamlPath
     span: Span
+    help: str = ""
 
 
 class DuplicateKey(Struct, frozen=True):
@@ -134,9 +137,8 @@ class YamlParser:
             failure.span = _outer(mapper, failure.span)
             raise
         except RecursionError:
-            raise ParseFailure(
-                "nesting is too deep to parse; flatten the structure", _mark_span(mapper, 0, 0), kind="limit",
-            ) from None
+            raise ParseFailure("nesting is too deep to parse", _mark_span(mapper, 0, 0), kind="limit",
+                               help="flatten the structure") from None
         finally:
             events.dispose()
         return ComposedYaml(data, builder.nodes, tuple(builder.duplicates), tuple(builder.problems))
@@ -196,25 +198,24 @@ def _describe_yaml_error(exc: Any, text: str, mapper: PositionMap) -> ParseFailu
     span = _mark_span(mapper, line0, column0)
     leading = line_text[: len(line_text) - len(line_text.lstrip(" \t"))]
     if "\t" in leading or ("cannot start any token" in problem and "\t" in line_text[column0:column0 + 1]):
-        return ParseFailure(
-            "tab character in indentation: YAML indents with spaces only; replace the tabs with spaces",
-            span, kind="tab",
-        )
+        return ParseFailure("tab character in indentation", span, kind="tab",
+                            help="YAML indents with spaces only; replace the tabs with spaces")
     if context == "while scanning an alias" or (problem.startswith("did not find expected alphabetic") and
                                                line_text[column0:column0 + 1] == "*"):
         start = exc.context_mark  # the '*' itself; the problem is found at the character after it
         if start is not None and start.line == line0:
             span = _mark_span(mapper, start.line, start.column)
-        return ParseFailure("an unquoted value that starts with '*' is read as a YAML alias: quote the value",
-                            span, kind="alias-star")
+        return ParseFailure("unquoted value starting with '*' is read as a YAML alias", span, kind="alias-star",
+                            help="quote the value")
     if "{{" in line_text:
-        return ParseFailure("an unquoted value that starts with '{{' is read as a nested flow mapping: quote the "
-                            "value", span, kind="unquoted-braces")
+        return ParseFailure("unquoted value starting with '{{' is read as a nested flow mapping", span,
+                            kind="unquoted-braces", help="quote the value")
     if "recursive" in problem:
-        return ParseFailure("recursive YAML alias; anchors cannot refer to themselves", span, kind="limit")
+        return ParseFailure("recursive YAML alias", span, kind="limit", help="an anchor cannot refer to itself")
     where = f" ({context})" if context else ""
     detail = without_quoted_text(problem) or "syntax error"
-    return ParseFailure(f"invalid YAML: {detail}{without_quoted_text(where)}", span)
+    return ParseFailure(f"invalid YAML: {detail}{without_quoted_text(where)}", span,
+                        help="palette-lint cannot check the rest of the file until this is fixed (JSON is YAML too)")
 
 
 def _describe_reader_error(exc: Any, text: str, mapper: PositionMap) -> ParseFailure:
@@ -224,10 +225,8 @@ def _describe_reader_error(exc: Any, text: str, mapper: PositionMap) -> ParseFai
         before = text[:position]
         line0 = before.count("\n")
         column0 = position - (before.rfind("\n") + 1)
-    return ParseFailure(
-        "control characters are not allowed in YAML text (is this a binary file?)",
-        _mark_span(mapper, line0, column0), kind="encoding",
-    )
+    return ParseFailure("control character in YAML text", _mark_span(mapper, line0, column0), kind="encoding",
+                        help="YAML text cannot hold control characters: is this a binary file?")
 
 
 class _EventClasses:
@@ -247,7 +246,7 @@ class _EventClasses:
 
 _EVENTS = _EventClasses()
 
-_UNDEFINED_ALIAS = "an unquoted value that starts with '*' refers to an undefined YAML alias: quote the value"
+_UNDEFINED_ALIAS = "unquoted value starting with '*' refers to an undefined YAML alias"
 
 
 class _Anchor:
@@ -323,12 +322,11 @@ class _EventBuilder:
         self._aliased = self._aliased or aliased
         if self._expanded > MAX_EXPANDED_NODES:
             if self._aliased:
-                message = (f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (a \"billion laughs\" "
-                           "bomb?); palette-lint refuses to expand them")
-            else:
-                message = (f"more than {MAX_EXPANDED_NODES:,} values in one document; palette-lint refuses "
-                           "documents this large (profiles and user-data hold a few hundred)")
-            raise ParseFailure(message, span, kind="limit")
+                raise ParseFailure(f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} nodes", span, kind="limit",
+                                   help="a \"billion laughs\" bomb? palette-lint refuses to expand them")
+            raise ParseFailure(f"more than {MAX_EXPANDED_NODES:,} values in one document", span, kind="limit",
+                               help="palette-lint refuses documents this large (profiles and user-data hold a few "
+                                    "hundred values)")
 
     def _node(self, event: Any, path: YamlPath, key_span: Optional[Span], depth: int) -> tuple[Value, int]:
         """Build the node that starts with ``event``: its value and its expanded size in nodes."""
@@ -338,10 +336,8 @@ class _EventBuilder:
         if kind is _EVENTS.alias:
             return self._alias(event)
         if depth >= MAX_DEPTH:
-            raise ParseFailure(
-                f"nesting deeper than {MAX_DEPTH} levels; palette-lint refuses such files",
-                self._span(event.start_mark, event.end_mark), kind="limit",
-            )
+            raise ParseFailure(f"nesting deeper than {MAX_DEPTH} levels", self._span(event.start_mark, event.end_mark),
+                               kind="limit", help="palette-lint refuses such files: flatten the structure")
         if kind is _EVENTS.sequence_start:
             return self._sequence(event, path, key_span, depth)
         return self._mapping(event, path, key_span, depth)
@@ -373,10 +369,10 @@ class _EventBuilder:
         anchor = self._anchors.get(event.anchor)
         if anchor is None:
             raise ParseFailure(_UNDEFINED_ALIAS, self._span(event.start_mark, event.end_mark),
-                               kind="undefined-alias")
+                               kind="undefined-alias", help="quote the value")
         if anchor.building:
-            raise ParseFailure("recursive YAML alias: an anchor cannot contain its own alias", anchor.span,
-                               kind="limit")
+            raise ParseFailure("recursive YAML alias", anchor.span, kind="limit",
+                               help="an anchor cannot contain its own alias")
         self._count(anchor.size, self._span(event.start_mark, event.end_mark), aliased=True)
         return anchor.value, anchor.size
 
@@ -479,7 +475,7 @@ class _EventBuilder:
             anchor = self._anchors.get(event.anchor)
             span = self._span(event.start_mark, event.end_mark)
             if anchor is None:
-                raise ParseFailure(_UNDEFINED_ALIAS, span, kind="undefined-alias")
+                raise ParseFailure(_UNDEFINED_ALIAS, span, kind="undefined-alias", help="quote the value")
             text = anchor.text if anchor.text is not None else self._slice(event.start_mark, event.end_mark)
             return text, span, False
         end = self._skip(event)
@@ -489,9 +485,8 @@ class _EventBuilder:
         """``key: {{ x }}`` (a template) parses as a flow mapping inside a flow mapping: keep its text."""
         end = self._skip(event)
         span = self._span(event.start_mark, end)
-        self.problems.append(ParseProblem(
-            "unquoted-braces", "an unquoted value that starts with '{{' is read as a nested flow mapping: quote "
-            "the value", path, span))
+        self.problems.append(ParseProblem("unquoted-braces", "unquoted value starting with '{{' is read as a nested "
+                                          "flow mapping", path, span, help="quote the value"))
         text = self._slice(event.start_mark, end)
         self.nodes[path] = NodeInfo(span, key_span, "", "str")
         self._count(1, span)
@@ -528,16 +523,17 @@ class _EventBuilder:
 
 
 def without_quoted_text(message: str) -> str:
-    """A parser's message without what it quotes of the text: ``found 'x'`` becomes ``found '…'``."""
-    out: list[str] = []
-    quote_char = ""
-    for ch in message:
-        if quote_char:
-            if ch == quote_char:
-                quote_char = ""
-                out.append("…" + ch)
-            continue
-        if ch in "'\"":
-            quote_char = ch
-        out.append(ch)
-    return "".join(out)
+    """A parser's message without what it quotes of the text: ``found 'x'`` becomes ``found '…'``. What the parser
+    quotes of its own grammar stays: a YAML indicator (``':'``, ``','``, ``'}'``) or a token name
+    (``'<block end>'``), which tell what was expected."""
+    def keep_grammar(match: re.Match[str]) -> str:
+        quote, inner = match.group(1), match.group(2)
+        if _GRAMMAR_TOKEN.fullmatch(inner):
+            return match.group(0)
+        return f"{quote}…{quote}"
+
+    return re.sub(r"""(['"])(.*?)(?:\1|$)""", keep_grammar, message)
+
+
+#: What a YAML parser quotes of its own grammar: an indicator character, or a token name in angle brackets.
+_GRAMMAR_TOKEN = re.compile(r"[-?:,\[\]{}#&*!|>'\"%@`]|<[a-z ]+>")

@@ -43,6 +43,16 @@ def walk(data: Value) -> Iterator[tuple[YamlPath, Value]]:
             stack.extend(reversed(children))
 
 
+def leaf_name(path: YamlPath) -> str:
+    """The name a message gives the node at ``path``: its key, with the indexes after it
+    (``("stylus", "registries", 0, "password")`` -> ``password``, ``(..., "certificates", 1)`` ->
+    ``certificates[1]``); the line and column already say where it is."""
+    start = len(path)
+    while start > 0 and isinstance(path[start - 1], int):
+        start -= 1
+    return format_path(path[max(start - 1, 0):]) or "the document"
+
+
 def format_path(path: YamlPath) -> str:
     """A YAML path as text: ``providerCredentials.user``, ``options["system.uri"]``, ``packs[0].values``."""
     out = ""
