@@ -134,9 +134,7 @@ class HclFile:
 
 # ---- the structure: blocks and attributes -----------------------------------------------------------------
 def body_of(node: Any) -> Optional[Any]:
-    """The body of a block, or of the whole file."""
-    if node.type == "config_file":
-        return next((child for child in node.children if child.type == "body"), None)
+    """The body of a block, or of the whole file (None when it is empty)."""
     return next((child for child in node.children if child.type == "body"), None)
 
 

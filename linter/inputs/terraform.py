@@ -96,7 +96,11 @@ class _TerraformFile:
             for name, (_name_node, expression) in hcl.attributes(hcl.body_of(block)).items():
                 self.locals.setdefault(name, expression)
         self.notices: list[Notice] = []
-        self.joined: dict[str, Optional[ParsedFile]] = {}
+        self.joined: dict[str, Optional[ParsedFile]] = {}  # by absolute path; None: not read
+        # Set by read(): what the documents are added to, the YAML parser, how to open the files named.
+        self.parsed: ParsedFile
+        self.parser: YamlParser
+        self.open_file: Optional[FileOpener]
 
     # ---- the files this one reads --------------------------------------------------------------------
     def references(self) -> list[str]:
@@ -181,7 +185,7 @@ class _TerraformFile:
             data["packs"].append(entry)
             nodes[("packs", index)] = NodeInfo(self.hcl.span(pack), self.hcl.span(hcl.block_keyword(pack)),
                                                "block", "map")
-            values = self._pack(document, ("packs", index), entry, nodes, pack, index, f"{address}")
+            values = self._pack(document, ("packs", index), entry, nodes, pack, index, address)
             if values is not None:
                 declared.packs.append((_text(entry.get("name")), values))
         return declared
