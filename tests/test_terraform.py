@@ -280,8 +280,10 @@ def test_broken_binary_and_huge_tf_files(tmp_path: Path) -> None:
 
 
 def test_a_yaml_only_run_does_not_import_tree_sitter() -> None:
-    code = ("import sys\nfrom linter.cli import main\nsys.argv = ['palette-lint', 'check', '--no-cache', 'examples']\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\nprint('tree_sitter' in sys.modules, 'linter.inputs.hcl' in sys.modules)\n")
+    code = ("import sys\nfrom linter.cli import main\n"
+            "sys.argv = ['palette-lint', 'check', '--no-cache', 'examples']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('tree_sitter' in sys.modules, 'linter.inputs.hcl' in sys.modules)\n")
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert result.stdout.strip().endswith("False False"), result.stdout[-300:] + result.stderr
 

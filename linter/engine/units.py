@@ -8,10 +8,10 @@ units can be linted in any order, in worker processes, or taken from the result 
 For each file of a unit: read (bytes to text), parse and classify (the readers), collect its secret values
 (kept out of every output), then report it or lint it. A file that reads other files as part of itself (a
 Terraform profile's ``values = file(...)``) is read first, with the unit's own reads of them (the engine puts
-them in its unit): each becomes a file of the unit, linted once, as that file's part. Document and cluster rules run on the files now and, when
-the run compares with a base revision, on the base versions too (through the very same steps; an unchanged file
-is parsed once for both sides); change rules run on each changed file with its base version. Suppressions and
-GitHub line hashes finish the unit's findings.
+them in its unit): each becomes a file of the unit, linted once, as that file's part. Document and cluster
+rules run on the files now and, when the run compares with a base revision, on the base versions too (through
+the very same steps; an unchanged file is parsed once for both sides); change rules run on each changed file
+with its base version. Suppressions and GitHub line hashes finish the unit's findings.
 """
 
 from __future__ import annotations
