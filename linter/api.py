@@ -11,6 +11,8 @@ from linter.inputs.kinds import BYOOS_PACK, OS_LAYER, PACK_VALUES, PROFILE, USER
 from linter.model import Issue, Related, Severity, Span, YamlPath
 from linter.palette import credentials, images, macros
 from linter.validation import messages as schema_messages
+from linter.verify import observations
+from linter.verify.observations import Observation
 from linter.yaml.paths import format_path, leaf_name
 
 ALL_DOCUMENT_KINDS = frozenset({OS_LAYER, USER_DATA, PROFILE, PACK_VALUES})
@@ -18,5 +20,5 @@ ALL_DOCUMENT_KINDS = frozenset({OS_LAYER, USER_DATA, PROFILE, PACK_VALUES})
 __all__ = [
     "ALL_DOCUMENT_KINDS", "BYOOS_PACK", "Cluster", "Document", "Issue", "OS_LAYER", "PACK_VALUES", "PROFILE",
     "PackInfo", "Related", "RuleContext", "Severity", "Span", "USER_DATA", "YamlPath", "credentials", "format_path",
-    "images", "kinds", "leaf_name", "macros", "pem", "rule", "schema_messages",
+    "images", "kinds", "leaf_name", "macros", "Observation", "observations", "pem", "rule", "schema_messages",
 ]

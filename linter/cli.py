@@ -139,6 +139,19 @@ def _load_catalogue(extra_dirs: tuple[Path, ...] = ()) -> list[Any]:
         _fail(str(exc))
 
 
+def _verify_catalogue() -> list[Any]:
+    """The rules of ``palette-lint verify`` (``rules/verify/``): listed and documented with the others, run only
+    by ``verify``."""
+    from linter.engine.contract import VERIFY_SCOPE
+    from linter.engine.rule_loader import RuleLoadError, load_rules
+    from linter.resources import verify_rules_dir
+
+    try:
+        return load_rules((verify_rules_dir(),), scopes=(VERIFY_SCOPE,))
+    except RuleLoadError as exc:
+        _fail(str(exc))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", "-V", prog_name="palette-lint")
 def cli() -> None:
@@ -146,6 +159,7 @@ def cli() -> None:
 
     palette-lint finds registry set-ups that Palette ignores or refuses (see "Deploy Cluster with a Private
     Provider Registry") and reports each at its line and column, as text, SARIF, JSON or a CI format.
+    `check` never uses the network; `verify` checks the registries the files name.
 
     Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage, configuration or
     internal error.
@@ -240,7 +254,7 @@ def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Opt
         _fail("--new-only needs a base revision to compare with: give --base-ref REF (or run under pre-commit)")
     baseline = _read_baseline(baseline_path) if baseline_path else None
     engine = Engine(_load_catalogue(config.rule_dirs))
-    _check_rule_names(config, engine.catalogue)
+    _check_rule_names(config, [*engine.catalogue, *_verify_catalogue()])
     from linter.engine.discover import find_root
 
     request = RunRequest(paths=targets, config=config, select=_split(select) or None, ignore=_split(ignore),
@@ -294,6 +308,102 @@ def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Opt
     sys.exit(EXIT_FINDINGS if run.failed() and not write_baseline else EXIT_OK)
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "-f", "formats", type=TargetType(FORMAT_NAMES), multiple=True,
+              help=f"Report format: {', '.join(FORMAT_NAMES)} (default: text); repeat it, FORMAT=FILE writes "
+                   "that report to FILE, as with check.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write the report of the format given without =FILE to this file instead of standard output.")
+@click.option("--macros", "macros_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="A YAML file of macro values (NAME: value, var.NAME: value, system.PATH: value). Values are "
+                   "also read from the environment, PALETTE_MACRO_<NAME>, which wins; never from the command "
+                   "line, and never printed.")
+@click.option("--arch", default="amd64", show_default=True, metavar="ARCH",
+              help="The edge hosts' architecture the provider image must hold: amd64, arm64, arm/v7, ... "
+                   "(the OS is linux).")
+@click.option("--timeout", type=click.FloatRange(min=0.1, max=300), default=10.0, show_default=True,
+              metavar="SECONDS", help="The bound for each connection and each answer.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), default=None,
+              help="Lowest severity that makes the exit code 1 (default: error, or the config's fail-on).")
+@click.option("--select", multiple=True, metavar="RULES", help="Only these verify rules (ids, prefixes or names).")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Skip these verify rules (same forms as --select).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Configuration file (default: the nearest one above the first path); its rules: severities "
+                   "(off included) apply to the verify rules.")
+def verify(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Optional[str],
+           macros_path: Optional[str], arch: str, timeout: float, fail_on: Optional[str], select: tuple[str, ...],
+           ignore: tuple[str, ...], config_path: Optional[str]) -> None:
+    """Check PATHS against the registries they name, over the network (check never does).
+
+    For every OS layer's provider image and every registry in the user-data (external registries and
+    mapping rules included): connect with TLS verified against the certificates given for that registry
+    (else the system trust store), read the authentication challenge, log in with the files' user name and
+    password, and check that the provider image exists where the edge host pulls it from, for its
+    architecture. Credentials are only sent to the registry they name. The standard proxy variables
+    (HTTPS_PROXY, NO_PROXY, ...) apply. Needs the verify extra: pip install 'palette-lint[verify]'.
+
+    Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage, configuration or
+    internal error.
+    """
+    from linter.verify import http_client_available
+
+    if not http_client_available():
+        _fail("palette-lint verify needs httpx: install the verify extra, pip install 'palette-lint[verify]'")
+    from linter.engine.rule_loader import resolve
+    from linter.model import INTERNAL_ERROR_ID
+    from linter.output import render
+    from linter.verify.macro_values import MacroFileError, MacroValues
+    from linter.verify.run import VerifyRequest
+    from linter.verify.run import verify as run_verify
+
+    try:
+        reports = plan_targets(formats, output)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    targets = paths or (".",)
+    config = _load_project_config(config_path, targets[0])
+    verify_rules = _verify_catalogue()
+    check_rules = _load_catalogue(config.rule_dirs)
+    _check_rule_names(config, [*check_rules, *verify_rules])
+    rules = [r for r in verify_rules if config.rule_config(r.id, r.name).enabled is not False]
+    if select:
+        chosen = {r.id for token in _split(select) for r in resolve(token, verify_rules)}
+        rules = [r for r in rules if r.id in chosen]
+    for token in (*_split(select), *_split(ignore)):
+        if not resolve(token, verify_rules):
+            _fail(f"unknown verify rule selector {token!r} (`palette-lint rules` lists the rules of scope verify)")
+    ignored = {r.id for token in _split(ignore) for r in resolve(token, verify_rules)}
+    rules = [r for r in rules if r.id not in ignored]
+    rules += [r for r in check_rules if r.id == INTERNAL_ERROR_ID]
+    try:
+        macros = MacroValues.load(os.environ, macros_path)
+    except MacroFileError as exc:
+        _fail(str(exc))
+    threshold_name = fail_on or config.fail_on or "error"
+    threshold = None if threshold_name == "never" else Severity.parse(threshold_name)
+    platform = arch.strip().lower()
+    if not platform or any(not part.isalnum() for part in platform.split("/")) or platform.count("/") > 1:
+        raise click.BadParameter(f"{arch!r} is not an architecture such as amd64, arm64 or arm/v7",
+                                 param_hint="--arch")
+    request = VerifyRequest(paths=targets, config=config, macros=macros, platform=f"linux/{platform}",
+                            timeout=timeout, fail_on=threshold)
+    run = run_verify(request, rules)
+    terminal = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    for report in sorted(reports, key=lambda r: r.path is None):
+        text = render(report.format, run, colour=terminal and report.path is None)
+        if report.path is None:
+            click.echo(text, nl=False)
+            continue
+        try:
+            Path(report.path).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot write {report.path}: {(exc.strerror or str(exc)).lower()}")
+    if run.internal_errors or any(n.level == "error" for n in run.notices):
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if run.failed() else EXIT_OK)
+
+
 def _read_baseline(path: str) -> Baseline:
     from linter.changes.baseline import BaselineError, parse_baseline
 
@@ -321,10 +431,12 @@ CONFIG_FOR_RULES = click.option(
 def list_rules(output_format: str, config_path: Optional[str]) -> None:
     """List every rule: id, name, default severity, scope and summary.
 
-    The built-in rules and those of the configuration's rule-dirs. Exit codes: 0 listed; 2 the
+    The built-in rules (those of scope verify run only in `palette-lint verify`) and those of the
+    configuration's rule-dirs. Exit codes: 0 listed; 2 the
     configuration or a rule module cannot be loaded.
     """
-    catalogue = _load_catalogue(_load_project_config(config_path, ".").rule_dirs)
+    catalogue = sorted([*_load_catalogue(_load_project_config(config_path, ".").rule_dirs), *_verify_catalogue()],
+                       key=lambda r: r.id)
     if output_format == "markdown":
         from linter.output.rule_table import markdown_table
 
@@ -348,7 +460,7 @@ def show_rule(rule_id: str, config_path: Optional[str]) -> None:
     """
     from linter.engine.rule_loader import resolve
 
-    catalogue = _load_catalogue(_load_project_config(config_path, ".").rule_dirs)
+    catalogue = [*_load_catalogue(_load_project_config(config_path, ".").rule_dirs), *_verify_catalogue()]
     matches = [r for r in resolve(rule_id, catalogue) if r.id == rule_id.upper() or r.name == rule_id.lower()]
     if not matches:
         _fail(f"no rule {rule_id!r}; `palette-lint rules` lists them")
@@ -381,7 +493,7 @@ def show_config(path: Optional[str], config_path: Optional[str], output_format: 
 
     config = _load_project_config(config_path, path or ".")
     catalogue = _load_catalogue(config.rule_dirs)
-    _check_rule_names(config, catalogue)
+    _check_rule_names(config, [*catalogue, *_verify_catalogue()])
     enabled = enabled_rules(catalogue, RunRequest(paths=(path or ".",), config=config))
     render = render_json if output_format == "json" else render_yaml
     click.echo(render(config, enabled), nl=False)

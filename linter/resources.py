@@ -20,3 +20,9 @@ def rules_dir() -> Path:
 
 def schemas_dir() -> Path:
     return _locate("schemas")
+
+
+def verify_rules_dir() -> Path:
+    """The rules of ``palette-lint verify`` (scope ``verify``): a directory of their own, so ``check`` never
+    loads them."""
+    return rules_dir() / "verify"

@@ -294,3 +294,98 @@ def test_configuration_errors_do_not_quote_the_configuration(tree: Path, tmp_pat
         _assert_no_canary(result.stdout, result.stderr)
         if not result.stdout:
             break  # refused before any report: the format does not matter
+
+
+# ---- palette-lint verify: passwords and macro values reach the registry, never an output -------------------
+
+VERIFY_CANARIES = {
+    "QzVerGood1": "CANARY-QzVerGood1-password",  # the right password, from PALETTE_MACRO_CANARY_PW
+    "QzVerTag2": "tag-QzVerTag2",  # a macro value from --macros FILE (the image's tag)
+    "QzVerBad3": "CANARY-QzVerBad3-password",  # a wrong literal password in user-data
+    "QzVerB64x4": "CANARY-QzVerB64x4-password",  # a wrong encodedPassword, planted base64-encoded
+    "QzVerEnv5": "CANARY-QzVerEnv5-unused",  # a macro value no file uses
+}
+
+
+def test_verify_prints_no_password_and_no_macro_value(tmp_path: Path) -> None:
+    import base64
+    import os
+
+    from tests.registry import Pki, Registry, htpasswd, registry_binary
+
+    registry_binary()
+    c = VERIFY_CANARIES
+    ca = Pki("palette-lint canary CA")
+    cert, key = ca.server(tmp_path / "certs", "registry")
+    registry = Registry(tmp_path / "registry", cert, key, {"htpasswd": {
+        "realm": "canary", "path": str(htpasswd(tmp_path / "htpasswd", "robot", c["QzVerGood1"]))}})
+    try:
+        site = tmp_path / "tree" / "site"
+        mirror = tmp_path / "tree" / "mirror"
+        site.mkdir(parents=True)
+        mirror.mkdir(parents=True)
+        (site / "values.yaml").write_text(f"""\
+pack:
+  content:
+    images:
+      - image: '{{{{.spectro.pack.edge-native-byoi.options.system.uri}}}}'
+providerCredentials:
+  registry: {registry.host}
+  user: robot
+  password: '{{{{.spectro.macro.CANARY_PW}}}}'
+  certificates: |
+{_indent(ca.pem, 4)}
+options:
+  system.uri: '{registry.host}/edge/os:{{{{.spectro.macro.CANARY_TAG}}}}'
+""", encoding="utf-8")
+        encoded = base64.b64encode(c["QzVerB64x4"].encode()).decode()
+        (mirror / "user-data").write_text(f"""\
+#cloud-config
+stylus:
+  externalRegistries:
+    registries:
+      - domain: {registry.host}/mirror
+        username: robot
+        password: "{c["QzVerBad3"]}"
+        certificates:
+          - |
+{_indent(ca.pem, 12)}
+      - domain: localhost:{registry.port}
+        username: robot
+        password: "{encoded}"
+        encodedPassword: true
+        certificates:
+          - |
+{_indent(ca.pem, 12)}
+""", encoding="utf-8")
+        macros = tmp_path / "macros.yaml"
+        macros.write_text(f"CANARY_TAG: {c['QzVerTag2']}\n", encoding="utf-8")
+        env = {**os.environ, "PALETTE_MACRO_CANARY_PW": c["QzVerGood1"], "PALETTE_MACRO_UNUSED": c["QzVerEnv5"],
+               "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
+        planted = b"".join(p.read_bytes() for p in (tmp_path / "tree").rglob("*") if p.is_file())
+        assert c["QzVerBad3"].encode() in planted and encoded.encode() in planted
+
+        def run(*args: str) -> subprocess.CompletedProcess[bytes]:
+            return subprocess.run([sys.executable, "-m", "linter", "verify", "--macros", str(macros), *args],
+                                  cwd=tmp_path / "tree", capture_output=True, timeout=120, env=env)
+
+        def clean(*outputs: bytes) -> None:
+            for output in outputs:
+                text = output.decode("utf-8", errors="replace")
+                leaked = [token for token in VERIFY_CANARIES if token in text]
+                assert not leaked, f"secrets leaked: {leaked}\n{text[:3000]}"
+                assert "Traceback" not in text, text
+
+        for format_name in sorted(FORMATTERS):
+            result = run("--format", format_name, ".")
+            assert result.returncode == 1, result.stderr
+            clean(result.stdout, result.stderr)
+            report = tmp_path / f"verify.{format_name}"
+            written = run("--format", format_name, "--output", str(report), ".")
+            assert written.stdout == b""
+            clean(written.stderr, report.read_bytes())
+        text = run("--format", "text", ".").stdout.decode()
+        assert text.count("PAL506") == 2 and "PAL508" in text, text  # both wrong passwords; the tag not pushed
+        assert "{{.spectro.macro.CANARY_TAG}}" in text  # the image as written, not its macro's value
+    finally:
+        registry.stop()

@@ -10,10 +10,15 @@ import pytest
 from linter.engine.rule_loader import load_rules
 from linter.output import FORMATTERS, render
 from linter.output.rule_table import rules_reference
-from linter.resources import rules_dir
+from linter.resources import rules_dir, verify_rules_dir
 from tests.helpers import REPO, run_paths
 
 GOLDEN = REPO / "tests" / "golden"
+
+
+def _all_rules() -> list:
+    """What `palette-lint rules` lists: check's rules and verify's."""
+    return [*load_rules([rules_dir()]), *load_rules([verify_rules_dir()], scopes=("verify",))]
 #: The golden file of each format; a format registered without one fails test_examples_golden.
 GOLDEN_NAMES = {"text": "examples.txt", "sarif": "examples.sarif", "json": "examples.json",
                 "github": "examples.github.txt", "junit": "examples.junit.xml", "gitlab": "examples.gitlab.json"}
@@ -54,7 +59,7 @@ def test_examples_show_findings_in_two_of_three_clusters() -> None:
 
 def test_docs_rules_is_current(regenerate: bool) -> None:
     path = REPO / "docs" / "rules.md"
-    expected = rules_reference(load_rules([rules_dir()]))
+    expected = rules_reference(_all_rules())
     if regenerate:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(expected, encoding="utf-8")
@@ -64,7 +69,7 @@ def test_docs_rules_is_current(regenerate: bool) -> None:
 
 def test_docs_rules_holds_every_rule_in_full() -> None:
     text = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
-    for rule in load_rules([rules_dir()]):
+    for rule in _all_rules():
         assert f"\n## {rule.id} {rule.name}\n" in text
         assert f"](#{rule.id.lower()}-{rule.name})" in text
         for heading in ("What it does", "Why is this bad?", "Example", "Use instead", "Source"):

@@ -9,7 +9,11 @@ from msgspec import Struct
 
 from linter.model import Severity
 
-SCOPES = ("document", "cluster", "change")
+#: Where a rule applies: ``document``, ``cluster`` and ``change`` rules run in ``check``; ``verify`` rules (in
+#: ``rules/verify/``) interpret what ``palette-lint verify`` observed at a registry and never run in ``check``.
+CHECK_SCOPES = ("document", "cluster", "change")
+VERIFY_SCOPE = "verify"
+SCOPES = (*CHECK_SCOPES, VERIFY_SCOPE)
 RULE_MARK = "__palette_rule__"
 
 
@@ -28,8 +32,8 @@ class RuleSpec(Struct, frozen=True):
 def rule(*, id: str, name: str, kinds: Iterable[str], severity: str, scope: str = "document",
          options: Optional[Mapping[str, Any]] = None, tags: Iterable[str] = ()) -> Callable[[Any], Any]:
     """Declare a rule. The module docstring is its documentation; the decorated function is its check:
-    ``check(doc, ctx)`` for scope ``document``, ``check(cluster, ctx)`` for ``cluster``, and
-    ``check(before, after, ctx)`` for ``change``."""
+    ``check(doc, ctx)`` for scope ``document``, ``check(cluster, ctx)`` for ``cluster``,
+    ``check(before, after, ctx)`` for ``change``, and ``check(observation, ctx)`` for ``verify``."""
     if scope not in SCOPES:
         raise ValueError(f"rule {id}: scope must be one of {SCOPES}")
     spec = RuleSpec(id=id, name=name, scope=scope, kinds=frozenset(kinds), severity=Severity.parse(severity),

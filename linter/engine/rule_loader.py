@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Iterable
 
-from linter.engine.contract import RULE_MARK, RuleSpec
+from linter.engine.contract import CHECK_SCOPES, RULE_MARK, RuleSpec
 from linter.model import Rule, RuleCheck, RuleDoc
 
 ID_PATTERN = re.compile(r"^PAL\d{3}$")
@@ -20,8 +20,10 @@ class RuleLoadError(Exception):
     """A rule directory or module that cannot be loaded; the message names the file."""
 
 
-def load_rules(directories: Iterable[Path]) -> list[Rule]:
-    """Every rule defined in the ``*.py`` files of ``directories``, sorted by id. Duplicate ids are refused."""
+def load_rules(directories: Iterable[Path], scopes: Iterable[str] = CHECK_SCOPES) -> list[Rule]:
+    """Every rule defined in the ``*.py`` files of ``directories``, sorted by id. Duplicate ids are refused, and
+    so is a rule whose scope is not one of ``scopes`` (a ``verify`` rule among ``check``'s, or the reverse)."""
+    allowed = tuple(scopes)
     rules: dict[str, Rule] = {}
     names: dict[str, str] = {}
     for directory in directories:
@@ -31,6 +33,9 @@ def load_rules(directories: Iterable[Path]) -> list[Rule]:
             if path.name.startswith("_"):
                 continue
             for loaded in _load_module(path):
+                if loaded.scope not in allowed:
+                    raise RuleLoadError(f"{path}: rule {loaded.id} has scope {loaded.scope!r}; rules here have scope "
+                                        f"{' or '.join(repr(s) for s in allowed)}")
                 if loaded.id in rules:
                     raise RuleLoadError(f"{path}: rule id {loaded.id} is already defined in {rules[loaded.id].source}")
                 if loaded.name in names:

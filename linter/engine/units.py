@@ -30,12 +30,11 @@ from linter.engine.discover import Candidate
 from linter.engine.findings import FindingCollector
 from linter.engine.result_cache import ResultCache, UnitResult
 from linter.engine.suppress import ExternalSuppression, apply_suppressions
-from linter.inputs import read_file, syntax_reader
-from linter.inputs.decode import SourceRead, decode_source, looks_like_palette_text, read_source
-from linter.inputs.kinds import UNKNOWN
+from linter.inputs import syntax_reader
+from linter.inputs.admission import NOT_PALETTE, admit, secrets_of
+from linter.inputs.decode import SourceRead, decode_source, read_source
 from linter.inputs.reader import FileOpener, ParsedFile
 from linter.model import INTERNAL_ERROR_ID, Finding, Notice, Rule
-from linter.palette.credentials import document_secrets, secrets_in_text
 from linter.redact import Secrets, redact_findings, redact_notices
 from linter.validation.store import SchemaStore
 from linter.yaml.composer import YamlParser
@@ -164,40 +163,24 @@ class UnitLinter:
     def _lint_file(self, file: FileInput, read: SourceRead, collector: FindingCollector, notices: list[Notice],
                    parses: dict[SourceFile, ParsedFile], secrets: set[str],
                    open_file: Optional[FileOpener] = None) -> Optional[ParsedFile]:
-        """One file of one side: parsed and its secrets collected; then the file to lint, or None when it
-        cannot be linted (a PAL000 finding says why, when the file is meant for Palette) or is not Palette's."""
-        source, failure, sniff = read
-        explicit = file.candidate.explicit
-        if source is None:
-            assert failure is not None
-            secrets.update(secrets_in_text(sniff))
-            if explicit or looks_like_palette_text(sniff):
-                collector.failure(SourceFile("", file.path, file.candidate.display), failure)
-            return None
-        collector.sources[source.path] = source
-        parsed = parses.get(source)
-        if parsed is not None and open_file is not None \
-                and any(open_file(joined.absolute_path) is not joined.source for joined in parsed.joined):
-            parsed = None  # the file is unchanged but a file it reads is not: read it again with that one
-        if parsed is None:
-            parsed = parses[source] = read_file(self.parser, source, explicit, file.candidate.absolute, open_file)
-        secrets.update(_secrets_of(parsed))
-        notices.extend(parsed.notices)
-        if parsed.root is None:  # the file does not parse
-            if explicit or looks_like_palette_text(source.text):
-                collector.linted(source, complete=False)
-                for problem in parsed.failures:
-                    collector.failure(source, problem)
-            return None
-        if parsed.root.kind == UNKNOWN:
-            if explicit:
-                notices.append(Notice("not a Palette profile, OS-layer values or user-data file (the kind is read "
-                                      "from the content); skipped", path=file.candidate.display, level="warning"))
-            return None
-        collector.linted(source, complete=not parsed.failures)
-        for problem in parsed.failures:  # a pack whose values do not parse
-            collector.failure(source, problem)
-        return parsed
+        """One file of one side: admitted (parsed, its secrets collected); then the file to lint, or None when it
+        cannot be linted (a PAL000 finding says why, when the file is meant for Palette) or is not Palette's.
+        ``open_file`` opens the files it reads as its parts (Terraform's ``file()``)."""
+        admission = admit(self.parser, read, file.candidate.explicit, file.candidate.absolute, parses, open_file)
+        secrets.update(admission.secrets)
+        source = admission.source
+        if source is not None:
+            collector.sources[source.path] = source
+        if admission.not_palette and file.candidate.explicit:
+            notices.append(Notice(NOT_PALETTE, path=file.candidate.display, level="warning"))
+        if admission.parsed is not None:
+            notices.extend(admission.parsed.notices)  # what a reader could not read (Terraform expressions)
+        if admission.reported:
+            if source is not None:
+                collector.linted(source, complete=admission.complete)
+            for failure in admission.failures:
+                collector.failure(source or SourceFile("", file.path, file.candidate.display), failure)
+        return admission.parsed
 
 
 def _readers_first(unit: Sequence[FileInput]) -> list[FileInput]:
@@ -228,7 +211,7 @@ def _join(parsed: ParsedFile, collector: FindingCollector, secrets: set[str], in
         if path in into or (taken is not None and path in taken):
             continue
         into[path] = joined
-        secrets.update(_secrets_of(joined))
+        secrets.update(secrets_of(joined))
         collector.sources[path] = joined.source
         collector.linted(joined.source, complete=not joined.failures)
         for problem in joined.failures:
@@ -249,16 +232,6 @@ def read_base(file: FileInput, now: Optional[SourceRead]) -> Optional[SourceRead
     if file.base is not None:
         return decode_source(file.base, file.path, file.base_shown)
     return None
-
-
-def _secrets_of(parsed: ParsedFile) -> set[str]:
-    """The secret values of a file: its credential fields, and its raw text where parts do not parse."""
-    found: set[str] = set()
-    for doc in parsed.documents:
-        found.update(document_secrets(doc))
-    if parsed.failures:
-        found.update(secrets_in_text(parsed.source.text))
-    return found
 
 
 def _identity(file: FileInput, read: Optional[SourceRead]) -> tuple[str, ...]:

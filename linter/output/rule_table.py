@@ -6,6 +6,7 @@ from typing import Iterable
 
 from linter.model import Rule
 
+
 def markdown_table(rules: Iterable[Rule]) -> str:
     lines = ["| Id | Name | Severity | Scope | What it checks |", "|---|---|---|---|---|"]
     for rule in sorted(rules, key=lambda r: r.id):
