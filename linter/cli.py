@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, Optional
 import click
 
 from linter import __version__
+from linter.engine.budget import DEFAULT_FILE_SECONDS
 from linter.model import Severity
 from linter.output import FORMATTERS
 from linter.output.targets import ReportTarget, TargetType, plan_targets
@@ -209,13 +210,16 @@ def cli() -> None:
 @click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the text report: auto colours it on a terminal unless NO_COLOR is set, or when "
                    "FORCE_COLOR is set (CI logs).")
+@click.option("--file-time-limit", "file_seconds", type=click.FloatRange(min=0), default=DEFAULT_FILE_SECONDS,
+              show_default=True, metavar="SECONDS",
+              help="Stop the work on a file that takes longer, and report it as PAL000 (0: no limit).")
 @click.option("--quiet", "-q", is_flag=True,
               help="Print the findings and errors only: no summary line, notes, warnings or progress.")
 def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Optional[str],
           omit_suppressed: bool, skip_unknown: bool, fail_on: Optional[str], select: tuple[str, ...],
           ignore: tuple[str, ...], config_path: Optional[str], now: Optional[str], base_ref: Optional[str],
           staged: bool, new_only: bool, baseline_path: Optional[str], write_baseline: Optional[str],
-          jobs: Optional[int], no_cache: bool, color: str, quiet: bool) -> None:
+          jobs: Optional[int], no_cache: bool, file_seconds: float, color: str, quiet: bool) -> None:
     """Lint PATHS (files or directories; default: the current directory).
 
     Directories are walked for *.yaml, *.yml, *.json and files named user-data, skipping .git and the
@@ -259,7 +263,8 @@ def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Opt
 
     request = RunRequest(paths=targets, config=config, select=_split(select) or None, ignore=_split(ignore),
                          fail_on=threshold, now=clock, skip_unknown=skip_unknown, base=base, new_only=new_only,
-                         baseline=baseline, jobs=jobs, cache_root=None if no_cache else find_root(Path.cwd()))
+                         baseline=baseline, jobs=jobs, cache_root=None if no_cache else find_root(Path.cwd()),
+                         file_seconds=file_seconds)
     for token in (*(request.select or ()), *request.ignore):
         from linter.config.load import did_you_mean
         from linter.engine.rule_loader import resolve

@@ -203,7 +203,7 @@ class Document:
         if info is None or not isinstance(value, str):
             found = self.nodes.get(self.nearest(path))
             return found.value if found is not None else Span(1, 1, 1, 2)
-        lines = value.split("\n")
+        lines = self.derived(f"lines of {path!r}", lambda _doc: value.split("\n"))  # once per string, not per line
         line0 = max(0, min(line0, len(lines) - 1))
         width = max(len(lines[line0].rstrip()), 1)
         own = self._own_source()

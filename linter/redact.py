@@ -25,28 +25,32 @@ PRIVATE_KEY_REDACTED = "<private key redacted>"
 #: Known secret values shorter than this are not scrubbed from output (they would blank out ordinary words);
 #: messages never quote values in the first place.
 MIN_SECRET_LENGTH = 4
+#: Known secret values longer than this are scrubbed as plain text rather than through the one regular expression.
+LONG_SECRET = 256
 #: Each line of a multi-line secret (a private key's base64 body) at least this long is scrubbed on its own,
 #: so a format that escapes or re-wraps line breaks cannot carry it out.
 MIN_SECRET_LINE = 16
 
 # Patterns as text, which re compiles (and caches) the first time a text holds an "@" or a private key: most
 # runs print neither, and compiling both at import took about 0.4 ms.
+# Every repetition is bounded, so each scan is linear in the text. The user information of a URL runs to the
+# last "@" before the host (``robot:S3cr3t@CANARY@host``): all of it is dropped.
 _URL_CREDENTIALS = (
-    r"(?:(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)|(?<![^\s\"'(=\[,]))"
-    r"(?P<user>[^\s:/@\"'<>\[\]{}]*):(?P<password>[^\s/@\"'<>]+)@(?=[A-Za-z0-9\[])"
+    r"(?:(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]{0,31}://)|(?<![^\s\"'(=\[,]))"
+    r"[^\s:/@\"'<>\[\]{}]{0,256}:[^\s/\"'<>]{0,256}@(?=[A-Za-z0-9\[])"
 )
-_PRIVATE_KEY = (
-    r"(?s)-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
-    r"(?:.{0,20000}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
-    r"|(?:[A-Za-z0-9+/=\s:,.-]|\\[nr])*)"
-)
+_KEY_LABEL = r"(?:[A-Z0-9]{1,32} ){0,8}PRIVATE KEY(?: BLOCK)?"
+#: A private key block: its body runs to its END line, the next BEGIN or END line (a block cut short), or the
+#: end of the text; raw or JSON-escaped.
+_PRIVATE_KEY = (rf"-----BEGIN {_KEY_LABEL}-----(?:(?!-----(?:BEGIN|END) )[\s\S]){{0,65536}}"
+                rf"(?:-----END {_KEY_LABEL}-----)?")
 
 
 class Secrets:
     """The secret values read from the files of one run. Opaque on purpose: it prints as a count and is not a
     Struct or a dataclass, so no formatter can serialise it by accident."""
 
-    __slots__ = ("_values", "_pattern")
+    __slots__ = ("_values", "_pattern", "_long")
 
     def __init__(self, values: Iterable[Any] = ()) -> None:
         kept: set[str] = set()
@@ -61,6 +65,7 @@ class Secrets:
                 kept.add(text)
         self._values = frozenset(kept)
         self._pattern: Optional[re.Pattern[str]] = None
+        self._long: Optional[list[str]] = None
 
     def __repr__(self) -> str:
         return f"Secrets({len(self._values)} values)"
@@ -82,13 +87,23 @@ class Secrets:
 
     def pattern(self) -> Optional[re.Pattern[str]]:
         """One regular expression (a trie, so its cost does not grow with the number of secrets) that matches
-        every known value in every escaped form."""
-        if self._pattern is None and self._values:
+        every known value of at most LONG_SECRET characters in every escaped form."""
+        if self._pattern is None:
             forms: set[str] = set()
             for value in self._values:
-                forms.update(form for form in escaped_forms(value) if len(form) >= MIN_SECRET_LENGTH)
-            self._pattern = re.compile(_trie_regex(forms))
+                if len(value) <= LONG_SECRET:
+                    forms.update(form for form in escaped_forms(value) if len(form) >= MIN_SECRET_LENGTH)
+            if forms:
+                self._pattern = re.compile(_trie_regex(forms))
         return self._pattern
+
+    def long_forms(self) -> list[str]:
+        """Every escaped form of the values longer than LONG_SECRET, longest first: replaced as plain text (a
+        regular expression of a value of hundreds of kilobytes would cost more than the run)."""
+        if self._long is None:
+            forms = {form for value in self._values if len(value) > LONG_SECRET for form in escaped_forms(value)}
+            self._long = sorted(forms, key=len, reverse=True)
+        return self._long
 
 
 def escaped_forms(value: str) -> set[str]:
@@ -124,9 +139,12 @@ def redact(text: str, secrets: Optional[Secrets] = None, *, drop_quoted: bool = 
         text = re.sub(_PRIVATE_KEY, PRIVATE_KEY_REDACTED, text)
     if "@" in text:
         text = re.sub(_URL_CREDENTIALS, _url_replacement, text)
-    pattern = secrets.pattern() if secrets is not None else None
-    if pattern is not None:
-        text = pattern.sub(REDACTED, text)
+    if secrets is not None:
+        pattern = secrets.pattern()
+        if pattern is not None:
+            text = pattern.sub(REDACTED, text)
+        for form in secrets.long_forms():
+            text = text.replace(form, REDACTED)
     return text
 
 
@@ -156,7 +174,7 @@ def redact_run(run: Run, secrets: Secrets) -> Run:
 
 
 def _url_replacement(match: re.Match[str]) -> str:
-    return f"{match.group('scheme') or ''}{match.group('user')}:{REDACTED}@"
+    return f"{match.group('scheme') or ''}{REDACTED}@"
 
 
 def _drop_quoted(message: str) -> str:
@@ -185,17 +203,17 @@ def _trie_regex(words: Iterable[str]) -> str:
         node[""] = {}
 
     def build(node: dict[str, Any]) -> str:
-        prefix = ""
+        prefix: list[str] = []  # a list, not a string grown a character at a time: a long secret stays linear
         while len(node) == 1 and "" not in node:  # a chain: one literal, no group
             ((ch, node),) = node.items()
-            prefix += re.escape(ch)
+            prefix.append(re.escape(ch))
         ends = "" in node
         branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
         if not branches:
-            return prefix
+            return "".join(prefix)
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         if ends:
             body = f"(?:{body})?"
-        return prefix + body
+        return "".join(prefix) + body
 
     return build(trie)

@@ -196,18 +196,22 @@ def test_empty_files_are_skipped_with_a_warning(work: Path, content: bytes) -> N
     assert GOOD_FINDING in walked.stdout
 
 
-def test_walked_binary_and_oversized_files_are_skipped(work: Path) -> None:
+def test_walked_binary_and_oversized_files_are_findings_never_skipped_in_silence(work: Path) -> None:
     _binary(work)
     _huge(work)
-    _fifo(work)
+    _fifo(work)  # not a regular file: a walk does not take it as a file to lint
     (work / "photo.yaml").write_bytes(bytes(range(256)) * 4)
+    (work / "utf16.yaml").write_bytes(b"\xff\xfe" + "providerCredentials:\n  user: edge\n  user: admin\n".encode("utf-16-le"))
     result, elapsed = lint(work, ".", timeout=30)
     assert elapsed < 10
     assert result.returncode == 1
     assert GOOD_FINDING in result.stdout
-    for name in ("binary.yaml", "huge.yaml", "pipe.yaml", "photo.yaml"):
-        assert name not in result.stdout, result.stdout
-    assert "in 1 file." in result.stdout
+    assert "binary.yaml:1:1: error PAL000 binary file: not YAML or JSON text" in result.stdout
+    assert "huge.yaml:1:1: error PAL000 file is 10,485,794 bytes, over the 4,194,304-byte limit" in result.stdout
+    assert "photo.yaml:1:1: error PAL000 binary file" in result.stdout
+    assert "utf16.yaml:3:3: error PAL001 duplicate key 'user'" in result.stdout, "UTF-16 with a BOM is read"
+    assert "pipe.yaml" not in result.stdout + result.stderr
+    assert "in 5 files." in result.stdout
 
 
 def test_walked_file_that_looks_like_palette_config_is_reported(work: Path) -> None:
@@ -330,3 +334,14 @@ def test_file_name_that_is_not_utf8(work: Path) -> None:
     assert missing.returncode == 2
     assert missing.stdout == ""
     assert "palette-lint: error: \\xfe-missing.yaml: no such file or directory" in missing.stderr
+
+
+def test_skip_unknown_skips_only_files_that_were_read(work: Path) -> None:
+    """pre-commit names every staged file; --skip-unknown skips those read and found not Palette's, never one
+    that could not be read or decoded."""
+    _binary(work)
+    (work / "workflow.yaml").write_text("name: ci\non: push\n", encoding="utf-8")
+    result, _elapsed = lint(work, "--skip-unknown", "binary.yaml", "workflow.yaml", "good.yaml")
+    assert result.returncode == 1
+    assert "binary.yaml:1:1: error PAL000 binary file" in result.stdout
+    assert "workflow" not in result.stdout + result.stderr

@@ -508,3 +508,22 @@ def test_packs_pair_by_name_then_by_position() -> None:
     by_position = {new.pack.name: old.pack.name for old, new in pair_documents(before, renamed)[1:]}
     assert by_position == {"edge-native-byoi-custom": "edge-native-byoi", "edge-k3s": "edge-k3s"}
     assert [old for old, _new in pair_documents(None, reordered)] == [None, None, None]
+
+
+def test_a_base_version_over_the_size_limit_is_not_read(repo: GitRepo) -> None:
+    """A 60 MB file at the base and a small one now: the base version is sized by git, never read whole."""
+    big = os_layer() + "".join(f"# padding line {n:08d} " + "x" * 980 + "\n" for n in range(60_000))
+    repo.write("profiles/store.yaml", big)
+    repo.commit_all("a huge revision")
+    repo.git("checkout", "-q", "-b", "slim")
+    repo.write("profiles/store.yaml", os_layer(user="AWS", registry="123456789012.dkr.ecr.us-east-1.amazonaws.com"))
+    # A process of its own runs palette-lint, so that the largest memory of its processes can be read.
+    measure = ("import resource, subprocess, sys; "
+               "r = subprocess.run([sys.executable, '-m', 'linter', 'check', '--no-cache', '--base-ref', 'change', "
+               "'.'], capture_output=True, text=True); "
+               "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, 'PAL106' in r.stdout)")
+    result = subprocess.run([sys.executable, "-c", measure], cwd=repo.path, capture_output=True, text=True,
+                            timeout=120)
+    code, largest_kb, found = result.stdout.split()
+    assert code == "1" and found == "True", result.stdout + result.stderr
+    assert int(largest_kb) < 60_000, f"a process held {largest_kb} KB: the 60 MB base version was read"

@@ -69,3 +69,43 @@ def test_a_50_megabyte_file_is_refused_by_size_before_it_is_read(tmp_path: Path)
     assert elapsed < 10, f"took {elapsed:.1f}s"
     assert f"huge.yaml:1:1: error PAL000 file is {50 * 1024 * 1024:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit" \
         in result.stdout, result.stdout
+
+
+# ---- linear time: inputs that took minutes when a scan was quadratic ------------------------------------------
+
+#: Each was measured before the scans were made linear: 237 s, 60 s, 107 s (and 700 MB), 47 s, 18 s at a
+#: quarter of its size here. Bounded now to a few seconds, start-up included.
+QUADRATIC_BEFORE = {
+    # an unterminated flow sequence and a long run of letters, in a file that mentions a token (the raw-text
+    # scan for secrets read the key before every separator with a backtracking pattern)
+    "flow-and-letters.yaml": "token: x\nproviderCredentials:\n  registry: [" + "a" * 80_000 + "\n",
+    # a quote and 40 KB of '{{' (each '{{' opened a macro scanned to the end of the text)
+    "braces.yaml": "providerCredentials:\n  password: '" + "{{" * 20_000 + "\n",
+    # a 600,000-character password (the redaction pattern grew a string a character at a time)
+    "cjk-password.yaml": "providerCredentials:\n  registry: h.example.com\n  password: " + "漢" * 600_000 + "\n",
+    # 1.4 MB of BEGIN PRIVATE KEY lines (each looked for an END line to the end of the text)
+    "private-key-lines.yaml": "providerCredentials:\n  certificates: |\n" + "    -----BEGIN PRIVATE KEY-----\n" * 50_000,
+    # a URL whose user information is a long run of ':' and '@'
+    "url.yaml": "options:\n  system.uri: 'https://" + "a:" * 20_000 + "@" * 40_000 + "'\n",
+    # many '.spectro.' after a single brace (the malformed-macro scan backtracked over each)
+    "spectro.yaml": "providerCredentials:\n  password: '{" + " " * 40_000 + ".spectro." * 10_000 + "'\n",
+}
+
+
+def test_hostile_inputs_are_linted_in_linear_time(tmp_path: Path) -> None:
+    for name, text in QUADRATIC_BEFORE.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        result, elapsed = lint(tmp_path, "--no-cache", "--file-time-limit", "0", name, timeout=60)
+        assert elapsed < 10, f"{name} took {elapsed:.1f}s"
+        assert result.returncode in (1, 2), result.stdout + result.stderr
+        assert "漢漢漢" not in result.stdout + result.stderr, "a secret is never printed"
+
+
+def test_a_file_past_the_time_limit_is_a_finding_and_the_others_are_linted(tmp_path: Path) -> None:
+    lines = ["options:", "  system.uri: registry.example.com/os:1"] + [f"  k{i}: v{i}" for i in range(150_000)]
+    (tmp_path / "slow.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result, elapsed = lint(tmp_path, "--no-cache", "--file-time-limit", "0.1", "slow.yaml")
+    assert result.returncode == 1
+    assert "slow.yaml:1:1: error PAL000 reading and checking the file took more than 0.1 s, the limit" \
+        in result.stdout, result.stdout
+    assert elapsed < 10

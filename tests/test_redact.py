@@ -17,10 +17,13 @@ from tests.helpers import run_paths
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("pull from https://robot:s3cr3t-pw@harbor.example.com/edge", "pull from https://robot:***@harbor.example.com/edge"),
-    ("registry robot:s3cr3t-pw@harbor.example.com:8443", "registry robot:***@harbor.example.com:8443"),
-    ('key ["oci://u:p4ss@h.example.com/x"]', 'key ["oci://u:***@h.example.com/x"]'),
-    ("https://:tok3n@h.example.com", "https://:***@h.example.com"),
+    ("pull from https://robot:s3cr3t-pw@harbor.example.com/edge", "pull from https://***@harbor.example.com/edge"),
+    ("registry robot:s3cr3t-pw@harbor.example.com:8443", "registry ***@harbor.example.com:8443"),
+    ('key ["oci://u:p4ss@h.example.com/x"]', 'key ["oci://***@h.example.com/x"]'),
+    ("https://:tok3n@h.example.com", "https://***@h.example.com"),
+    # the user information runs to the last "@" before the host, and all of it goes
+    ("https://robot:S3cr3t@CANARY@host.example.com/x", "https://***@host.example.com/x"),
+    ("robot:pw@[fd00::1]:5000", "***@[fd00::1]:5000"),
     # image references with a digest are not credentials
     ("harbor.example.com/edge/os:v1.4.5@sha256:" + "a" * 64, "harbor.example.com/edge/os:v1.4.5@sha256:" + "a" * 64),
     ("user@example.com", "user@example.com"),

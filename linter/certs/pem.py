@@ -36,8 +36,8 @@ CERTIFICATE_LABELS = frozenset({"CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERT
 #: user-data registries' ``domain``.
 REGISTRY_KEYS = ("registry", "domain")
 
-_BEGIN = re.compile(r"-----BEGIN ([A-Z0-9 ]*[A-Z0-9])-----")
-_END = re.compile(r"-----END ([A-Z0-9 ]*[A-Z0-9])-----")
+_BEGIN = re.compile(r"-----BEGIN ([A-Z0-9 ]{0,64}[A-Z0-9])-----")
+_END = re.compile(r"-----END ([A-Z0-9 ]{0,64}[A-Z0-9])-----")
 _BASE64 = re.compile(r"^[A-Za-z0-9+/]*={0,2}$")
 
 

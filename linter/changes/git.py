@@ -139,8 +139,8 @@ def tree_paths(root: Path, commit: str) -> frozenset[str]:
 
 def read_blobs(root: Path, specs: Iterable[str]) -> dict[str, Optional[bytes]]:
     """The contents of many ``REV:path`` (or ``:path`` for the index) objects with one ``git cat-file
-    --batch``; None for an object that does not exist. A name with a line break cannot go through the
-    batch protocol and is read on its own."""
+    --batch``; None for an object that does not exist. (Ask :func:`blob_sizes` first, so as not to read a blob
+    past a size limit.) A name with a line break cannot go through the batch protocol and is read on its own."""
     wanted = list(dict.fromkeys(specs))
     found: dict[str, Optional[bytes]] = {}
     batch = [spec for spec in wanted if "\n" not in spec]
@@ -166,3 +166,17 @@ def read_blobs(root: Path, specs: Iterable[str]) -> dict[str, Optional[bytes]]:
             except GitError:
                 found[spec] = None
     return found
+
+
+def blob_sizes(root: Path, specs: Iterable[str]) -> dict[str, int]:
+    """The size in bytes of each existing blob of ``specs`` (``git cat-file --batch-check``), without reading it."""
+    batch = [spec for spec in dict.fromkeys(specs) if "\n" not in spec]
+    if not batch:
+        return {}
+    output = _run(root, "cat-file", "--batch-check", stdin=b"".join(os.fsencode(s) + b"\n" for s in batch))
+    sizes: dict[str, int] = {}
+    for spec, line in zip(batch, output.split(b"\n")):
+        parts = line.rsplit(b" ", 2)
+        if len(parts) == 3 and parts[1] == b"blob":
+            sizes[spec] = int(parts[2])
+    return sizes

@@ -115,24 +115,33 @@ class History(Struct, frozen=True):
     def deleted_paths(self) -> list[str]:
         return sorted(path for path, change in self.changes.items() if change.status == "D")
 
-    def read_base(self, paths: list[str]) -> dict[str, Optional[bytes]]:
-        """The base contents of files (by their path now), renames followed; None when missing there."""
-        from linter.changes import git
+    def read_base(self, paths: list[str], max_bytes: int) -> tuple[dict[str, Optional[bytes]], dict[str, int]]:
+        """The base contents of files (by their path now), renames followed; None when missing there. A file larger
+        than ``max_bytes`` at the base is not read: its size is in the second mapping."""
 
         specs = {path: f"{self.commit}:{self.old_path(path)}" for path in paths}
-        blobs = git.read_blobs(self.root, specs.values())
-        return {path: blobs.get(spec) for path, spec in specs.items()}
+        return _read_within(self.root, specs, max_bytes)
 
-    def index_texts(self, candidates: Iterable[Candidate]) -> dict[str, bytes]:
-        """With ``--staged``: the index content of the files (by absolute path) whose working tree differs."""
+    def index_texts(self, candidates: Iterable[Candidate], max_bytes: int) -> tuple[dict[str, bytes], dict[str, int]]:
+        """With ``--staged``: the index content of the files (by absolute path) whose working tree differs; a file
+        larger than ``max_bytes`` in the index is not read: its size is in the second mapping."""
         if not self.staged:
-            return {}
-        from linter.changes import git
-
-        wanted = {c.absolute: path for c in candidates
+            return {}, {}
+        wanted = {c.absolute: f":{path}" for c in candidates
                   if (path := self.git_path(c.absolute)) is not None and path in self.unstaged}
-        blobs = git.read_blobs(self.root, sorted({f":{path}" for path in wanted.values()}))
-        return {absolute: blob for absolute, path in wanted.items() if (blob := blobs.get(f":{path}")) is not None}
+        blobs, too_large = _read_within(self.root, wanted, max_bytes)
+        return {absolute: blob for absolute, blob in blobs.items() if blob is not None}, too_large
+
+
+def _read_within(root: Path, specs: dict[str, str],
+                 max_bytes: int) -> tuple[dict[str, Optional[bytes]], dict[str, int]]:
+    """The blobs ``specs`` name (by their keys), those up to ``max_bytes`` read; the sizes of the larger ones."""
+    from linter.changes import git
+
+    sizes = git.blob_sizes(root, specs.values())
+    too_large = {key: sizes[spec] for key, spec in specs.items() if sizes.get(spec, 0) > max_bytes}
+    blobs = git.read_blobs(root, [spec for key, spec in specs.items() if key not in too_large])
+    return {key: blobs.get(spec) for key, spec in specs.items() if key not in too_large}, too_large
 
 
 def open_history(request: Optional[BaseRequest], paths: Iterable[str], notices: list[Notice]) -> Optional[History]:

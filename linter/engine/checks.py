@@ -15,18 +15,20 @@ from linter.inputs.reader import ParsedFile
 from linter.model import Issue, Notice, Rule
 
 
-def check_files(files: list[ParsedFile], rules: Iterable[Rule], contexts: dict[str, RuleContext],
-                config: Config, collector: FindingCollector, notices: Optional[list[Notice]] = None) -> None:
-    """Document rules on every document of ``files``, then cluster rules on every cluster they form (what could
-    not be joined into one goes to ``notices``)."""
-    rules = list(rules)
+def check_documents(parsed: ParsedFile, rules: Iterable[Rule], contexts: dict[str, RuleContext],
+                    collector: FindingCollector) -> None:
+    """Document rules on every document of one file."""
     document_rules = [r for r in rules if r.scope == "document"]
+    for doc in parsed.documents:
+        for rule in document_rules:
+            if doc.kind in rule.kinds:
+                apply_rule(rule, doc, collector, lambda: rule.check(doc, contexts[rule.id]))
+
+
+def check_clusters(files: list[ParsedFile], rules: Iterable[Rule], contexts: dict[str, RuleContext],
+                   config: Config, collector: FindingCollector, notices: Optional[list[Notice]] = None) -> None:
+    """Cluster rules on every cluster ``files`` form (what could not be joined into one goes to ``notices``)."""
     cluster_rules = [r for r in rules if r.scope == "cluster"]
-    for parsed in files:
-        for doc in parsed.documents:
-            for rule in document_rules:
-                if doc.kind in rule.kinds:
-                    apply_rule(rule, doc, collector, lambda: rule.check(doc, contexts[rule.id]))
     if cluster_rules:
         for cluster in group_clusters(files, config, notices):
             anchor = cluster.documents[0]

@@ -69,6 +69,15 @@ class FindingCollector:
             self.unreadable.add(source.path)
         self._add(rule, self._severity(rule, None), failure.message, location, (), failure.kind, failure.help)
 
+    def out_of_time(self, path: str, display_path: str, seconds: float,
+                    what: str = "reading and checking the file") -> None:
+        """A PAL000 finding: the work on a file went past its time budget, so not every rule ran on it."""
+        self.partial.add(path)
+        self.failure(SourceFile("", path, display_path), ParseFailure(
+            f"{what} took more than {seconds:g} s, the limit", Span(1, 1, 1, 2), kind="time-limit",
+            help="palette-lint stopped there; the rest of the run went on. Is the file far larger or stranger "
+                 "than a profile? --file-time-limit raises the limit"))
+
     def issue(self, rule: Rule, doc: Document, issue: Issue) -> None:
         if issue.span is not None:
             span = doc.outer_span(issue.span)

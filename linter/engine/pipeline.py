@@ -29,6 +29,7 @@ from linter.engine.suppress import per_file_ignores
 from linter.engine.units import DELETED, FileInput, UnitJob, UnitLinter, read_now
 from linter.engine.workers import Progress, lint_units, worker_count
 from linter.inputs import read_file
+from linter.inputs.decode import MAX_FILE_BYTES
 from linter.inputs.kinds import UNKNOWN
 from linter.inputs.reader import ParsedFile
 from linter.model import Finding, Notice, Rule, Run
@@ -129,7 +130,7 @@ class Engine:
                        clock=now.isoformat() if request.now else now.strftime("%Y-%m-%dT%H"),
                        fixed_clock=request.now is not None,
                        ignored_per_file=per_file_ignores(config, self.catalogue, root), cache=cache,
-                       base_label=base_label)
+                       base_label=base_label, file_seconds=request.file_seconds)
 
     def _reader_of(self, files: list[FileInput]) -> Any:
         """A function that reads one of the run's files again, by repository-relative path: for locating
@@ -154,13 +155,13 @@ def file_inputs(candidates: list[Candidate], history: Optional[History], request
     if history is None:
         return [FileInput(c, relative_path(c.absolute, root)) for c in candidates]
     config = request.config
-    staged = history.index_texts(candidates)
+    staged, staged_too_large = history.index_texts(candidates, MAX_FILE_BYTES)
     deleted = deleted_candidates(history, request.paths, config)
     everything = [*candidates, *deleted]
     git_paths = {c.absolute: history.git_path(c.absolute) for c in everything}
     wanted = [path for path in git_paths.values()
               if path is not None and (history.state(path) == MODIFIED or history.copied_from(path))]
-    blobs = history.read_base(sorted(set(wanted)))
+    blobs, base_too_large = history.read_base(sorted(set(wanted)), MAX_FILE_BYTES)
     gone = {c.absolute for c in deleted}
     files = []
     for candidate in everything:
@@ -170,7 +171,8 @@ def file_inputs(candidates: list[Candidate], history: Optional[History], request
             candidate, relative_path(candidate.absolute, root), state, staged.get(candidate.absolute),
             blobs.get(path) if path is not None else None,
             f"{history.short}:{history.old_path(path)}" if path is not None else "",
-            is_deployed(config, candidate.absolute, existed_at_base=state == MODIFIED)))
+            is_deployed(config, candidate.absolute, existed_at_base=state == MODIFIED),
+            staged_too_large.get(candidate.absolute, 0), base_too_large.get(path, 0) if path is not None else 0))
     return files
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Iterable, Optional
 from msgspec import Struct, field
 
 from linter.config.load import Config
+from linter.engine.budget import DEFAULT_FILE_SECONDS
 from linter.engine.rule_loader import resolve
 from linter.model import INTERNAL_ERROR_ID, Rule, Severity
 
@@ -43,6 +44,7 @@ class RunRequest(Struct, frozen=True):
     baseline: Optional[Baseline] = None  # accepted findings
     jobs: Optional[int] = None  # worker processes; None: the cores, serial for small inputs
     cache_root: Optional[Path] = None  # keep the result cache below this directory; None: no cache
+    file_seconds: float = DEFAULT_FILE_SECONDS  # the time budget of one file (0: none)
 
 
 def enabled_rules(rules: Iterable[Rule], request: RunRequest) -> list[Rule]:

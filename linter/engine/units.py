@@ -24,7 +24,8 @@ from msgspec import Struct
 
 from linter.changes.pairs import pair_documents
 from linter.config.load import Config
-from linter.engine.checks import check_change, check_files
+from linter.engine.budget import DEFAULT_FILE_SECONDS, OutOfTime, time_limit
+from linter.engine.checks import check_change, check_clusters, check_documents
 from linter.engine.contract import RuleContext
 from linter.engine.discover import Candidate
 from linter.engine.findings import FindingCollector
@@ -32,7 +33,7 @@ from linter.engine.result_cache import ResultCache, UnitResult
 from linter.engine.suppress import ExternalSuppression, apply_suppressions
 from linter.inputs import syntax_reader
 from linter.inputs.admission import NOT_PALETTE, admit, secrets_of
-from linter.inputs.decode import SourceRead, decode_source, read_source
+from linter.inputs.decode import MAX_FILE_BYTES, SourceRead, decode_source, read_source, too_large
 from linter.inputs.reader import FileOpener, ParsedFile
 from linter.model import INTERNAL_ERROR_ID, Finding, Notice, Rule
 from linter.redact import Secrets, redact_findings, redact_notices
@@ -54,6 +55,8 @@ class FileInput(Struct, frozen=True):
     base: Optional[bytes] = None  # the content at the base revision (a changed or deleted file, a copy's source)
     base_shown: str = ""  # how the base version is named in findings: "1a2b3c4d5e:old/name.yaml"
     deployed: bool = False  # for change rules: the file is deployed to existing clusters
+    staged_size: int = 0  # with --staged, the size of an index content over the limit (not read)
+    base_size: int = 0  # the size of a base version over the limit (not read)
 
 
 class UnitJob(Struct, frozen=True):
@@ -68,6 +71,7 @@ class UnitJob(Struct, frozen=True):
     ignored_per_file: Optional[ExternalSuppression]
     cache: Optional[ResultCache]
     base_label: str  # the base revision described, for change rules' messages; "" when the run has none
+    file_seconds: float = DEFAULT_FILE_SECONDS  # the time budget of one file (0: none)
 
 
 class UnitLinter:
@@ -79,6 +83,7 @@ class UnitLinter:
         self.schemas = schemas
         self.job = job
         self.enabled = {rule.id for rule in job.rules}
+        self.out_of_time = False  # a file went past its time budget: the unit's result is not cached
 
     def lint(self, unit: Sequence[FileInput]) -> tuple[UnitResult, frozenset[str]]:
         """The unit's result (from the cache when nothing it depends on has changed) and the secret values its
@@ -91,8 +96,9 @@ class UnitLinter:
             cached = cache.get(key, self.job.clock, self.job.clock if self.job.fixed_clock else "")
             if cached is not None:
                 return cached, frozenset()
+        self.out_of_time = False
         result, secrets = self._lint(unit, reads)
-        if cache is not None:
+        if cache is not None and not self.out_of_time:  # a result that depends on the machine's speed is not kept
             cache.put(key, result)
         return result, frozenset(secrets)
 
@@ -108,11 +114,11 @@ class UnitLinter:
         opener = _opener(unit, lambda file: reads.get(file.path) if file.state != DELETED else None)
         for file in _readers_first(unit):
             if file.state != DELETED and file.path not in files_now and not file.candidate.part:
-                parsed = self._lint_file(file, reads[file.path], now_side, notices, parses, secrets, opener)
+                parsed = self._lint_and_check(file, reads[file.path], now_side, notices, parses, secrets, contexts,
+                                              opener, files_now)
                 if parsed is not None:
                     files_now[file.path] = parsed
-                    _join(parsed, now_side, secrets, files_now)
-        check_files(list(files_now.values()), job.rules, contexts, job.config, now_side, notices)
+        self._check_clusters(list(files_now.values()), contexts, now_side, notices)
         base_findings = self._check_base(unit, reads, files_now, contexts, parses, secrets, now_side) \
             if job.base_label else ()
         outcome = apply_suppressions(now_side.finish(), now_side.linted_sources, now_side.partial,
@@ -125,6 +131,43 @@ class UnitLinter:
         kinds = tuple(sorted({doc.kind for parsed in files_now.values() for doc in parsed.documents}))
         return UnitResult(redact_findings(findings, hidden), redact_findings(base_findings, hidden),
                           redact_notices(notices, hidden), linted, kinds, clock), secrets
+
+    def _lint_and_check(self, file: FileInput, read: SourceRead, collector: FindingCollector,
+                        notices: list[Notice], parses: dict[SourceFile, ParsedFile], secrets: set[str],
+                        contexts: dict[str, RuleContext], open_file: Optional[FileOpener] = None,
+                        parts: Optional[dict[str, ParsedFile]] = None,
+                        taken: Optional[dict[str, Optional[ParsedFile]]] = None) -> Optional[ParsedFile]:
+        """One file read, parsed and checked by the document rules, within the file's time budget; past it, a
+        PAL000 finding that names the limit, and the file takes no further part in the run. The files it reads
+        as its parts (``open_file``: a Terraform profile's ``file()`` values) join ``parts`` (unless in
+        ``taken``) and are checked with it."""
+        try:
+            with time_limit(self.job.file_seconds):
+                parsed = self._lint_file(file, read, collector, notices, parses, secrets, open_file)
+                if parsed is not None:
+                    check_documents(parsed, self.job.rules, contexts, collector)
+                    if parts is not None:
+                        for part in _join(parsed, collector, secrets, parts, taken):
+                            check_documents(part, self.job.rules, contexts, collector)
+                return parsed
+        except OutOfTime:
+            self.out_of_time = True
+            collector.out_of_time(file.path, file.candidate.display, self.job.file_seconds)
+            return None
+
+    def _check_clusters(self, files: list[ParsedFile], contexts: dict[str, RuleContext],
+                        collector: FindingCollector, notices: Optional[list[Notice]] = None) -> None:
+        """The cluster rules on the unit's files, within a budget of one file's time per file."""
+        if not files:
+            return
+        try:
+            with time_limit(self.job.file_seconds * len(files)):
+                check_clusters(files, self.job.rules, contexts, self.job.config, collector, notices)
+        except OutOfTime:
+            self.out_of_time = True
+            first = files[0].source
+            collector.out_of_time(first.path, first.display_path, self.job.file_seconds * len(files),
+                                  "checking the cluster of these files")
 
     def _check_base(self, unit: Sequence[FileInput], reads: dict[str, SourceRead], files_now: dict[str, ParsedFile],
                     contexts: dict[str, RuleContext], parses: dict[SourceFile, ParsedFile], secrets: set[str],
@@ -142,14 +185,17 @@ class UnitLinter:
             if read is None or file.path in versions or file.candidate.part:
                 continue  # added since the base (and not a copy), outside the repository, or only a part
             side = copies if file.state == ADDED else base_side
-            parsed = self._lint_file(file, read, side, [], parses, secrets, opener)
+            parts: dict[str, ParsedFile] = {}
+            if file.state != ADDED:
+                parsed = self._lint_and_check(file, read, side, [], parses, secrets, contexts, opener, parts, versions)
+            else:
+                parsed = self._lint_file(file, read, side, [], parses, secrets, opener)
+                if parsed is not None:
+                    _join(parsed, side, secrets, parts, versions)
             versions[file.path] = parsed
-            if parsed is not None:
-                joined: dict[str, ParsedFile] = {}
-                _join(parsed, side, secrets, joined, taken=versions)
-                versions.update(joined)
-                if file.state != ADDED:
-                    base_files.extend([parsed, *joined.values()])
+            versions.update(parts)
+            if parsed is not None and file.state != ADDED:
+                base_files.extend([parsed, *parts.values()])
         change_rules = [rule for rule in job.rules if rule.scope == "change"]
         for file in unit:
             parsed = files_now.get(file.path)
@@ -157,7 +203,7 @@ class UnitLinter:
                 deployed = file.deployed
                 check_change(change_rules, pair_documents(versions.get(file.path), parsed),
                              lambda rule: contexts[rule.id].for_change(deployed, job.base_label), now_side)
-        check_files(base_files, job.rules, contexts, job.config, base_side)
+        self._check_clusters(base_files, contexts, base_side)
         return tuple(f for f in base_side.stamp_line_hashes(base_side.finish()) if f.rule_id != INTERNAL_ERROR_ID)
 
     def _lint_file(self, file: FileInput, read: SourceRead, collector: FindingCollector, notices: list[Notice],
@@ -203,23 +249,28 @@ def _opener(unit: Sequence[FileInput], read_of: Callable[[FileInput], Optional[S
 
 
 def _join(parsed: ParsedFile, collector: FindingCollector, secrets: set[str], into: dict[str, ParsedFile],
-          taken: Optional[dict[str, Optional[ParsedFile]]] = None) -> None:
+          taken: Optional[dict[str, Optional[ParsedFile]]] = None) -> list[ParsedFile]:
     """Make the files ``parsed`` read as its parts files of the unit (the first reader of a file wins): their
-    secrets, their text for suppression comments and line hashes, their parse failures."""
+    secrets, their text for suppression comments and line hashes, their parse failures; the files added."""
+    added = []
     for joined in parsed.joined:
         path = joined.source.path
         if path in into or (taken is not None and path in taken):
             continue
         into[path] = joined
+        added.append(joined)
         secrets.update(secrets_of(joined))
         collector.sources[path] = joined.source
         collector.linted(joined.source, complete=not joined.failures)
         for problem in joined.failures:
             collector.failure(joined.source, problem)
+    return added
 
 
 def read_now(file: FileInput) -> SourceRead:
     """The file as it is now: the index content with --staged, else the working tree's."""
+    if file.staged_size:
+        return None, too_large(file.staged_size, MAX_FILE_BYTES), ""
     if file.staged is not None:
         return decode_source(file.staged, file.path, file.candidate.display)
     return read_source(file.candidate.absolute, file.path, file.candidate.display)
@@ -229,6 +280,8 @@ def read_base(file: FileInput, now: Optional[SourceRead]) -> Optional[SourceRead
     """The file at the base revision: the same text as now when unchanged; None when it has no base version."""
     if file.state == UNCHANGED and now is not None:
         return now
+    if file.base_size:
+        return None, too_large(file.base_size, MAX_FILE_BYTES), ""
     if file.base is not None:
         return decode_source(file.base, file.path, file.base_shown)
     return None
@@ -239,7 +292,7 @@ def _identity(file: FileInput, read: Optional[SourceRead]) -> tuple[str, ...]:
     and its base version."""
     base = hashlib.sha256(file.base).hexdigest() if file.base is not None else ""
     return (file.candidate.absolute, file.candidate.display, str(file.candidate.explicit), file.path,
-            _read_digest(read), file.state, base, file.base_shown, str(file.deployed))
+            _read_digest(read), file.state, base, file.base_shown, str(file.deployed), str(file.base_size))
 
 
 def _read_digest(read: Optional[SourceRead]) -> str:

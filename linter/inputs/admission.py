@@ -23,8 +23,10 @@ NOT_PALETTE = ("not a Palette profile, OS-layer values or user-data file (the ki
 
 class Admission(Struct):
     """What reading one file gave. ``parsed`` is the file to lint, or None. ``failures`` say why the file, or a
-    part of it, cannot be linted; they are worth a PAL000 finding when ``reported`` (the file was named, or
-    looks meant for Palette). ``not_palette`` is a file that parsed but that no reader recognises."""
+    part of it, cannot be linted; they are worth a PAL000 finding when ``reported``: always for a file that
+    could not be read, decoded or sized within the limits; for one that does not parse, when it was named or
+    looks meant for Palette (a walked Helm template is not). ``not_palette`` is a file that parsed but that no
+    reader recognises."""
 
     parsed: Optional[ParsedFile]
     source: Optional[SourceFile]
@@ -40,10 +42,10 @@ def admit(parser: YamlParser, read: SourceRead, explicit: bool, absolute_path: s
     """Parse the file ``read`` gave (once per text object: ``parses``) and say whether it is one to lint.
     ``open_file`` opens the files it reads as its parts (a Terraform profile's ``file()`` values)."""
     source, failure, sniff = read
-    if source is None:
+    if source is None:  # not read, decoded or sized within the limits: never skipped in silence
         assert failure is not None
-        return Admission(None, None, (failure,), reported=explicit or looks_like_palette_text(sniff),
-                         complete=False, secrets=frozenset(secrets_in_text(sniff)))
+        return Admission(None, None, (failure,), reported=True, complete=False,
+                         secrets=frozenset(secrets_in_text(sniff)))
     parsed = parses.get(source) if parses is not None else None
     if parsed is not None and open_file is not None \
             and any(open_file(joined.absolute_path) is not joined.source for joined in parsed.joined):

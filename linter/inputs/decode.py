@@ -39,7 +39,7 @@ def read_source(abs_path: str, rel_path: str, display_path: str,
                                       help="a pipe, socket or device is not linted"), ""
         size = info.st_size
         if size > max_bytes:
-            return None, _too_large(size, max_bytes), ""
+            return None, too_large(size, max_bytes), ""
         with open(abs_path, "rb") as handle:
             raw = handle.read(max_bytes + 1)
     except OSError as exc:
@@ -48,21 +48,31 @@ def read_source(abs_path: str, rel_path: str, display_path: str,
     return decode_source(raw, rel_path, display_path, max_bytes)
 
 
-def decode_source(raw: bytes, rel_path: str, display_path: str,
-                  max_bytes: int = MAX_FILE_BYTES) -> SourceRead:
-    """The text of a file's bytes (read from disk or from git), or why it is not text palette-lint parses."""
+#: Byte-order marks and the encodings they announce, longest first (UTF-32's marks begin like UTF-16's).
+_BYTE_ORDER_MARKS = ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+                     (b"\xef\xbb\xbf", "utf-8"), (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"))
+
+
+def decode_source(raw: bytes, rel_path: str, display_path: str, max_bytes: int = MAX_FILE_BYTES) -> SourceRead:
+    """The text of a file's bytes (read from disk or from git), or why it is not text palette-lint parses. UTF-8
+    is the default; a byte-order mark announces UTF-16 or UTF-32 (as YAML allows), which are decoded too."""
     start = Span(1, 1, 1, 2)
     if len(raw) > max_bytes:
-        return None, _too_large(len(raw), max_bytes), ""
-    if b"\x00" in raw:
+        return None, too_large(len(raw), max_bytes), ""
+    encoding, bom = "utf-8", False
+    for mark, marked in _BYTE_ORDER_MARKS:
+        if raw.startswith(mark):
+            encoding, bom, raw = marked, True, raw[len(mark):]
+            break
+    if encoding == "utf-8" and b"\x00" in raw:
         return None, ParseFailure("binary file: not YAML or JSON text", start, kind="binary",
                                   help="the file contains NUL bytes"), ""
-    bom = raw.startswith(b"\xef\xbb\xbf")
-    if bom:
-        raw = raw[3:]
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
+        if encoding != "utf-8":
+            return None, ParseFailure(f"not {encoding.upper()} text, though its byte-order mark says so", start,
+                                      kind="encoding", help="save the file as UTF-8"), ""
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
         column = len(before) - (before.rfind(b"\n") + 1) + 1
@@ -70,10 +80,13 @@ def decode_source(raw: bytes, rel_path: str, display_path: str,
         return None, ParseFailure(
             f"not UTF-8 text: invalid byte at line {line}, column {column}", Span(line, column, line, column + 1),
             kind="encoding", help="save the file as UTF-8"), sniff
+    if "\x00" in text:
+        return None, ParseFailure("binary file: not YAML or JSON text", start, kind="binary",
+                                  help="the file contains NUL characters"), ""
     return SourceFile(text, rel_path, display_path, bom=bom), None, text
 
 
-def _too_large(size: int, max_bytes: int) -> ParseFailure:
+def too_large(size: int, max_bytes: int) -> ParseFailure:
     return ParseFailure(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit", Span(1, 1, 1, 2), kind="limit",
                         help="palette-lint does not parse it: profiles and user-data are a few KB; is this the "
                              "right file?")

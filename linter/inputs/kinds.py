@@ -14,6 +14,7 @@ readers of ``linter/inputs/`` decide a file's kind with these tests.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Optional
 
 USER_DATA = "user-data"
@@ -83,17 +84,5 @@ def pack_is_os_layer(pack: dict[str, Any], values: Any) -> bool:
 
 def pack_name_from_macros(text: str) -> Optional[str]:
     """The pack a standalone OS-layer file names in its own ``{{.spectro.pack.NAME.options...}}`` macros."""
-    marker = ".spectro.pack."
-    index = text.find(marker)
-    while index != -1:
-        rest = text[index + len(marker):]
-        name = ""
-        for ch in rest:
-            if ch.isalnum() or ch in "-_":
-                name += ch
-            else:
-                break
-        if name and rest[len(name):len(name) + 9] == ".options.":
-            return name
-        index = text.find(marker, index + 1)
-    return None
+    found = re.search(r"\.spectro\.pack\.([A-Za-z0-9_-]{1,128})\.options\.", text)
+    return found.group(1) if found else None

@@ -138,16 +138,20 @@ def document_fields(doc: Document) -> list[tuple[tuple[Key, ...], Any, int]]:
 
 # ---- the secret values of a file, for redaction ------------------------------------------------------------
 
-# Patterns as text, which re compiles (and caches) the first time raw text is scanned for secrets (a value with
-# an "@" or a private key, a file that does not parse): many runs scan none, and compiling the four at import
-# took about 0.5 ms.
-_URL_PASSWORD = r"[A-Za-z][A-Za-z0-9+.-]*://[^\s:/@\"']*:([^\s/@\"']+)@"
-_BARE_URL_PASSWORD = r"(?:^|[\s\"'(=\[,])[^\s:/@\"'<>\[\]{}]*:([^\s/@\"'<>]+)@[A-Za-z0-9\[]"
-_PRIVATE_KEY_BLOCK = (r"(?s)-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(.*?)"
-                      r"(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|\Z)")
-_SECRET_LINE = (
-    r"""(?i)["']?([\w.-]*(?:password|passwd|token|secret|apikey|api_key|accesskey|access_key|auth)[\w.-]*)["']?"""
-    r"""\s*[:=]\s*(.+)""")
+# The scan of raw text is linear: every repetition in these patterns is bounded, and the key before each ``:`` or
+# ``=`` is read backwards from it, at most MAX_KEY characters. Patterns as text, which re compiles (and caches) the
+# first time raw text is scanned (a value with an "@" or a private key, a file that does not parse).
+#: The longest key, URL user or password, and value the raw-text scan reads.
+MAX_KEY, MAX_URL_PART, MAX_VALUE = 128, 256, 4096
+_URL_PASSWORD = (r"[A-Za-z][A-Za-z0-9+.-]{0,31}://[^\s:/@\"']{0,256}:([^\s/\"']{1,256})@(?=[A-Za-z0-9\[])")
+_BARE_URL_PASSWORD = (r"(?:^|[\s\"'(=\[,])[^\s:/@\"'<>\[\]{}]{0,256}:([^\s/\"'<>]{1,256})@(?=[A-Za-z0-9\[])")
+_LABEL = r"(?:[A-Z0-9]{1,32} ){0,8}PRIVATE KEY(?: BLOCK)?"
+#: A private key's body: up to its END line, the next BEGIN line (a block cut short), or the end of the text.
+_PRIVATE_KEY_BLOCK = (rf"-----BEGIN {_LABEL}-----((?:(?!-----(?:BEGIN|END) )[\s\S]){{0,65536}})"
+                      rf"(?:-----END {_LABEL}-----)?")
+#: Before a separator (read backwards): blanks, an optional closing quote, the key (at most MAX_KEY characters).
+_REVERSED_KEY = r"[ \t]{0,32}[\"']?([\w.-]{1,128})"
+_SECRET_WORDS = ("pass", "token", "secret", "key", "auth")
 
 
 def secrets_in_text(text: str) -> set[str]:
@@ -160,17 +164,31 @@ def secrets_in_text(text: str) -> set[str]:
         for match in re.finditer(_PRIVATE_KEY_BLOCK, text):
             found.add(match.group(1).replace("\\n", "\n").replace("\\r", ""))
     if "@" in text:
-        found.update(m.group(1) for m in re.finditer(_URL_PASSWORD, text))
-        found.update(m.group(1) for m in re.finditer(_BARE_URL_PASSWORD, text))
-    lowered = text.lower()
-    if any(word in lowered for word in ("pass", "token", "secret", "key", "auth")):
+        found.update(url_passwords(text))
+    if any(word in text.lower() for word in _SECRET_WORDS):
         for line in re.split(r"\n|\\n", text):
-            for match in re.finditer(_SECRET_LINE, line):
-                if not is_secret_key(match.group(1)):
-                    continue
-                value = _value_text(match.group(2))
-                if value and literal_secret(value) is not None:
-                    found.add(value)
+            if any(word in line.lower() for word in _SECRET_WORDS):
+                found.update(_line_secrets(line))
+    return found
+
+
+def url_passwords(text: str) -> set[str]:
+    """The passwords of ``user:password@host`` URLs in ``text`` (the password runs to the last ``@`` before the
+    host: ``robot:S3cr3t@CANARY@host`` has the password ``S3cr3t@CANARY``)."""
+    return {m.group(1) for pattern in (_URL_PASSWORD, _BARE_URL_PASSWORD) for m in re.finditer(pattern, text)}
+
+
+def _line_secrets(line: str) -> set[str]:
+    """The values of the secret keys (``password: x``, ``"token": "y"``) of one line."""
+    found: set[str] = set()
+    for separator in re.finditer(r"[:=]", line):
+        before = line[max(0, separator.start() - MAX_KEY - 34):separator.start()][::-1]
+        key = re.match(_REVERSED_KEY, before)
+        if key is None or not is_secret_key(key.group(1)[::-1]):
+            continue
+        value = _value_text(line[separator.end():separator.end() + MAX_VALUE])
+        if value and literal_secret(value) is not None:
+            found.add(value)
     return found
 
 

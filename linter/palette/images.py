@@ -37,7 +37,7 @@ def split_registry(text: str) -> tuple[str, str]:
     """A registry field's (host with port, path) once scheme and credentials are dropped."""
     value = _SCHEME.sub("", text.strip())
     if "@" in value.split("/", 1)[0]:
-        value = value.split("@", 1)[1]
+        value = value.rsplit("@", 1)[1]  # user information runs to the last "@"
     host, _, path = value.partition("/")
     return host, path.strip("/")
 

@@ -10,9 +10,10 @@ from msgspec import Struct
 
 from linter.palette import images
 
-MACRO = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}", re.S)
+#: A ``{{ ... }}`` template action. Its body holds no brace, so a scan is linear even over a run of ``{{``.
+MACRO = re.compile(r"\{\{-?([^{}]*?)-?\}\}")
 #: A template interpolation, Terraform's (``${var.registry}``) or a pipeline's (``${REGISTRY}``): filled in before
-#: Palette sees the value, so as unknown here as a macro.
+#: Palette sees the value, so as unknown here as a macro. Linear too: its body holds no brace.
 INTERPOLATION = re.compile(r"\$\{[^{}]*\}")
 _PACK_OPTION = re.compile(r"^\.spectro\.pack\.([A-Za-z0-9_-]+)\.options\.(.+?)(?:\s*\|.*)?$")
 
@@ -28,7 +29,7 @@ def contains_macro(value: Any) -> bool:
 
 def references(value: str) -> list[str]:
     """The expressions inside every ``{{ }}`` of ``value``."""
-    return [m.group(1).strip() for m in MACRO.finditer(value)]
+    return [m.group(1).strip().removeprefix("-").removesuffix("-").strip() for m in MACRO.finditer(value)]
 
 
 def pack_option(expression: str) -> Optional[tuple[str, str]]:
@@ -187,8 +188,8 @@ def provider_image(values: Any) -> ProviderImage:
 #: The scopes after ``.spectro.``: user macros, profile variables, system macros and pack references.
 SCOPES = ("macro", "var", "system", "pack")
 _BRACES = re.compile(r"\{\{|\}\}")
-_SINGLE_OPEN = re.compile(r"(?<!\{)\{(?!\{)\s*-?\s*\.?spectro\.", re.I)
-_SINGLE_CLOSE = re.compile(r"\.spectro\.[\w.-]*[\w-]\s*\}(?!\})", re.I)
+_SINGLE_OPEN = re.compile(r"(?<!\{)\{(?!\{)[\s-]{0,64}\.?spectro\.", re.I)
+_SINGLE_CLOSE = re.compile(r"\.spectro\.[\w.-]{0,256}?[\w-]\s{0,64}\}(?!\})", re.I)
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
