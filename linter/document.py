@@ -161,6 +161,10 @@ class Document:
         return Span(line, column, end_line, end_column)
 
     def outer_path(self, path: YamlPath) -> YamlPath:
+        """``path`` from the file's root: through the document this one is embedded in, when it has a base of
+        its own (a Terraform profile resource's pack values)."""
+        if self.parent is not None:
+            return self.parent.outer_path(self.base) + tuple(path)
         return self.base + tuple(path)
 
     def derived(self, name: str, compute: Callable[[Document], T]) -> T:

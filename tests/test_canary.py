@@ -43,6 +43,9 @@ CANARIES = {
     "QzCfgNowM": "CANARY-QzCfgNowM",
     "QzCfgDaysN": "CANARY-QzCfgDaysN",
     "QzDupO": "CANARY-QzDupO-duplicate",
+    "QzTfHdP": "CANARY-QzTfHdP-heredoc",
+    "QzTfStrQ": "CANARY-QzTfStrQ-quoted",
+    "QzTfBrkR": "CANARY-QzTfBrkR-broken-tf",
 }
 
 
@@ -162,6 +165,29 @@ users:
     (broken / "latin1.yaml").write_bytes(
         f"providerCredentials:\n  password: \"{c['QzLatinI']}-\xe9t\xe9\"\n".encode("latin-1"))
     (root / "notes.yaml").write_text(f"team: edge\npassword: {c['QzNonPalJ']}\n", encoding="utf-8")
+    (root / "profile.tf").write_text(f"""\
+resource "spectrocloud_cluster_profile" "store" {{
+  name = "store-infra"
+  pack {{
+    name   = "edge-native-byoi"
+    values = <<-EOT
+      providerCredentials:
+        registry: harbor.example.com
+        user: robot-edge
+        password: "{c["QzTfHdP"]}"
+      options:
+        system.uri: harbor.example.com/edge/ubuntu-k3s:v1.30.4-v4.5.3
+    EOT
+  }}
+  pack {{
+    name   = "harbor-edge-native-config"
+    values = "harbor-config:\\n  auth:\\n    password: \\"{c["QzTfStrQ"]}\\"\\n"
+  }}
+}}
+""", encoding="utf-8")
+    (broken / "profile.tf").write_text(
+        'resource "spectrocloud_cluster_profile" "store" {\n  pack {\n    values = <<-EOT\n'
+        f'      providerCredentials:\n        password: {c["QzTfBrkR"]}\n', encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -198,7 +224,7 @@ def test_the_canaries_are_in_the_input(tree: Path) -> None:
 
 @pytest.mark.parametrize("format_name", sorted(FORMATTERS))
 def test_no_secret_in_any_format_on_stdout_or_in_a_file(tree: Path, format_name: str, tmp_path: Path) -> None:
-    explicit = ["os-layer.yaml", "profile.yaml", "export.json", "site/user-data", "notes.yaml",
+    explicit = ["os-layer.yaml", "profile.yaml", "export.json", "site/user-data", "notes.yaml", "profile.tf",
                 *sorted(str(p.relative_to(tree)) for p in (tree / "broken").iterdir())]
     result = _cli(tree, "check", "--format", format_name, *explicit)
     assert result.returncode == 1, result.stderr
@@ -220,11 +246,12 @@ def test_the_result_cache_holds_no_secret(tree: Path) -> None:
 def test_the_runs_reached_every_path(tree: Path) -> None:
     """Not a vacuous pass: the runs report the planted passwords, key, broken files and the non-Palette file."""
     result = _cli(tree, "check", "os-layer.yaml", "profile.yaml", "export.json", "site/user-data", "notes.yaml",
-                  "broken")
+                  "profile.tf", "broken")
     text = result.stdout.decode()
     for rule_id in ("PAL301", "PAL206", "PAL000", "PAL001", "PAL108"):
         assert rule_id in text, f"{rule_id} missing:\n{text}"
-    assert text.count("PAL000") >= 7, text
+    assert text.count("PAL000") >= 8, text
+    assert "profile.tf:9:19: error PAL301" in text  # the heredoc's password, at its place in the .tf file
     assert "palette-lint: warning: notes.yaml: not a Palette" in result.stderr.decode()
     assert "***" in text  # the URL credentials are shown redacted, the user name kept
 

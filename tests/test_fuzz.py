@@ -2,7 +2,8 @@
 
 Two generators feed the real engine, every rule enabled:
 - structured: random Palette-shaped documents (profile layers, OS-layer values, user-data) built from the
-  keys and values the rules look at, serialised as YAML, packs-list YAML with embedded values, or export JSON;
+  keys and values the rules look at, serialised as YAML, packs-list YAML with embedded values, export JSON, or
+  Terraform (a heredoc, a quoted string, a cluster's override);
 - mutated: the fixture and example files with random edits (characters deleted, duplicated or inserted:
   tabs, NUL bytes, braces, anchors, quotes, BOMs, CRLF, invalid UTF-8).
 Whatever comes in, the run must finish without an exception, without an internal-error finding (PAL999: a
@@ -125,10 +126,20 @@ def _yaml(data: Any) -> str:
 @st.composite
 def clusters(draw: st.DrawFn) -> dict[str, bytes]:
     os_layer, user_data, addon = draw(OS_LAYER), draw(USER_DATA), draw(ADDON)
-    shape = draw(st.sampled_from(["values", "packs-list", "export"]))
+    shape = draw(st.sampled_from(["values", "packs-list", "export", "terraform"]))
     files: dict[str, bytes] = {"site/user-data": ("#cloud-config\n" + _yaml(user_data)).encode()}
     if shape == "values":
         files["site/os-layer.yaml"] = _yaml(os_layer).encode()
+    elif shape == "terraform":
+        heredoc = "".join("      " + line for line in _yaml(os_layer).splitlines(keepends=True))
+        addon_name = draw(st.sampled_from(["harbor-edge-native-config", "nginx", "registry-connect"]))
+        files["site/main.tf"] = (
+            'resource "spectrocloud_cluster_profile" "infra" {\n  pack {\n    name = "edge-native-byoi"\n'
+            f'    values = <<-EOT\n{heredoc}    EOT\n  }}\n  pack {{\n    name = "{addon_name}"\n'
+            f'    values = {json.dumps(_yaml(addon))}\n  }}\n}}\n'
+            'resource "spectrocloud_cluster_edge_native" "site" {\n  cluster_profile {\n'
+            '    id = spectrocloud_cluster_profile.infra.id\n    pack {\n      name = "edge-native-byoi"\n'
+            f'      values = {json.dumps(_yaml(draw(OS_LAYER)))}\n    }}\n  }}\n}}\n').encode()
     else:
         packs = [{"name": draw(st.sampled_from(["edge-native-byoi", "edge-native-ubuntu", "x"])), "layer": "os",
                   "values": _yaml(os_layer)},
@@ -158,7 +169,8 @@ def _seed_files() -> list[Path]:
 
 SEEDS = [(p.name if p.name == "user-data" else "f" + p.suffix, p.read_bytes()) for p in _seed_files()]
 INSERTS = [b"\t", b"\x00", b"{{", b"}}", b"&a ", b"*a", b"'", b'"', b"\xef\xbb\xbf", b"\r\n", b"\xff\xfe", b"\n- ",
-           b": ", b"#", b"|\n", b"\\u", b"\\ud83d", b"[", b"{", b"<<: *a\n", b"-----BEGIN CERTIFICATE-----\n"]
+           b": ", b"#", b"|\n", b"\\u", b"\\ud83d", b"[", b"{", b"<<: *a\n", b"-----BEGIN CERTIFICATE-----\n",
+           b"${", b"%{", b"$${", b"<<-EOT\n", b"\nEOT\n", b"}"]
 
 
 @st.composite

@@ -41,9 +41,16 @@ def pair_documents(before: Optional[ParsedFile], after: ParsedFile) -> list[tupl
             if id(doc) in matched:
                 continue
             for old_doc, old_pack in old_packs:
-                if id(old_doc) not in taken and old_doc.kind == doc.kind and same(old_pack, pack):
+                if id(old_doc) not in taken and old_doc.kind == doc.kind and _owner(old_doc) == _owner(doc) \
+                        and same(old_pack, pack):
                     matched[id(doc)] = old_doc
                     taken.add(id(old_doc))
                     break
     pairs.extend((matched.get(id(doc)), doc) for doc, _pack in new_packs)
     return pairs
+
+
+def _owner(doc: Document) -> tuple[object, ...]:
+    """Where the profile (or cluster) that lists a pack is in its file: a Terraform file may hold several, whose
+    packs are told apart by it (the whole file, for other formats)."""
+    return doc.parent.outer_path(()) if doc.parent is not None else ()

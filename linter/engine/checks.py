@@ -12,7 +12,7 @@ from linter.engine.clusters import group_clusters
 from linter.engine.contract import RuleContext
 from linter.engine.findings import FindingCollector
 from linter.inputs.reader import ParsedFile
-from linter.model import Issue, Rule
+from linter.model import Issue, Notice, Rule
 
 
 def check_documents(parsed: ParsedFile, rules: Iterable[Rule], contexts: dict[str, RuleContext],
@@ -26,11 +26,11 @@ def check_documents(parsed: ParsedFile, rules: Iterable[Rule], contexts: dict[st
 
 
 def check_clusters(files: list[ParsedFile], rules: Iterable[Rule], contexts: dict[str, RuleContext],
-                   config: Config, collector: FindingCollector) -> None:
-    """Cluster rules on every cluster ``files`` form."""
+                   config: Config, collector: FindingCollector, notices: Optional[list[Notice]] = None) -> None:
+    """Cluster rules on every cluster ``files`` form (what could not be joined into one goes to ``notices``)."""
     cluster_rules = [r for r in rules if r.scope == "cluster"]
     if cluster_rules:
-        for cluster in group_clusters(files, config):
+        for cluster in group_clusters(files, config, notices):
             anchor = cluster.documents[0]
             for rule in cluster_rules:
                 if any(doc.kind in rule.kinds for doc in cluster.documents):

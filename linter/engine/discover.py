@@ -1,4 +1,5 @@
-"""Which files to lint: explicit files always; in directories, the files that may be Palette configuration."""
+"""Which files to lint: explicit files always; in directories, the files that may be Palette configuration; and
+the files those read as their parts (a Terraform profile's ``values = file(...)``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from msgspec import Struct
 
 from linter.config.patterns import PathPatterns
 from linter.engine.request import RunError
-from linter.inputs import accepts_name
+from linter.inputs import accepts_name, references, syntax_reader
+from linter.inputs.decode import read_source
 from linter.model import Notice
 
 #: Directories never walked into.
@@ -20,12 +22,14 @@ SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "
 
 class Candidate(Struct, frozen=True):
     """A file to lint: its absolute path, the path shown (as the user gave it), whether it was named on the
-    command line, and the command-line path it was found through."""
+    command line, the command-line path it was found through, and whether it is in the run only because a file
+    reads it as its part (then it is linted as that part, or not at all)."""
 
     absolute: str
     display: str
     explicit: bool
     given: str = ""
+    part: bool = False
 
 
 def find_root(start: Path) -> Path:
@@ -72,13 +76,7 @@ def discover(paths: Iterable[str], exclude: PathPatterns, relative_to_config: Op
     found: list[Candidate] = []
 
     def excluded(absolute: str) -> bool:
-        if not exclude or relative_to_config is None:
-            return False
-        try:
-            relative = Path(absolute).relative_to(relative_to_config).as_posix()
-        except ValueError:
-            return False
-        return exclude.matches(relative)
+        return is_excluded(absolute, exclude, relative_to_config)
 
     for given in paths:
         absolute = os.path.abspath(given)
@@ -107,3 +105,43 @@ def discover(paths: Iterable[str], exclude: PathPatterns, relative_to_config: Op
                 found.append(Candidate(absolute, printable_path(os.path.normpath(given)),
                                        explicit=not named_as_walked, given=given))
     return found
+
+
+def is_excluded(absolute: str, exclude: PathPatterns, relative_to_config: Optional[Path]) -> bool:
+    """Whether the configuration's ``exclude`` patterns exclude a file or directory."""
+    if not exclude or relative_to_config is None:
+        return False
+    try:
+        relative = Path(absolute).relative_to(relative_to_config).as_posix()
+    except ValueError:
+        return False
+    return exclude.matches(relative)
+
+
+def with_files_read(candidates: list[Candidate], exclude: PathPatterns,
+                    relative_to_config: Optional[Path]) -> tuple[list[Candidate], dict[str, list[str]]]:
+    """The candidates plus the files they read as their parts (a Terraform ``file()``) that were not found (not
+    walked, or a file was named alone), unless excluded; and, by the absolute path of each file that reads
+    others, the absolute paths of those it reads. Each such file is read here once more, before linting: the
+    engine lints a file and those it reads in one unit."""
+    known = {candidate.absolute for candidate in candidates}
+    added: list[Candidate] = []
+    reads: dict[str, list[str]] = {}
+    for candidate in candidates:
+        if syntax_reader(candidate.absolute) is None:
+            continue
+        source, _failure, _sniff = read_source(candidate.absolute, candidate.absolute, candidate.display)
+        if source is None or "spectrocloud_" not in source.text:
+            continue  # unreadable (the engine says why), or no Palette resource to read values for
+        paths = [path for path in references(source, candidate.absolute)
+                 if not is_excluded(path, exclude, relative_to_config)]
+        if paths:
+            reads[candidate.absolute] = paths
+        for path in paths:
+            if path not in known:
+                known.add(path)
+                shown = os.path.join(os.path.dirname(candidate.display),
+                                     os.path.relpath(path, os.path.dirname(candidate.absolute)))
+                added.append(Candidate(path, printable_path(os.path.normpath(shown)), explicit=False,
+                                       given=candidate.given, part=True))
+    return candidates + added, reads

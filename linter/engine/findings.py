@@ -53,7 +53,14 @@ class FindingCollector:
         return configured or suggested or rule.severity
 
     def failure(self, source: SourceFile, failure: ParseFailure) -> None:
-        """A PAL000 finding: the file, or a part of it, cannot be read or parsed."""
+        """A PAL000 finding: the file, or a part of it, cannot be read or parsed; a PAL999 finding when its reader
+        failed (kind ``internal``)."""
+        if failure.kind == "internal":
+            internal = self.rules.get(INTERNAL_ERROR_ID)
+            if internal is not None:
+                location = Location(source.path, source.display_path, failure.span, "")
+                self._add(internal, Severity.ERROR, failure.message, location, (), "reader", failure.help)
+                return
         rule = self.rules.get(PARSE_ERROR_ID)
         if rule is None or PARSE_ERROR_ID not in self.enabled:
             return

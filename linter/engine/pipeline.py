@@ -22,7 +22,7 @@ from linter.changes.pairs import is_deployed
 from linter.config.load import Config
 from linter.config.rule_options import resolve_options
 from linter.engine.clusters import cluster_key
-from linter.engine.discover import Candidate, discover, find_root, printable_path, relative_path
+from linter.engine.discover import Candidate, discover, find_root, printable_path, relative_path, with_files_read
 from linter.engine.request import RunRequest, enabled_rules
 from linter.engine.result_cache import ResultCache, code_fingerprint, digest
 from linter.engine.suppress import per_file_ignores
@@ -60,6 +60,7 @@ class Engine:
         config = request.config
         candidates = discover(request.paths, config.exclude, config.root if config.path else None, notices,
                               named_as_walked=request.skip_unknown)
+        candidates, files_read = with_files_read(candidates, config.exclude, config.root if config.path else None)
         change_rules = [rule for rule in rules if rule.scope == "change"]
         history = open_history(request.base, request.paths, notices)
         files = file_inputs(candidates, history, request, root)
@@ -67,7 +68,7 @@ class Engine:
             notices.extend(_outside_notice(files, history))
         options = self._options(config)
         job = self._job(request, rules, options, root, history)
-        units = group_units(files, config)
+        units = group_units(files, config, files_read)
         collecting = gc.isenabled()
         gc.disable()  # the parsed documents are many small objects; collections would scan them again and again
         try:
@@ -175,11 +176,27 @@ def file_inputs(candidates: list[Candidate], history: Optional[History], request
     return files
 
 
-def group_units(files: list[FileInput], config: Config) -> list[list[FileInput]]:
-    """The files grouped by the cluster they can be part of (:func:`linter.engine.clusters.cluster_key`)."""
+def group_units(files: list[FileInput], config: Config,
+                files_read: Optional[dict[str, list[str]]] = None) -> list[list[FileInput]]:
+    """The files grouped by the cluster they can be part of (:func:`linter.engine.clusters.cluster_key`); a file
+    that reads others as its parts (``files_read``: a Terraform ``file()``) is in one unit with them."""
+    keys = {file.candidate.absolute: cluster_key(file.candidate.absolute, file.path, config) for file in files}
+    merged: dict[str, str] = {}
+
+    def unit_of(key: str) -> str:
+        while merged.get(key, key) != key:
+            key = merged[key]
+        return key
+
+    for reader, paths in (files_read or {}).items():
+        for path in paths:
+            if reader in keys and path in keys:
+                first, second = sorted((unit_of(keys[reader]), unit_of(keys[path])))
+                if first != second:
+                    merged[second] = first
     units: dict[str, list[FileInput]] = {}
     for file in files:
-        units.setdefault(cluster_key(file.candidate.absolute, file.path, config), []).append(file)
+        units.setdefault(unit_of(keys[file.candidate.absolute]), []).append(file)
     return list(units.values())
 
 

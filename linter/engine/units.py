@@ -6,17 +6,19 @@ declares: :func:`linter.engine.clusters.cluster_key`), so each unit's findings d
 units can be linted in any order, in worker processes, or taken from the result cache.
 
 For each file of a unit: read (bytes to text), parse and classify (the readers), collect its secret values
-(kept out of every output), then report it or lint it. Document and cluster rules run on the files now and, when
-the run compares with a base revision, on the base versions too (through the very same steps; an unchanged file
-is parsed once for both sides); change rules run on each changed file with its base version. Suppressions and
-GitHub line hashes finish the unit's findings.
+(kept out of every output), then report it or lint it. A file that reads other files as part of itself (a
+Terraform profile's ``values = file(...)``) is read first, with the unit's own reads of them (the engine puts
+them in its unit): each becomes a file of the unit, linted once, as that file's part. Document and cluster
+rules run on the files now and, when the run compares with a base revision, on the base versions too (through
+the very same steps; an unchanged file is parsed once for both sides); change rules run on each changed file
+with its base version. Suppressions and GitHub line hashes finish the unit's findings.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from msgspec import Struct
 
@@ -29,9 +31,10 @@ from linter.engine.discover import Candidate
 from linter.engine.findings import FindingCollector
 from linter.engine.result_cache import ResultCache, UnitResult
 from linter.engine.suppress import ExternalSuppression, apply_suppressions
-from linter.inputs.admission import NOT_PALETTE, admit
+from linter.inputs import syntax_reader
+from linter.inputs.admission import NOT_PALETTE, admit, secrets_of
 from linter.inputs.decode import MAX_FILE_BYTES, SourceRead, decode_source, read_source, too_large
-from linter.inputs.reader import ParsedFile
+from linter.inputs.reader import FileOpener, ParsedFile
 from linter.model import INTERNAL_ERROR_ID, Finding, Notice, Rule
 from linter.redact import Secrets, redact_findings, redact_notices
 from linter.validation.store import SchemaStore
@@ -108,12 +111,14 @@ class UnitLinter:
                     for rule in job.rules}
         now_side = FindingCollector(job.config, self.catalogue, self.enabled)
         files_now: dict[str, ParsedFile] = {}
-        for file in unit:
-            if file.state != DELETED:
-                parsed = self._lint_and_check(file, reads[file.path], now_side, notices, parses, secrets, contexts)
+        opener = _opener(unit, lambda file: reads.get(file.path) if file.state != DELETED else None)
+        for file in _readers_first(unit):
+            if file.state != DELETED and file.path not in files_now and not file.candidate.part:
+                parsed = self._lint_and_check(file, reads[file.path], now_side, notices, parses, secrets, contexts,
+                                              opener, files_now)
                 if parsed is not None:
                     files_now[file.path] = parsed
-        self._check_clusters(list(files_now.values()), contexts, now_side)
+        self._check_clusters(list(files_now.values()), contexts, now_side, notices)
         base_findings = self._check_base(unit, reads, files_now, contexts, parses, secrets, now_side) \
             if job.base_label else ()
         documents = {path: parsed.documents for path, parsed in files_now.items()}
@@ -130,14 +135,21 @@ class UnitLinter:
 
     def _lint_and_check(self, file: FileInput, read: SourceRead, collector: FindingCollector,
                         notices: list[Notice], parses: dict[SourceFile, ParsedFile], secrets: set[str],
-                        contexts: dict[str, RuleContext]) -> Optional[ParsedFile]:
+                        contexts: dict[str, RuleContext], open_file: Optional[FileOpener] = None,
+                        parts: Optional[dict[str, ParsedFile]] = None,
+                        taken: Optional[dict[str, Optional[ParsedFile]]] = None) -> Optional[ParsedFile]:
         """One file read, parsed and checked by the document rules, within the file's time budget; past it, a
-        PAL000 finding that names the limit, and the file takes no further part in the run."""
+        PAL000 finding that names the limit, and the file takes no further part in the run. The files it reads
+        as its parts (``open_file``: a Terraform profile's ``file()`` values) join ``parts`` (unless in
+        ``taken``) and are checked with it."""
         try:
             with time_limit(self.job.file_seconds):
-                parsed = self._lint_file(file, read, collector, notices, parses, secrets)
+                parsed = self._lint_file(file, read, collector, notices, parses, secrets, open_file)
                 if parsed is not None:
                     check_documents(parsed, self.job.rules, contexts, collector)
+                    if parts is not None:
+                        for part in _join(parsed, collector, secrets, parts, taken):
+                            check_documents(part, self.job.rules, contexts, collector)
                 return parsed
         except OutOfTime:
             self.out_of_time = True
@@ -145,13 +157,13 @@ class UnitLinter:
             return None
 
     def _check_clusters(self, files: list[ParsedFile], contexts: dict[str, RuleContext],
-                        collector: FindingCollector) -> None:
+                        collector: FindingCollector, notices: Optional[list[Notice]] = None) -> None:
         """The cluster rules on the unit's files, within a budget of one file's time per file."""
         if not files:
             return
         try:
             with time_limit(self.job.file_seconds * len(files)):
-                check_clusters(files, self.job.rules, contexts, self.job.config, collector)
+                check_clusters(files, self.job.rules, contexts, self.job.config, collector, notices)
         except OutOfTime:
             self.out_of_time = True
             first = files[0].source
@@ -168,16 +180,23 @@ class UnitLinter:
         copies = FindingCollector(job.config, {}, set())  # a copy's source is not part of the base revision
         base_files: list[ParsedFile] = []
         versions: dict[str, Optional[ParsedFile]] = {}
-        for file in unit:
+        opener = _opener(unit, lambda file: read_base(file, reads.get(file.path)))
+        for file in _readers_first(unit):
             read = read_base(file, reads.get(file.path))
-            if read is None:
-                continue  # added since the base (and not a copy), or outside the repository
+            if read is None or file.path in versions or file.candidate.part:
+                continue  # added since the base (and not a copy), outside the repository, or only a part
             side = copies if file.state == ADDED else base_side
-            parsed = self._lint_and_check(file, read, side, [], parses, secrets, contexts) \
-                if file.state != ADDED else self._lint_file(file, read, side, [], parses, secrets)
+            parts: dict[str, ParsedFile] = {}
+            if file.state != ADDED:
+                parsed = self._lint_and_check(file, read, side, [], parses, secrets, contexts, opener, parts, versions)
+            else:
+                parsed = self._lint_file(file, read, side, [], parses, secrets, opener)
+                if parsed is not None:
+                    _join(parsed, side, secrets, parts, versions)
             versions[file.path] = parsed
+            versions.update(parts)
             if parsed is not None and file.state != ADDED:
-                base_files.append(parsed)
+                base_files.extend([parsed, *parts.values()])
         change_rules = [rule for rule in job.rules if rule.scope == "change"]
         for file in unit:
             parsed = files_now.get(file.path)
@@ -189,22 +208,64 @@ class UnitLinter:
         return tuple(f for f in base_side.stamp_line_hashes(base_side.finish()) if f.rule_id != INTERNAL_ERROR_ID)
 
     def _lint_file(self, file: FileInput, read: SourceRead, collector: FindingCollector, notices: list[Notice],
-                   parses: dict[SourceFile, ParsedFile], secrets: set[str]) -> Optional[ParsedFile]:
+                   parses: dict[SourceFile, ParsedFile], secrets: set[str],
+                   open_file: Optional[FileOpener] = None) -> Optional[ParsedFile]:
         """One file of one side: admitted (parsed, its secrets collected); then the file to lint, or None when it
-        cannot be linted (a PAL000 finding says why, when the file is meant for Palette) or is not Palette's."""
-        admission = admit(self.parser, read, file.candidate.explicit, file.candidate.absolute, parses)
+        cannot be linted (a PAL000 finding says why, when the file is meant for Palette) or is not Palette's.
+        ``open_file`` opens the files it reads as its parts (Terraform's ``file()``)."""
+        admission = admit(self.parser, read, file.candidate.explicit, file.candidate.absolute, parses, open_file)
         secrets.update(admission.secrets)
         source = admission.source
         if source is not None:
             collector.sources[source.path] = source
         if admission.not_palette and file.candidate.explicit:
             notices.append(Notice(NOT_PALETTE, path=file.candidate.display, level="warning"))
+        if admission.parsed is not None:
+            notices.extend(admission.parsed.notices)  # what a reader could not read (Terraform expressions)
         if admission.reported:
             if source is not None:
                 collector.linted(source, complete=admission.complete)
             for failure in admission.failures:
                 collector.failure(source or SourceFile("", file.path, file.candidate.display), failure)
         return admission.parsed
+
+
+def _readers_first(unit: Sequence[FileInput]) -> list[FileInput]:
+    """The unit's files, those that may read other files (Terraform) first, so that the files they read are
+    read as their parts and not on their own."""
+    return sorted(unit, key=lambda file: syntax_reader(file.path) is None)
+
+
+def _opener(unit: Sequence[FileInput], read_of: Callable[[FileInput], Optional[SourceRead]]) -> FileOpener:
+    """How a reader opens a file another file names: the unit's own read of it (the index with --staged, the base
+    revision's version for the base side); None for a file outside the unit (excluded, say) or without text."""
+    by_absolute = {file.candidate.absolute: file for file in unit}
+
+    def open_file(absolute_path: str) -> Optional[SourceFile]:
+        file = by_absolute.get(absolute_path)
+        read = read_of(file) if file is not None else None
+        return read[0] if read is not None else None
+
+    return open_file
+
+
+def _join(parsed: ParsedFile, collector: FindingCollector, secrets: set[str], into: dict[str, ParsedFile],
+          taken: Optional[dict[str, Optional[ParsedFile]]] = None) -> list[ParsedFile]:
+    """Make the files ``parsed`` read as its parts files of the unit (the first reader of a file wins): their
+    secrets, their text for suppression comments and line hashes, their parse failures; the files added."""
+    added = []
+    for joined in parsed.joined:
+        path = joined.source.path
+        if path in into or (taken is not None and path in taken):
+            continue
+        into[path] = joined
+        added.append(joined)
+        secrets.update(secrets_of(joined))
+        collector.sources[path] = joined.source
+        collector.linted(joined.source, complete=not joined.failures)
+        for problem in joined.failures:
+            collector.failure(joined.source, problem)
+    return added
 
 
 def read_now(file: FileInput) -> SourceRead:

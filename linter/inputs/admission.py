@@ -11,7 +11,7 @@ from msgspec import Struct
 from linter.inputs import read_file
 from linter.inputs.decode import SourceRead, looks_like_palette_text
 from linter.inputs.kinds import UNKNOWN
-from linter.inputs.reader import ParsedFile
+from linter.inputs.reader import FileOpener, ParsedFile
 from linter.palette.credentials import document_secrets, secrets_in_text
 from linter.yaml.composer import ParseFailure, YamlParser
 from linter.yaml.source import SourceFile
@@ -38,20 +38,23 @@ class Admission(Struct):
 
 
 def admit(parser: YamlParser, read: SourceRead, explicit: bool, absolute_path: str,
-          parses: Optional[dict[SourceFile, ParsedFile]] = None) -> Admission:
-    """Parse the file ``read`` gave (once per text object: ``parses``) and say whether it is one to lint."""
+          parses: Optional[dict[SourceFile, ParsedFile]] = None, open_file: Optional[FileOpener] = None) -> Admission:
+    """Parse the file ``read`` gave (once per text object: ``parses``) and say whether it is one to lint.
+    ``open_file`` opens the files it reads as its parts (a Terraform profile's ``file()`` values)."""
     source, failure, sniff = read
     if source is None:  # not read, decoded or sized within the limits: never skipped in silence
         assert failure is not None
         return Admission(None, None, (failure,), reported=True, complete=False,
                          secrets=frozenset(secrets_in_text(sniff)))
     parsed = parses.get(source) if parses is not None else None
+    if parsed is not None and open_file is not None \
+            and any(open_file(joined.absolute_path) is not joined.source for joined in parsed.joined):
+        parsed = None  # the file is unchanged but a file it reads is not: read it again with that one
     if parsed is None:
-        parsed = read_file(parser, source, explicit)
-        parsed.absolute_path = absolute_path
+        parsed = read_file(parser, source, explicit, absolute_path, open_file)
         if parses is not None:
             parses[source] = parsed
-    secrets = frozenset(_secrets_of(parsed))
+    secrets = frozenset(secrets_of(parsed))
     failures = tuple(parsed.failures)
     if parsed.root is None:  # the file does not parse
         return Admission(None, source, failures, reported=explicit or looks_like_palette_text(source.text),
@@ -61,7 +64,7 @@ def admit(parser: YamlParser, read: SourceRead, explicit: bool, absolute_path: s
     return Admission(parsed, source, failures, reported=True, complete=not failures, secrets=secrets)
 
 
-def _secrets_of(parsed: ParsedFile) -> set[str]:
+def secrets_of(parsed: ParsedFile) -> set[str]:
     """The secret values of a file: its credential fields, and its raw text where parts do not parse."""
     found: set[str] = set()
     for doc in parsed.documents:

@@ -19,7 +19,7 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 SourceRead = tuple[Optional[SourceFile], Optional[ParseFailure], str]
 
 _PALETTE_MARKERS = ("#cloud-config", "stylus:", "providerCredentials", "system.uri", "edge-native",
-                    "registryCredentials", "externalRegistries", '"packs"', "\npacks:")
+                    "registryCredentials", "externalRegistries", '"packs"', "\npacks:", "spectrocloud_")
 
 
 def looks_like_palette_text(text: str) -> bool:

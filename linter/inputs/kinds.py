@@ -7,6 +7,8 @@ readers of ``linter/inputs/`` decide a file's kind with these tests.
 - ``profile``: a whole profile: a Palette export JSON (``spec.template.packs[]``) or a packs-list YAML
   (top-level ``packs[]``, as terraform-spectrocloud-modules keeps them).
 - ``pack-values``: the values of any other pack embedded in a profile.
+- ``terraform``: a Terraform file that declares profiles or clusters, and a cluster resource in it: no rule reads
+  these; they hold the profiles, clusters and pack values that are documents of their own.
 - ``unknown``: anything else.
 """
 
@@ -19,6 +21,7 @@ USER_DATA = "user-data"
 OS_LAYER = "os-layer"
 PROFILE = "profile"
 PACK_VALUES = "pack-values"
+TERRAFORM = "terraform"
 UNKNOWN = "unknown"
 
 #: The BYOOS pack for Edge (palette-formats.md 2.1).

@@ -68,8 +68,8 @@ def placeholder_kind(value: Any) -> Optional[str]:
     if not isinstance(value, str):
         return None
     text = value.strip()
-    if not text:
-        return None
+    if not text or macros.contains_macro(text):
+        return None  # a macro or an interpolation stands for the value, whatever its name says
     if _MASK.match(text):
         return "a masked value (a run of '*', '#', 'x' or dots, as an export or a template writes)"
     if _ANGLE.match(text) or _SQUARE.match(text):

@@ -12,11 +12,19 @@ from linter.palette import images
 
 #: A ``{{ ... }}`` template action. Its body holds no brace, so a scan is linear even over a run of ``{{``.
 MACRO = re.compile(r"\{\{-?([^{}]*?)-?\}\}")
+#: A template interpolation, Terraform's (``${var.registry}``) or a pipeline's (``${REGISTRY}``): filled in before
+#: Palette sees the value, so as unknown here as a macro. Linear too: its body holds no brace.
+INTERPOLATION = re.compile(r"\$\{[^{}]*\}")
 _PACK_OPTION = re.compile(r"^\.spectro\.pack\.([A-Za-z0-9_-]+)\.options\.(.+?)(?:\s*\|.*)?$")
 
 
 def contains_macro(value: Any) -> bool:
-    return isinstance(value, str) and "{{" in value and MACRO.search(value) is not None
+    """Whether ``value`` holds a macro, or an interpolation (``${...}``) that is filled in before Palette reads it:
+    either way a value palette-lint cannot know."""
+    if not isinstance(value, str):
+        return False
+    return ("{{" in value and MACRO.search(value) is not None) \
+        or ("${" in value and INTERPOLATION.search(value) is not None)
 
 
 def references(value: str) -> list[str]:
@@ -44,8 +52,8 @@ def option_references(value: str) -> list[str]:
 
 def resolve_options(value: str, options: Mapping[str, Any], placeholder: Optional[str] = "x") -> str:
     """``value`` with every pack option reference replaced by that option's value (references to options that
-    are themselves templates are not followed) and every other macro replaced by ``placeholder`` (kept as
-    written when ``placeholder`` is None)."""
+    are themselves templates are not followed) and every other macro and ``${...}`` interpolation replaced by
+    ``placeholder`` (kept as written when ``placeholder`` is None)."""
 
     def substitute(match: re.Match[str]) -> str:
         ref = pack_option(match.group(1))
@@ -55,7 +63,10 @@ def resolve_options(value: str, options: Mapping[str, Any], placeholder: Optiona
                 return str(found)
         return match.group(0) if placeholder is None else placeholder
 
-    return MACRO.sub(substitute, value)
+    resolved = MACRO.sub(substitute, value)
+    if placeholder is not None and "${" in resolved:
+        resolved = INTERPOLATION.sub(placeholder, resolved)
+    return resolved
 
 
 def resolve_options_for_display(value: str, options: Mapping[str, Any]) -> str:

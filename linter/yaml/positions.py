@@ -183,3 +183,41 @@ class QuotedStringMap(PositionMap):
 
     def outer(self, line0: int, column0: int) -> tuple[int, int]:
         return self.resolved().outer(line0, column0)
+
+
+class OffsetMap(PositionMap):
+    """Text assembled from pieces of a file (a Terraform heredoc without its common indentation, an HCL string
+    with its escapes decoded): where each character of the text is in the file, over any number of lines.
+
+    Like :class:`CharacterMap`, the text is a series of runs: characters copied from the file, which advance one
+    place each, and characters that stand for an escape, which all sit at its backslash. Run starts are
+    character offsets in the text (``run_starts``) and in the file (``run_offsets``)."""
+
+    def __init__(self, source: SourceFile, text: str, run_starts: list[int], run_offsets: list[int],
+                 run_steps: list[int]) -> None:
+        self.source = source
+        self.length = len(text)
+        self.run_starts = run_starts
+        self.run_offsets = run_offsets
+        self.run_steps = run_steps
+        starts = [0]
+        index = text.find("\n")
+        while index != -1:
+            starts.append(index + 1)
+            index = text.find("\n", index + 1)
+        self.inner_line_starts = starts
+
+    def offset(self, index: int) -> int:
+        """The file offset of the text's character ``index`` (clamped to the text)."""
+        if not self.run_starts:
+            return 0
+        index = max(0, min(index, self.length - 1))
+        run = bisect.bisect_right(self.run_starts, index) - 1
+        return self.run_offsets[run] + (index - self.run_starts[run]) * self.run_steps[run]
+
+    def outer(self, line0: int, column0: int) -> tuple[int, int]:
+        line0 = max(0, min(line0, len(self.inner_line_starts) - 1))
+        offset = self.offset(self.inner_line_starts[line0] + column0)
+        file_starts = self.source.line_starts
+        file_line0 = bisect.bisect_right(file_starts, offset) - 1
+        return file_line0 + 1, offset - file_starts[file_line0] + 1
