@@ -78,7 +78,7 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
         image = key in _IMAGE_KEYS or key.startswith("system.") or "images" in path
         if not (image or credentials.key_kind(key) or key in _CREDENTIAL_KEYS):
             continue
-        problems = macros.macro_problems(value)
+        problems = macros.macro_problems(value, secret=credentials.is_secret_key(key))
         if not problems:
             continue
         what = ("the image reference is invalid and the pull fails" if image else

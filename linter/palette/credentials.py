@@ -94,6 +94,45 @@ def literal_secret(value: Any) -> Optional[str]:
     return text
 
 
+#: The mappings that hold one set of registry credentials, by the key they sit under.
+CREDENTIAL_MAPPINGS = frozenset({"providerCredentials", "registryCredentials"})
+#: The keys such a mapping (or an external registry's entry) holds; any other key of it may be a password
+#: typed where a key goes (``password:`` forgotten), so it is treated as a secret and never quoted.
+CREDENTIAL_KEYS = frozenset({"registry", "user", "username", "password", "encodedPassword", "certificates",
+                             "domain", "insecure", "repositoryName"})
+
+
+def is_credential_mapping(path: tuple[Key, ...]) -> bool:
+    """Whether the mapping at ``path`` holds credentials: a ``providerCredentials`` or ``registryCredentials``
+    mapping, an entry of a ``registries`` list, or the mapping under a secret key (``password: {...}``)."""
+    if not path:
+        return False
+    last = path[-1]
+    if isinstance(last, int):
+        return len(path) >= 2 and path[-2] == "registries"
+    return last in CREDENTIAL_MAPPINGS or is_secret_key(last)
+
+
+def credential_mapping_keys(data: Any) -> set[str]:
+    """The keys of credential mappings (:func:`is_credential_mapping`) that are not credential keys: possibly
+    secrets, so redacted wherever they would be printed (a message, a YAML path)."""
+    found: set[str] = set()
+    stack: list[tuple[tuple[Key, ...], Any]] = [((), data)]
+    seen: set[int] = set()
+    while stack:
+        here, value = stack.pop()
+        if not isinstance(value, (dict, list)) or id(value) in seen:
+            continue
+        seen.add(id(value))
+        if isinstance(value, dict):
+            if is_credential_mapping(here):
+                found.update(str(key) for key in value if str(key) not in CREDENTIAL_KEYS)
+            stack.extend((here + (key,), item) for key, item in value.items())
+        else:
+            stack.extend((here + (index,), item) for index, item in enumerate(value))
+    return found
+
+
 def field_of(path: tuple[Key, ...]) -> tuple[str, tuple[Key, ...]]:
     """The key a value belongs to (a list item belongs to its list's key) and the path of the mapping that
     holds that key: ``(..., "certificates", 0)`` -> ``("certificates", (...))``."""
@@ -240,6 +279,7 @@ def document_secrets(doc: Document) -> set[str]:
     for _path, value, kind in document_fields(doc):
         if kind & SECRET:
             found.update(_secret_values(value))
+    found.update(doc.derived("credentials.mapping-keys", lambda d: credential_mapping_keys(d.data)))
     own = doc.own_text
     if "@" in own or "PRIVATE KEY" in own:
         found.update(secrets_in_data(doc.data))

@@ -193,11 +193,12 @@ _SINGLE_CLOSE = re.compile(r"\.spectro\.[\w.-]{0,256}?[\w-]\s{0,64}\}(?!\})", re
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def macro_problems(value: str) -> list[str]:
+def macro_problems(value: str, secret: bool = False) -> list[str]:
     """What is wrong with the Palette macros of ``value`` (empty when nothing is): unbalanced braces, an
     unknown scope, a missing leading dot, a hyphen or other character in a macro or variable name. Templates
     that do not mention ``spectro`` (Helm's ``{{ .Values.x }}``) are not Palette macros and are left alone.
-    The problems name the macro's structure, never the rest of the value."""
+    The problems name the macro's structure, never the rest of the value; for the value of a ``secret``
+    field, not even the unknown scope written (it could be part of a password)."""
     problems: list[str] = []
     if "spectro" not in value.lower():
         return problems
@@ -221,13 +222,13 @@ def macro_problems(value: str) -> list[str]:
         head = expression.split("|", 1)[0].strip()
         if "spectro" not in head.lower():
             continue
-        problem = _expression_problem(head)
+        problem = _expression_problem(head, secret)
         if problem:
             problems.append(problem)
     return list(dict.fromkeys(problems))
 
 
-def _expression_problem(head: str) -> str:
+def _expression_problem(head: str, secret: bool = False) -> str:
     if any(ch.isspace() for ch in head):
         return "the macro path contains a space"
     if not head.startswith(".spectro."):
@@ -242,7 +243,8 @@ def _expression_problem(head: str) -> str:
 
         close = difflib.get_close_matches(scope, SCOPES, n=1, cutoff=0.6)
         hint = f" (did you mean '.spectro.{close[0]}.'?)" if close else ""
-        return f"unknown scope '.spectro.{scope}.'{hint}: the scopes are macro, var, system and pack"
+        written = "" if secret else f" '.spectro.{scope}.'"
+        return f"unknown scope{written}{hint}: the scopes are macro, var, system and pack"
     if scope in ("macro", "var"):
         if not rest:
             return f"no name after '.spectro.{scope}.'"

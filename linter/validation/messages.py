@@ -35,8 +35,12 @@ def unknown_key_message(path: YamlPath, key: str, allowed: list[str], *, reader:
     """What to say of an unknown ``key`` in the mapping at ``path``: the message (with the key meant, when there is
     one: a known alias, or the closest allowed key) and the help (an explanation when one is known for that
     container, else what ignoring the key costs, or the keys that are read). ``reader`` is who ignores the key
-    ("Palette", "the installer"); ``effect`` what that costs."""
-    message = f"unknown key '{key}' in {leaf_name(path) if path else 'the top level'}"
+    ("Palette", "the installer"); ``effect`` what that costs. A key of a credential mapping is not quoted: it
+    may be a password typed where a key goes."""
+    from linter.palette.credentials import is_credential_mapping
+
+    shown = "" if is_credential_mapping(tuple(path)) else f" '{key}'"
+    message = f"unknown key{shown} in {leaf_name(path) if path else 'the top level'}"
     name = container(path)
     explanation = explanations.get(name, {}).get(key)
     if explanation:
