@@ -127,28 +127,35 @@ def _configs(config_path: Optional[str], isolated: bool, allow_rule_dirs: bool) 
     return ConfigResolver(choice, YamlParser(), SchemaStore())
 
 
-def _load_project_config(resolver: ConfigResolver, target: str, quiet: bool = False) -> Config:
-    """The configuration that governs ``target``; exits 2 when it cannot be used. Rule directories it names
-    but is not allowed to load get a warning (unless ``quiet``)."""
+def _load_project_config(resolver: ConfigResolver, target: str) -> Config:
+    """The run's configuration: the one that governs ``target``; exits 2 when it cannot be used."""
     from linter.config.load import ConfigError
 
     try:
-        config = resolver.governing(Path(target))
+        return resolver.run_config(Path(target))
     except ConfigError as exc:
         _fail(str(exc))
-    if config.declined_rule_dirs and not quiet:
+
+
+def _declined_rule_dirs(resolver: ConfigResolver) -> None:
+    """A warning for each configuration read whose rule-dirs were not loaded, and why."""
+    for config in resolver.loaded:
+        if not config.declined_rule_dirs:
+            continue
         where = config.origin(("rule-dirs",))
         place = where.where(("rule-dirs",), "key") if where is not None else "rule-dirs"
-        click.echo(f"palette-lint: warning: {place}: rule-dirs not loaded: their rules are code from the "
-                   "repository; pass --allow-rule-dirs to run them", err=True)
-    return config
+        why = "their rules are code from the repository; pass --allow-rule-dirs to run them" \
+            if resolver.is_run_config(config) else \
+            "rule-dirs are read from the run's configuration only (the first path's, or --config)"
+        click.echo(f"palette-lint: warning: {place}: rule-dirs not loaded: {why}", err=True)
 
 
-def _check_rule_names(config: Config, catalogue: list[Any]) -> None:
-    from linter.config.load import ConfigError, check_rule_names
+def _check_rule_names(configs: ConfigResolver, catalogue: list[Any]) -> None:
+    """Check the configurations read so far, and those read later in the run, against the rules."""
+    from linter.config.load import ConfigError
 
     try:
-        check_rule_names(config, catalogue)
+        configs.check_names_with(catalogue)
     except ConfigError as exc:
         _fail(str(exc))
 
@@ -268,9 +275,8 @@ def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Opt
         raise click.UsageError(str(exc)) from None
     targets = paths or (".",)
     configs = _configs(config_path, isolated, allow_rule_dirs)
-    config = _load_project_config(configs, targets[0], quiet)
-    threshold_name = fail_on or config.fail_on or "error"
-    threshold = None if threshold_name == "never" else Severity.parse(threshold_name)
+    config = _load_project_config(configs, targets[0])
+    threshold = Severity.ERROR if fail_on is None else None if fail_on == "never" else Severity.parse(fail_on)
     clock = _parse_now(now) if now else None
     if clock is None and config.now:
         try:
@@ -282,11 +288,12 @@ def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Opt
         _fail("--new-only needs a base revision to compare with: give --base-ref REF (or run under pre-commit)")
     baseline = _read_baseline(baseline_path) if baseline_path else None
     engine = Engine(_load_catalogue(config.rule_dirs))
-    _check_rule_names(config, [*engine.catalogue, *_verify_catalogue()])
+    _check_rule_names(configs, [*engine.catalogue, *_verify_catalogue()])
     from linter.engine.discover import find_root
 
-    request = RunRequest(paths=targets, config=config, select=_split(select) or None, ignore=_split(ignore),
-                         fail_on=threshold, now=clock, skip_unknown=skip_unknown, base=base, new_only=new_only,
+    request = RunRequest(paths=targets, config=config, config_for=lambda path: configs.governing(Path(path)),
+                         select=_split(select) or None, ignore=_split(ignore),
+                         fail_on=threshold, fail_on_fixed=fail_on is not None, now=clock, skip_unknown=skip_unknown, base=base, new_only=new_only,
                          baseline=baseline, jobs=jobs, cache_root=None if no_cache else find_root(Path.cwd()),
                          file_seconds=file_seconds)
     for token in (*(request.select or ()), *request.ignore):
@@ -329,6 +336,8 @@ def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Opt
             _fail(f"cannot write {write_baseline}: {(exc.strerror or str(exc)).lower()}")
         click.echo(f"palette-lint: wrote {len(accepted)} finding{'s' if len(accepted) != 1 else ''} to "
                    f"{write_baseline}", err=True)
+    if not quiet:
+        _declined_rule_dirs(configs)
     for notice in run.notices:
         if notice.level == "error" or not quiet:
             click.echo(f"palette-lint: {notice.level}: {_notice_text(notice)}", err=True)
@@ -390,10 +399,12 @@ def verify(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Op
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     targets = paths or (".",)
-    config = _load_project_config(_configs(config_path, isolated, allow_rule_dirs), targets[0])
+    configs = _configs(config_path, isolated, allow_rule_dirs)
+    config = _load_project_config(configs, targets[0])
     verify_rules = _verify_catalogue()
     check_rules = _load_catalogue(config.rule_dirs)
-    _check_rule_names(config, [*check_rules, *verify_rules])
+    _check_rule_names(configs, [*check_rules, *verify_rules])
+    _declined_rule_dirs(configs)
     rules = [r for r in verify_rules if config.rule_config(r.id, r.name).enabled is not False]
     if select:
         chosen = {r.id for token in _split(select) for r in resolve(token, verify_rules)}
@@ -461,7 +472,9 @@ def list_rules(output_format: str, config_path: Optional[str], isolated: bool, a
     configuration's rule-dirs. Exit codes: 0 listed; 2 the
     configuration or a rule module cannot be loaded.
     """
-    config = _load_project_config(_configs(config_path, isolated, allow_rule_dirs), ".")
+    configs = _configs(config_path, isolated, allow_rule_dirs)
+    config = _load_project_config(configs, ".")
+    _declined_rule_dirs(configs)
     catalogue = sorted([*_load_catalogue(config.rule_dirs), *_verify_catalogue()], key=lambda r: r.id)
     if output_format == "markdown":
         from linter.output.rule_table import markdown_table
@@ -486,7 +499,9 @@ def show_rule(rule_id: str, config_path: Optional[str], isolated: bool, allow_ru
     """
     from linter.engine.rule_loader import resolve
 
-    config = _load_project_config(_configs(config_path, isolated, allow_rule_dirs), ".")
+    configs = _configs(config_path, isolated, allow_rule_dirs)
+    config = _load_project_config(configs, ".")
+    _declined_rule_dirs(configs)
     catalogue = [*_load_catalogue(config.rule_dirs), *_verify_catalogue()]
     matches = [r for r in resolve(rule_id, catalogue) if r.id == rule_id.upper() or r.name == rule_id.lower()]
     if not matches:
@@ -518,9 +533,11 @@ def show_config(path: Optional[str], config_path: Optional[str], isolated: bool,
     from linter.config.view import render_json, render_yaml
     from linter.engine.request import RunRequest, enabled_rules
 
-    config = _load_project_config(_configs(config_path, isolated, allow_rule_dirs), path or ".")
+    configs = _configs(config_path, isolated, allow_rule_dirs)
+    config = _load_project_config(configs, path or ".")
+    _declined_rule_dirs(configs)
     catalogue = _load_catalogue(config.rule_dirs)
-    _check_rule_names(config, [*catalogue, *_verify_catalogue()])
+    _check_rule_names(configs, [*catalogue, *_verify_catalogue()])
     enabled = enabled_rules(catalogue, RunRequest(paths=(path or ".",), config=config))
     render = render_json if output_format == "json" else render_yaml
     click.echo(render(config, enabled), nl=False)

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple, Union
 
-from msgspec import Struct
+from msgspec import Struct, field
 
 if TYPE_CHECKING:  # pragma: no cover
     from linter.document import Document
@@ -206,6 +206,9 @@ class Run(Struct, frozen=True):
     notices: tuple[Notice, ...] = ()
     tool_version: str = ""
     fail_on: Severity | None = Severity.ERROR
+    #: The lowest severity that fails the run in the files (repository-relative) whose configuration sets
+    #: another fail-on than ``fail_on``.
+    fail_on_by_path: dict[str, Severity | None] = field(default_factory=dict)
     #: The secret values read from the files (linter.redact.Secrets): output.render scrubs them from every report.
     secrets: Secrets | None = None
     #: Findings of the base revision or the baseline file that are gone (``baseline_state == "absent"``).
@@ -220,10 +223,17 @@ class Run(Struct, frozen=True):
     def internal_errors(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.rule_id == INTERNAL_ERROR_ID)
 
+    def threshold(self, path: str) -> Severity | None:
+        """The lowest severity that fails the run in the file ``path``; None: nothing does."""
+        return self.fail_on_by_path[path] if path in self.fail_on_by_path else self.fail_on
+
     def failed(self) -> bool:
-        if self.fail_on is None:
-            return False
-        return any(f.severity >= self.fail_on for f in self.active_findings)
+        """Whether an active finding is at or above the threshold of its file."""
+        for finding in self.active_findings:
+            threshold = self.threshold(finding.location.path)
+            if threshold is not None and finding.severity >= threshold:
+                return True
+        return False
 
 
 PARSE_ERROR_ID = "PAL000"

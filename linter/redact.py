@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from msgspec.structs import replace
 
@@ -53,17 +53,7 @@ class Secrets:
     __slots__ = ("_values", "_pattern", "_long")
 
     def __init__(self, values: Iterable[Any] = ()) -> None:
-        kept: set[str] = set()
-        for value in values:
-            if not isinstance(value, str):
-                continue
-            text = value.strip()
-            if "\n" in text:
-                kept.update(line.strip() for line in text.splitlines()
-                            if len(line.strip()) >= MIN_SECRET_LINE and not line.strip().startswith("-----"))
-            elif len(text) >= MIN_SECRET_LENGTH:
-                kept.add(text)
-        self._values = frozenset(kept)
+        self._values = scrubbed_values(values)
         self._pattern: Optional[re.Pattern[str]] = None
         self._long: Optional[list[str]] = None
 
@@ -85,6 +75,22 @@ class Secrets:
         kept._values = frozenset(value for value in self._values if value not in public)
         return kept
 
+    def digests(self, digest: Callable[[str], str], within: Optional[Iterable[str]] = None) -> set[str]:
+        """``digest`` of each value, or (``within``) of each value that occurs in one of those texts in any
+        escaped form: what the result cache records, so that the values themselves never leave this object."""
+        if within is None:
+            return {digest(value) for value in self._values}
+        text = "\x00".join(within)
+        found: set[str] = set()
+        pattern = self.pattern()
+        if pattern is not None and text:
+            by_form = {form: value for value in self._values if len(value) <= LONG_SECRET
+                       for form in escaped_forms(value)}
+            found.update(by_form[match.group(0)] for match in pattern.finditer(text) if match.group(0) in by_form)
+        found.update(value for value in self._values if len(value) > LONG_SECRET
+                     and any(form in text for form in escaped_forms(value)))
+        return {digest(value) for value in found}
+
     def pattern(self) -> Optional[re.Pattern[str]]:
         """One regular expression (a trie, so its cost does not grow with the number of secrets) that matches
         every known value of at most LONG_SECRET characters in every escaped form."""
@@ -104,6 +110,23 @@ class Secrets:
             forms = {form for value in self._values if len(value) > LONG_SECRET for form in escaped_forms(value)}
             self._long = sorted(forms, key=len, reverse=True)
         return self._long
+
+
+def scrubbed_values(values: Iterable[Any]) -> frozenset[str]:
+    """The texts that redaction scrubs for secret ``values``: each value stripped, when at least
+    MIN_SECRET_LENGTH long; for a multi-line value (a private key's body), each line of at least MIN_SECRET_LINE
+    characters."""
+    kept: set[str] = set()
+    for value in values:
+        if not isinstance(value, str):
+            continue
+        text = value.strip()
+        if "\n" in text:
+            kept.update(line.strip() for line in text.splitlines()
+                        if len(line.strip()) >= MIN_SECRET_LINE and not line.strip().startswith("-----"))
+        elif len(text) >= MIN_SECRET_LENGTH:
+            kept.add(text)
+    return frozenset(kept)
 
 
 def escaped_forms(value: str) -> set[str]:

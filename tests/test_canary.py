@@ -46,6 +46,10 @@ CANARIES = {
     "QzTfHdP": "CANARY-QzTfHdP-heredoc",
     "QzTfStrQ": "CANARY-QzTfStrQ-quoted",
     "QzTfBrkR": "CANARY-QzTfBrkR-broken-tf",
+    "QzUrlAtS": "S3cr3t@CANARY-QzUrlAtS-after-an-at",
+    "QzKeyT": "CANARY-QzKeyT-typed-as-key",
+    "QzKeyU": "CANARY-QzKeyU-loose-key",
+    "QzMacroV": "CANARY-QzMacroV-scope",
 }
 
 
@@ -185,6 +189,36 @@ resource "spectrocloud_cluster_profile" "store" {{
   }}
 }}
 """, encoding="utf-8")
+    keys = root / "keys"  # a URL whose user information holds an "@", passwords written where keys go
+    keys.mkdir()
+    (keys / "os-layer.yaml").write_text(f"""\
+pack:
+  content:
+    images:
+      - image: '{{{{.spectro.pack.edge-native-byoi.options.system.uri}}}}'
+providerCredentials:
+  registry: https://robot:{c["QzUrlAtS"]}@harbor.example.com
+  user: robot-edge
+  password:
+    {c["QzKeyT"]}:
+  {c["QzKeyU"]}: x
+options:
+  system.uri: harbor.example.com/edge/ubuntu-k3s:v1.30.4-v4.5.3
+""", encoding="utf-8")
+    macro = root / "macro"  # a malformed macro in a password
+    macro.mkdir()
+    (macro / "os-layer.yaml").write_text(f"""\
+pack:
+  content:
+    images:
+      - image: '{{{{.spectro.pack.edge-native-byoi.options.system.uri}}}}'
+providerCredentials:
+  registry: harbor.example.com
+  user: robot-edge
+  password: '{{{{.spectro.{c["QzMacroV"]}.pw}}}}'
+options:
+  system.uri: harbor.example.com/edge/ubuntu-k3s:v1.30.4-v4.5.3
+""", encoding="utf-8")
     (broken / "profile.tf").write_text(
         'resource "spectrocloud_cluster_profile" "store" {\n  pack {\n    values = <<-EOT\n'
         f'      providerCredentials:\n        password: {c["QzTfBrkR"]}\n', encoding="utf-8")
@@ -235,12 +269,47 @@ def test_no_secret_in_any_format_on_stdout_or_in_a_file(tree: Path, format_name:
     _assert_no_canary(written.stdout, written.stderr, report.read_bytes())
 
 
-def test_the_result_cache_holds_no_secret(tree: Path) -> None:
-    """The runs above wrote the result cache (on by default); what it keeps on disk is redacted too."""
-    _cli(tree, "check", ".")
-    entries = list((tree / ".palette-lint-cache").rglob("*.json"))
-    assert entries, "the result cache was not written"
+#: A unit that holds no secret of its own but quotes, in a finding's help, the password of os-layer.yaml.
+QUOTING_ANOTHER_FILE = """\
+pack:
+  content:
+    images:
+      - image: '{{.spectro.pack.edge-native-byoi.options.system.uri}}'
+providerCredentials:
+  registry: https://%s.example.com
+  user: robot-edge
+  password: '{{.spectro.macro.REGISTRY_PASSWORD}}'
+options:
+  system.uri: harbor.example.com/edge/ubuntu-k3s:v1.30.4-v4.5.3
+""" % CANARIES["QzOslPw1"]
+
+
+def test_a_warm_run_prints_what_a_cold_run_prints_and_the_cache_holds_no_secret(tmp_path: Path) -> None:
+    """The result cache stores what a fresh run prints: redacted with every secret of the run (not only the
+    unit's own), so a run that reads it prints byte for byte what a run without it prints."""
+    root = tmp_path / "tree"
+    root.mkdir()
+    _plant(root)
+    (root / "quoting").mkdir()
+    (root / "quoting" / "os-layer.yaml").write_text(QUOTING_ANOTHER_FILE, encoding="utf-8")
+    # First a run over the quoting unit alone: there the value is no secret, and its entry is written as is.
+    _cli(root, "check", "--now", "2026-06-01", "quoting")
+    for format_name in ("text", "sarif", "json", "github"):
+        args = ("check", "--now", "2026-06-01", "-f", format_name, ".")
+        cold = _cli(root, *args, "--no-cache")
+        first, second = _cli(root, *args), _cli(root, *args)
+        _assert_no_canary(cold.stdout, cold.stderr)
+        assert first.stdout == cold.stdout and second.stdout == cold.stdout, format_name
+        assert first.stderr == cold.stderr and second.stderr == cold.stderr, format_name
+    assert b"help: Palette wants a registry domain" in _cli(root, "check", "--now", "2026-06-01", ".").stdout
+    entries = [p for p in (root / ".palette-lint-cache").rglob("*.json")]
+    assert len(entries) >= 5, "the result cache was not written"  # every unit but broken/ (Latin-1)
     _assert_no_canary(*(entry.read_bytes() for entry in entries))
+    # The password gone from os-layer.yaml, the quoting unit's value is no secret any more: printed, as cold.
+    (root / "os-layer.yaml").write_text((root / "os-layer.yaml").read_text().replace(CANARIES["QzOslPw1"], "x"))
+    cold = _cli(root, "check", "--now", "2026-06-01", "--no-cache", "quoting", "os-layer.yaml")
+    warm = _cli(root, "check", "--now", "2026-06-01", "quoting", "os-layer.yaml")
+    assert CANARIES["QzOslPw1"].encode() in cold.stdout and warm.stdout == cold.stdout
 
 
 def test_the_runs_reached_every_path(tree: Path) -> None:

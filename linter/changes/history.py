@@ -20,11 +20,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Mapping, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Optional
 
 from msgspec import Struct
 
-from linter.config.load import Config
 from linter.engine.discover import Candidate, printable_path
 from linter.engine.request import RunError
 from linter.inputs import accepts_name
@@ -188,9 +187,9 @@ def _in_repository(start: Path) -> bool:
     return any((directory / ".git").exists() for directory in (start, *start.parents))
 
 
-def deleted_candidates(history: History, paths: Iterable[str], config: Config) -> list[Candidate]:
-    """Files deleted since the base that a walk of the linted directories would have linted: their base
-    findings are fixed."""
+def deleted_candidates(history: History, paths: Iterable[str], excluded: Callable[[str], bool]) -> list[Candidate]:
+    """Files deleted since the base that a walk of the linted directories would have linted (``excluded`` tells
+    those the configuration excludes): their base findings are fixed."""
     found: list[Candidate] = []
     directories = [(os.path.abspath(given), os.path.realpath(given)) for given in paths if os.path.isdir(given)]
     for path in history.deleted_paths():
@@ -202,7 +201,7 @@ def deleted_candidates(history: History, paths: Iterable[str], config: Config) -
             if inside.startswith(os.pardir):
                 continue
             absolute = os.path.join(shown, inside)
-            if config.path is None or not config.exclude.matches(config.relative(absolute)):
+            if not excluded(absolute):
                 found.append(Candidate(absolute, printable_path(os.path.normpath(absolute)), explicit=False))
             break
     return found

@@ -119,23 +119,27 @@ class Config(Struct, frozen=True):
 
 def find_config(start: Path) -> Optional[Path]:
     """The nearest configuration in ``start`` (a directory or a file's directory) or its parents, up to the
-    repository root (every parent when ``start`` is in no repository): in each directory
-    ``.palette-lint.yaml``, ``.palette-lint.yml``, then a ``pyproject.toml`` with a ``[tool.palette-lint]``
-    table."""
+    repository root (every parent when ``start`` is in no repository); see :func:`config_in_folder`."""
     current = start.resolve()
     if not current.is_dir():
         current = current.parent
     top = repository_root(current)
     for directory in (current, *current.parents):
-        for name in CONFIG_NAMES:
-            candidate = directory / name
-            if candidate.is_file():
-                return candidate
-        pyproject = directory / PYPROJECT
-        if pyproject.is_file() and has_palette_table(pyproject):
-            return pyproject
-        if directory == top:
-            break
+        found = config_in_folder(directory)
+        if found is not None or directory == top:
+            return found
+    return None
+
+
+def config_in_folder(folder: Path) -> Optional[Path]:
+    """The configuration file of one folder: ``.palette-lint.yaml``, ``.palette-lint.yml``, then a
+    ``pyproject.toml`` with a ``[tool.palette-lint]`` table (one without is no configuration)."""
+    for name in CONFIG_NAMES:
+        if (folder / name).is_file():
+            return folder / name
+    pyproject = folder / PYPROJECT
+    if pyproject.is_file() and has_palette_table(pyproject):
+        return pyproject
     return None
 
 

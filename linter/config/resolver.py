@@ -3,21 +3,25 @@
 - ``--isolated``: none; every file is linted with the defaults.
 - ``--config FILE``: that file governs every file of the run, and its ``rule-dirs`` may run (the caller named it).
 - otherwise each file is governed by the nearest configuration in its folder or above it, up to the repository
-  root (:func:`linter.config.load.find_config`): configurations nest, the deepest one wins, and a file of
-  ``a/`` never lends its settings to a file of ``sites/``. The ``rule-dirs`` of a configuration found this way
-  load only with ``--allow-rule-dirs``: they are code from the repository.
+  root (:func:`linter.config.load.find_config`): configurations nest, the deepest one wins, and the settings of
+  ``a/.palette-lint.yaml`` never reach a file of ``sites/``. The run's rules are those of the run's
+  configuration (the one of the first path): a nested configuration's ``rule-dirs`` are not loaded. Those of
+  the run's configuration load only with ``--allow-rule-dirs``: they are code from the repository.
 
-Each configuration file is read once per run, however many files it governs.
+Each configuration file is read once per run, however many files it governs, and each folder searched once.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 
 from msgspec import Struct
+from msgspec.structs import replace
 
-from linter.config.load import Config, find_config, load_config
+from linter.config.boundary import repository_root
+from linter.config.load import Config, check_rule_names, config_in_folder, load_config
+from linter.model import Rule
 from linter.yaml.composer import YamlParser
 
 
@@ -26,7 +30,7 @@ class ConfigChoice(Struct, frozen=True):
 
     named: Optional[Path] = None  # --config FILE
     isolated: bool = False  # --isolated: read no configuration file
-    allow_rule_dirs: bool = False  # --allow-rule-dirs: import the rule modules of a configuration found
+    allow_rule_dirs: bool = False  # --allow-rule-dirs: import the rule modules of the run's configuration
 
 
 class ConfigResolver:
@@ -38,6 +42,9 @@ class ConfigResolver:
         self._parser = parser
         self._schemas = schemas
         self._loaded: dict[Optional[Path], Config] = {}
+        self._in_folder: dict[Path, Optional[Path]] = {}
+        self._top: Optional[Path] = None
+        self._rules: Optional[list[Rule]] = None
 
     def file_for(self, path: Path) -> Optional[Path]:
         """The configuration file that governs ``path`` (a file or a directory), None for the defaults. A path
@@ -47,23 +54,66 @@ class ConfigResolver:
         if self.choice.named is not None:
             return self.choice.named.resolve()
         try:
-            return find_config(path)
+            current = path.resolve()
+            folder = current if current.is_dir() else current.parent
         except (OSError, RuntimeError):
-            return find_config(Path(path).absolute().parent)
+            folder = Path(path).absolute().parent
+        return self._search(folder)
+
+    def run_config(self, first_path: Path) -> Config:
+        """The run's configuration: the one that governs ``first_path``. Its rule-dirs are the run's."""
+        found = self.file_for(first_path)
+        self._top = found
+        return self.load(found)
 
     def governing(self, path: Path) -> Config:
         """The configuration that governs ``path``."""
         return self.load(self.file_for(path))
 
+    def check_names_with(self, rules: Iterable[Rule]) -> None:
+        """Check every configuration loaded from now on (and those loaded already) against these rules."""
+        self._rules = list(rules)
+        for config in self._loaded.values():
+            check_rule_names(config, self._rules)
+
     def load(self, config_file: Optional[Path]) -> Config:
-        """A configuration file loaded (once), with its rule-dirs allowed when the caller said so."""
+        """A configuration file loaded (once). Its rule-dirs are allowed when the caller said so, and only for
+        the run's configuration."""
         if config_file not in self._loaded:
             allowed = self.choice.allow_rule_dirs or self.choice.named is not None
-            self._loaded[config_file] = load_config(config_file, self._parser, self._schemas,
-                                                    allow_rule_dirs=allowed)
+            config = load_config(config_file, self._parser, self._schemas, allow_rule_dirs=allowed)
+            if config.rule_dirs and config_file != self._top:
+                config = replace(config, rule_dirs=(), declined_rule_dirs=config.rule_dirs)
+            if self._rules is not None:
+                check_rule_names(config, self._rules)
+            self._loaded[config_file] = config
         return self._loaded[config_file]
 
     @property
     def loaded(self) -> list[Config]:
         """Every configuration loaded so far."""
-        return list(self._loaded.values())
+        return [config for config in self._loaded.values() if config.path is not None]
+
+    def is_run_config(self, config: Config) -> bool:
+        return config.path == self._top
+
+    def _search(self, folder: Path) -> Optional[Path]:
+        """The nearest configuration file in ``folder`` or above, up to the repository root; each folder is
+        looked at once per run."""
+        climbed: list[Path] = []
+        top = repository_root(folder)
+        found: Optional[Path] = None
+        current: Optional[Path] = folder
+        while current is not None:
+            if current in self._in_folder:
+                found = self._in_folder[current]
+                break
+            climbed.append(current)
+            found = config_in_folder(current)
+            if found is not None or current == top or current.parent == current:
+                break
+            current = current.parent
+        for folder_seen in climbed:
+            self._in_folder[folder_seen] = found
+        return found
+

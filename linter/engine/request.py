@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, Optional
 
 from msgspec import Struct, field
 
@@ -30,13 +30,20 @@ class RunError(Exception):
 
 
 class RunRequest(Struct, frozen=True):
-    """A run's paths and options. Without ``config``, the default configuration."""
+    """A run's paths and options. ``config`` is the run's configuration (``--config``, or the one of the first
+    path): its rule-dirs and ``now`` serve the whole run. ``config_for`` gives the configuration that governs
+    a file or folder (absolute path) and may raise :class:`~linter.config.files.ConfigError`; without it,
+    ``config`` governs every file."""
 
     paths: tuple[str, ...]
     config: Config = field(default_factory=Config)
+    config_for: Optional[Callable[[str], Config]] = None
     select: Optional[tuple[str, ...]] = None  # rule selectors from the command line (over the configuration's)
     ignore: tuple[str, ...] = ()
+    #: The lowest severity that fails the run: for every file with ``fail_on_fixed`` (--fail-on), else for the
+    #: files whose configuration sets no fail-on.
     fail_on: Optional[Severity] = Severity.ERROR
+    fail_on_fixed: bool = False
     now: Optional[_dt.datetime] = None  # a fixed clock (certificate validity); None: the real one
     root: Optional[Path] = None  # the repository root, which finding paths are relative to; None: found from cwd
     skip_unknown: bool = False  # named files are treated like walked ones (pre-commit names every file)
@@ -47,14 +54,25 @@ class RunRequest(Struct, frozen=True):
     cache_root: Optional[Path] = None  # keep the result cache below this directory; None: no cache
     file_seconds: float = DEFAULT_FILE_SECONDS  # the time budget of one file (0: none)
 
+    def governing(self, absolute: str) -> Config:
+        """The configuration that governs a file or folder."""
+        return self.config_for(absolute) if self.config_for is not None else self.config
 
-def enabled_rules(rules: Iterable[Rule], request: RunRequest) -> list[Rule]:
+    def threshold(self, config: Config) -> Optional[Severity]:
+        """The lowest severity that fails the run in a file governed by ``config``."""
+        if self.fail_on_fixed or not config.fail_on:
+            return self.fail_on
+        return None if config.fail_on == "never" else Severity.parse(config.fail_on)
+
+
+def enabled_rules(rules: Iterable[Rule], request: RunRequest, config: Optional[Config] = None) -> list[Rule]:
     """The rules a run uses: ``select`` (command line over configuration, default all) minus ``ignore`` (both)
     minus rules the configuration turns off. PAL999 internal-error is always on; PAL900 and PAL901, the
     findings about suppression comments, are on whatever the selection (a selection cannot hide a comment that
-    hides findings) unless ignored or turned off by name."""
+    hides findings) unless ignored or turned off by name. ``config``: the configuration of the files in
+    question (default: the run's)."""
     catalogue = list(rules)
-    config = request.config
+    config = config if config is not None else request.config
     select = request.select if request.select is not None else config.select
     chosen: dict[str, Rule] = {rule.id: rule for rule in catalogue if rule.id in DIRECTIVE_RULES}
     for token in select if select is not None else ("ALL",):

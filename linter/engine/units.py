@@ -21,6 +21,7 @@ import hashlib
 from typing import Any, Callable, Optional, Sequence
 
 from msgspec import Struct
+from msgspec.structs import replace
 
 from linter.changes.pairs import pair_documents
 from linter.config.load import Config
@@ -30,6 +31,7 @@ from linter.engine.contract import RuleContext
 from linter.engine.discover import Candidate
 from linter.engine.findings import FindingCollector
 from linter.engine.result_cache import ResultCache, UnitResult
+from linter.engine.secret_places import place_secrets, recover_secrets
 from linter.engine.suppress import ExternalSuppression, apply_suppressions
 from linter.inputs import syntax_reader
 from linter.inputs.admission import NOT_PALETTE, admit, secrets_of
@@ -70,8 +72,21 @@ class UnitJob(Struct, frozen=True):
     fixed_clock: bool
     ignored_per_file: Optional[ExternalSuppression]
     cache: Optional[ResultCache]
+    run_key: str  # what every unit's result depends on besides its files (code, rules, options, configuration)
     base_label: str  # the base revision described, for change rules' messages; "" when the run has none
     file_seconds: float = DEFAULT_FILE_SECONDS  # the time budget of one file (0: none)
+
+
+class LintedUnit(Struct, frozen=True):
+    """One unit linted: its result; the secret values its files hold (none when read from the cache, where no
+    unit holding secrets is kept); its cache key ('' without a cache); whether it came from the cache, and
+    whether it may be stored there (the engine stores it once the run's secrets are known)."""
+
+    result: UnitResult
+    secrets: frozenset[str] = frozenset()
+    key: str = ""
+    cached: bool = False
+    storable: bool = False
 
 
 class UnitLinter:
@@ -85,22 +100,26 @@ class UnitLinter:
         self.enabled = {rule.id for rule in job.rules}
         self.out_of_time = False  # a file went past its time budget: the unit's result is not cached
 
-    def lint(self, unit: Sequence[FileInput]) -> tuple[UnitResult, frozenset[str]]:
-        """The unit's result (from the cache when nothing it depends on has changed) and the secret values its
-        files hold (none for a cached result: they are never stored)."""
+    def lint(self, unit: Sequence[FileInput], use_cache: bool = True) -> LintedUnit:
+        """The unit linted, or (``use_cache``) its result read from the cache when nothing it depends on has
+        changed."""
         reads = {f.path: read_now(f) for f in unit if f.state != DELETED}
         cache = self.job.cache
         key = ""
         if cache is not None:
-            key = cache.unit_key(_identity(f, reads.get(f.path)) for f in unit)
-            cached = cache.get(key, self.job.clock, self.job.clock if self.job.fixed_clock else "")
-            if cached is not None:
-                return cached, frozenset()
+            key = cache.unit_key(self.job.run_key, (_identity(f, reads.get(f.path)) for f in unit))
+            cached = cache.get(key, self.job.clock, self.job.clock if self.job.fixed_clock else "") \
+                if use_cache else None
+            known = recover_secrets(cached.secret_places, _texts(unit, reads)) if cached is not None else None
+            if cached is not None and known is not None:
+                return LintedUnit(cached, frozenset(known), key, cached=True)
         self.out_of_time = False
         result, secrets = self._lint(unit, reads)
-        if cache is not None and not self.out_of_time:  # a result that depends on the machine's speed is not kept
-            cache.put(key, result)
-        return result, frozenset(secrets)
+        places = place_secrets(secrets, _texts(unit, reads)) if cache is not None else None
+        # Not kept: a result that depends on the machine's speed, or whose secrets cannot be found again.
+        if places is None or self.out_of_time:
+            return LintedUnit(result, frozenset(secrets), key)
+        return LintedUnit(replace(result, secret_places=places), frozenset(secrets), key, storable=True)
 
     def _lint(self, unit: Sequence[FileInput], reads: dict[str, SourceRead]) -> tuple[UnitResult, set[str]]:
         job = self.job
@@ -286,6 +305,18 @@ def read_base(file: FileInput, now: Optional[SourceRead]) -> Optional[SourceRead
     if file.base is not None:
         return decode_source(file.base, file.path, file.base_shown)
     return None
+
+
+def _texts(unit: Sequence[FileInput], reads: dict[str, SourceRead]) -> list[str]:
+    """The texts a unit's secrets are read from: its files now, then their base versions (in the unit's order)."""
+    texts = []
+    for file in unit:
+        read = reads.get(file.path)
+        texts.append(read[0].text if read is not None and read[0] is not None else "")
+    for file in unit:
+        base = read_base(file, reads.get(file.path)) if file.base is not None else None
+        texts.append(base[0].text if base is not None and base[0] is not None else "")
+    return texts
 
 
 def _identity(file: FileInput, read: Optional[SourceRead]) -> tuple[str, ...]:

@@ -7,10 +7,9 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from typing import Callable, Optional
+from typing import Callable, Optional, Protocol
 
-from linter.engine.result_cache import UnitResult
-from linter.engine.units import FileInput, UnitLinter
+from linter.engine.units import FileInput, LintedUnit
 
 #: Fewer files than this are linted in this process: starting workers would cost more than it saves.
 SERIAL_BELOW = 200
@@ -18,7 +17,14 @@ SERIAL_BELOW = 200
 COLLECT_EVERY = 250
 
 Unit = list[FileInput]
-Outcome = tuple[UnitResult, frozenset[str]]
+Outcome = LintedUnit
+
+
+class Linter(Protocol):
+    """What lints one unit: :class:`~linter.engine.units.UnitLinter`, or one that picks it by configuration."""
+
+    def lint(self, unit: list[FileInput]) -> LintedUnit: ...
+
 #: Told (files done, files in all) as units finish: for a progress indicator.
 Progress = Callable[[int, int], None]
 
@@ -39,7 +45,7 @@ def worker_count(requested: Optional[int], files: int) -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def lint_units(linter: UnitLinter, units: list[Unit], jobs: int, progress: Optional[Progress] = None) -> list[Outcome]:
+def lint_units(linter: Linter, units: list[Unit], jobs: int, progress: Optional[Progress] = None) -> list[Outcome]:
     """Every unit's result and secrets, in the order of ``units``: in ``jobs`` forked workers, or here."""
     tally = _Tally(progress, sum(len(unit) for unit in units))
     if jobs <= 1 or len(units) <= 1 or not sys.platform.startswith("linux"):
@@ -90,10 +96,10 @@ def batched(units: list[Unit], count: int) -> list[list[Unit]]:
 
 
 #: In a worker process: the linter and batches it was forked with (set by ``_adopt``).
-_WORKER: Optional[tuple[UnitLinter, list[list[Unit]]]] = None
+_WORKER: Optional[tuple[Linter, list[list[Unit]]]] = None
 
 
-def _adopt(linter: UnitLinter, batches: list[list[Unit]]) -> None:
+def _adopt(linter: Linter, batches: list[list[Unit]]) -> None:
     global _WORKER
     _WORKER = (linter, batches)
 
@@ -104,7 +110,7 @@ def _lint_batch(index: int) -> list[Outcome]:
     return lint_here(linter, batches[index], _Tally(None, 0))
 
 
-def lint_here(linter: UnitLinter, units: list[Unit], tally: _Tally) -> list[Outcome]:
+def lint_here(linter: Linter, units: list[Unit], tally: _Tally) -> list[Outcome]:
     """The units linted in this process. The garbage collector is paused during a run (the parsed documents
     are many small objects it would scan again and again); what they leave in reference cycles is freed
     every COLLECT_EVERY files."""

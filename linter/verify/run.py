@@ -17,7 +17,7 @@ from linter.document import Document
 from linter.engine.checks import apply_rule
 from linter.engine.clusters import group_clusters
 from linter.engine.contract import RuleContext
-from linter.engine.discover import discover, find_root, relative_path
+from linter.engine.discover import discover, find_root, is_excluded, relative_path
 from linter.engine.findings import FindingCollector
 from linter.inputs.admission import NOT_PALETTE, admit
 from linter.inputs.decode import read_source
@@ -52,7 +52,7 @@ def read_files(request: VerifyRequest, notices: list[Notice], secrets: set[str])
     root = request.root or find_root(Path.cwd())
     parser = YamlParser()
     found: list[ParsedFile] = []
-    for candidate in discover(request.paths, config.exclude, config.root if config.path else None, notices):
+    for candidate in discover(request.paths, lambda path: is_excluded(path, config), root, notices):
         read = read_source(candidate.absolute, relative_path(candidate.absolute, root), candidate.display)
         admission = admit(parser, read, candidate.explicit, candidate.absolute)
         secrets.update(admission.secrets)
