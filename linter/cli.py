@@ -41,13 +41,20 @@ def _fail(*messages: str) -> NoReturn:
     """Print each message as one ``palette-lint: error:`` line on standard error, and exit 2."""
     from linter.redact import redact
 
+    from linter.output.escape import one_line
+
     for message in messages:
-        click.echo(f"palette-lint: error: {redact(message)}", err=True)
+        click.echo(f"palette-lint: error: {one_line(redact(message))}", err=True)
     sys.exit(EXIT_ERROR)
 
 
 def _notice_text(notice: Any) -> str:
-    return f"{notice.path}: {notice.message}" if notice.path else notice.message
+    """A notice (or a plain text) as one line of standard error."""
+    from linter.output.escape import one_line
+
+    if isinstance(notice, str):
+        return one_line(notice)
+    return one_line(f"{notice.path}: {notice.message}" if notice.path else notice.message)
 
 
 def use_colour(choice: str, stream: Any) -> bool:
@@ -147,7 +154,7 @@ def _declined_rule_dirs(resolver: ConfigResolver) -> None:
         why = "their rules are code from the repository; pass --allow-rule-dirs to run them" \
             if resolver.is_run_config(config) else \
             "rule-dirs are read from the run's configuration only (the first path's, or --config)"
-        click.echo(f"palette-lint: warning: {place}: rule-dirs not loaded: {why}", err=True)
+        click.echo(f"palette-lint: warning: {_notice_text(place)}: rule-dirs not loaded: {why}", err=True)
 
 
 def _check_rule_names(configs: ConfigResolver, catalogue: list[Any]) -> None:
@@ -573,7 +580,9 @@ def main() -> None:
         if isinstance(exc, click.UsageError) and exc.ctx is not None:
             hint = f" (see '{exc.ctx.command_path} --help')"
         message = exc.format_message()
-        click.echo(f"palette-lint: error: {message[:1].lower()}{message[1:]}{hint}", err=True)
+        from linter.output.escape import one_line
+
+        click.echo(f"palette-lint: error: {one_line(message[:1].lower() + message[1:] + hint)}", err=True)
         sys.exit(EXIT_ERROR)
     except (KeyboardInterrupt, click.exceptions.Abort):
         click.echo("palette-lint: error: interrupted", err=True)

@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from typing import Mapping
 
 from linter.model import Finding, Notice, Run
+from linter.output.escape import one_line, safe_path
 
 SUITE = "palette-lint"
 #: Characters XML 1.0 cannot hold, even escaped (control characters, lone surrogates, U+FFFE/U+FFFF).
@@ -33,26 +34,26 @@ def _finding_case(finding: Finding) -> ET.Element:
     loc = finding.location
     span = loc.span
     case = _element("testcase", {"name": f"{finding.rule_id} {finding.rule_name} at {span.line}:{span.column}",
-                                 "classname": loc.path, "file": loc.path, "line": span.line})
-    detail = [f"{loc.display_path}:{span.line}:{span.column}: {finding.severity.label} {finding.rule_id} "
-              f"{finding.message}"]
+                                 "classname": safe_path(loc.path), "file": safe_path(loc.path), "line": span.line})
+    detail = [f"{safe_path(loc.display_path)}:{span.line}:{span.column}: {finding.severity.label} "
+              f"{finding.rule_id} {one_line(finding.message)}"]
     if finding.help:
-        detail.append(f"    help: {finding.help}")
-    detail.extend(f"    {r.location.display_path}:{r.location.span.line}:{r.location.span.column}: {r.message}"
-                  for r in finding.related)
+        detail.append(f"    help: {one_line(finding.help)}")
+    detail.extend(f"    {safe_path(r.location.display_path)}:{r.location.span.line}:{r.location.span.column}: "
+                  f"{one_line(r.message)}" for r in finding.related)
     if finding.suppression is not None:
-        case.append(_element("skipped", {"message": f"suppressed: {finding.suppression.justification}"},
+        case.append(_element("skipped", {"message": f"suppressed: {one_line(finding.suppression.justification)}"},
                              "\n".join(detail)))
     else:
-        case.append(_element("failure", {"message": finding.message, "type": finding.severity.label},
+        case.append(_element("failure", {"message": one_line(finding.message), "type": finding.severity.label},
                              "\n".join(detail)))
     return case
 
 
 def _notice_case(notice: Notice) -> ET.Element:
-    case = _element("testcase", {"name": notice.path or "run", "classname": SUITE})
+    case = _element("testcase", {"name": safe_path(notice.path) or "run", "classname": SUITE})
     tag = "error" if notice.level == "error" else "skipped"
-    case.append(_element(tag, {"message": (f"{notice.path}: " if notice.path else "") + notice.message}))
+    case.append(_element(tag, {"message": one_line((f"{notice.path}: " if notice.path else "") + notice.message)}))
     return case
 
 
@@ -73,7 +74,7 @@ def format_junit(run: Run) -> str:
     by_file: dict[str, list[ET.Element]] = {}
     for finding in run.findings:
         by_file.setdefault(finding.location.path, []).append(_finding_case(finding))
-    suites = [_suite(path, cases) for path, cases in by_file.items()]
+    suites = [_suite(safe_path(path), cases) for path, cases in by_file.items()]
     own = [_notice_case(notice) for notice in run.notices]
     if not suites and not own:
         files = f"{run.files_checked} file{'s' if run.files_checked != 1 else ''}"

@@ -1,11 +1,13 @@
 """Text for a terminal or a log, as ruff and rustc print: a finding's first line says where and what
 (``path:line:col: severity PALnnn message``), an indented ``help:`` line says why it matters and what to do,
 and the other places it involves follow, indented. A one-line summary closes the report. (Notices are not
-part of it: the command line prints them on standard error.)"""
+part of it: the command line prints them on standard error.) Text from the files is escaped
+(:mod:`linter.output.escape`): every finding is its lines and no more."""
 
 from __future__ import annotations
 
 from linter.model import Comparison, Run, Severity
+from linter.output.escape import one_line, safe_path
 
 _COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.NOTE: "\033[36m"}
 _BOLD, _CYAN, _RESET = "\033[1m", "\033[36m", "\033[0m"
@@ -15,18 +17,19 @@ def format_text(run: Run, colour: bool = False, summary: bool = True) -> str:
     lines: list[str] = []
     for finding in run.active_findings:
         loc = finding.location
-        where = f"{loc.display_path}:{loc.span.line}:{loc.span.column}:"
+        where = f"{safe_path(loc.display_path)}:{loc.span.line}:{loc.span.column}:"
         severity = finding.severity.label
         if colour:
             where = f"{_BOLD}{where}{_RESET}"
             severity = f"{_COLOURS[finding.severity]}{severity}{_RESET}"
-        lines.append(f"{where} {severity} {finding.rule_id} {finding.message}")
+        lines.append(f"{where} {severity} {finding.rule_id} {one_line(finding.message)}")
         if finding.help:
             label = f"{_CYAN}help:{_RESET}" if colour else "help:"
-            lines.append(f"    {label} {finding.help}")
+            lines.append(f"    {label} {one_line(finding.help)}")
         for related in finding.related:
             rloc = related.location
-            lines.append(f"    {rloc.display_path}:{rloc.span.line}:{rloc.span.column}: {related.message}")
+            lines.append(f"    {safe_path(rloc.display_path)}:{rloc.span.line}:{rloc.span.column}: "
+                         f"{one_line(related.message)}")
     if summary:
         lines.append(summary_line(run))
     return "".join(line + "\n" for line in lines)
@@ -57,7 +60,7 @@ def comparison_summary(comparison: Comparison) -> str:
     against = [comparison.base] if comparison.base else []
     if comparison.baseline:
         against.append(f"the baseline {comparison.baseline}")
-    text = (f"Compared with {' and '.join(against)}: {comparison.new} new, {comparison.unchanged} unchanged, "
+    text = (f"Compared with {one_line(' and '.join(against))}: {comparison.new} new, {comparison.unchanged} unchanged, "
             f"{comparison.fixed} fixed.")
     if comparison.accepted:
         count = len(comparison.accepted)
