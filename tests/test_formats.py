@@ -152,10 +152,11 @@ def test_junit_is_well_formed_and_counts_add_up() -> None:
     assert case is not None and case.get("classname") == "profiles/edge.yaml" and case.get("line") == "3"
     failure = case.find("failure")
     assert failure is not None and failure.get("type") == "error"
-    # Characters XML cannot hold are replaced; everything else survives escaping.
-    assert failure.get("message") == AWKWARD.replace("\x07", "\ufffd").replace("\x1b", "\ufffd")
+    # Control characters are written as escapes (one line, no terminal escape); the rest survives XML escaping.
+    assert failure.get("message") == AWKWARD.replace("\r", "\\r").replace("\n", "\\n").replace(
+        "\x07", "\\x07").replace("\x1b", "\\x1b")
     skipped = suites["b.yaml"].findall("testcase")[1].find("skipped")
-    assert skipped is not None and skipped.get("message") == "suppressed: ok \ufffd because"
+    assert skipped is not None and skipped.get("message") == "suppressed: ok \\x00 because"
     for suite in root:
         cases = suite.findall("testcase")
         assert suite.get("tests") == str(len(cases))
