@@ -13,6 +13,7 @@ Each configuration file is read once per run, however many files it governs, and
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
@@ -43,22 +44,22 @@ class ConfigResolver:
         self._schemas = schemas
         self._loaded: dict[Optional[Path], Config] = {}
         self._in_folder: dict[Path, Optional[Path]] = {}
+        self._by_path: dict[str, Optional[Path]] = {}
         self._top: Optional[Path] = None
         self._rules: Optional[list[Rule]] = None
 
     def file_for(self, path: Path) -> Optional[Path]:
-        """The configuration file that governs ``path`` (a file or a directory), None for the defaults. A path
-        that cannot be resolved (a symbolic link loop) is governed as the directory that holds it."""
+        """The configuration file that governs ``path`` (a file or a directory), None for the defaults. The path
+        is taken as written (links are not resolved): a file is governed by the folder it is listed in."""
         if self.choice.isolated:
             return None
         if self.choice.named is not None:
             return self.choice.named.resolve()
-        try:
-            current = path.resolve()
-            folder = current if current.is_dir() else current.parent
-        except (OSError, RuntimeError):
-            folder = Path(path).absolute().parent
-        return self._search(folder)
+        key = os.path.abspath(path)
+        if key not in self._by_path:
+            folder = Path(key if os.path.isdir(key) else os.path.dirname(key))
+            self._by_path[key] = self._search(folder)
+        return self._by_path[key]
 
     def run_config(self, first_path: Path) -> Config:
         """The run's configuration: the one that governs ``first_path``. Its rule-dirs are the run's."""
@@ -101,7 +102,7 @@ class ConfigResolver:
         """The nearest configuration file in ``folder`` or above, up to the repository root; each folder is
         looked at once per run."""
         climbed: list[Path] = []
-        top = repository_root(folder)
+        top: Optional[Path] = None
         found: Optional[Path] = None
         current: Optional[Path] = folder
         while current is not None:
@@ -110,7 +111,11 @@ class ConfigResolver:
                 break
             climbed.append(current)
             found = config_in_folder(current)
-            if found is not None or current == top or current.parent == current:
+            if found is not None or current.parent == current:
+                break
+            if top is None:
+                top = repository_root(current) or Path(current.anchor)
+            if current == top:
                 break
             current = current.parent
         for folder_seen in climbed:

@@ -85,7 +85,7 @@ class Engine:
         candidates, files_read = with_files_read(candidates, excluded, root)
         history = open_history(request.base, request.paths, notices)
         files = file_inputs(candidates, history, request, root, excluded)
-        configs = {file.path: request.governing(file.candidate.absolute) for file in files}
+        configs = {file.path: request.governing(os.path.dirname(file.candidate.absolute)) for file in files}
         distinct = {_config_key(config): config for config in configs.values()}
         jobs = self._jobs(request, distinct, root, history, notices)
         rules = sorted({rule.id: rule for job in jobs.values() for rule in job.rules}.values(), key=lambda r: r.id)

@@ -100,16 +100,17 @@ def strings_of(documents: Iterable[Document]) -> InString:
     pack's ``values: |``) is not a string for this purpose: its lines are that document's, comments included,
     and that document's own strings count instead."""
     documents = list(documents)
-    hosts = {doc.base for doc in documents if doc.parent is not None}
     spans: list[Span] = []
-    for doc in documents:
-        for path, info in doc.nodes.items():
-            if info.key is not None:
-                spans.append(doc.outer_span(info.key))
-            if info.tag not in ("map", "seq") and doc.base + path not in hosts:
-                spans.append(doc.outer_span(info.value))
 
     def inside(line: int, column: int) -> bool:
+        if not spans:  # found on the first question: most files hold no directive, and are never asked
+            hosts = {doc.base for doc in documents if doc.parent is not None}
+            for doc in documents:
+                for path, info in doc.nodes.items():
+                    if info.key is not None:
+                        spans.append(doc.outer_span(info.key))
+                    if info.tag not in ("map", "seq") and doc.base + path not in hosts:
+                        spans.append(doc.outer_span(info.value))
         return any((s.line, s.column) <= (line, column) < (s.end_line, s.end_column) for s in spans)
 
     return inside

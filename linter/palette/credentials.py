@@ -113,23 +113,16 @@ def is_credential_mapping(path: tuple[Key, ...]) -> bool:
     return last in CREDENTIAL_MAPPINGS or is_secret_key(last)
 
 
-def credential_mapping_keys(data: Any) -> set[str]:
-    """The keys of credential mappings (:func:`is_credential_mapping`) that are not credential keys: possibly
-    secrets, so redacted wherever they would be printed (a message, a YAML path)."""
+def credential_mapping_keys(doc: Document) -> set[str]:
+    """The keys of a document's credential mappings (:func:`is_credential_mapping`) that are not credential
+    keys: possibly secrets, so redacted wherever they would be printed (a message, a YAML path). The mappings
+    are found in the document's table of nodes, without walking its data."""
     found: set[str] = set()
-    stack: list[tuple[tuple[Key, ...], Any]] = [((), data)]
-    seen: set[int] = set()
-    while stack:
-        here, value = stack.pop()
-        if not isinstance(value, (dict, list)) or id(value) in seen:
-            continue
-        seen.add(id(value))
-        if isinstance(value, dict):
-            if is_credential_mapping(here):
-                found.update(str(key) for key in value if str(key) not in CREDENTIAL_KEYS)
-            stack.extend((here + (key,), item) for key, item in value.items())
-        else:
-            stack.extend((here + (index,), item) for index, item in enumerate(value))
+    for path, info in doc.nodes.items():
+        if info.tag == "map" and is_credential_mapping(path):
+            mapping = doc.get(path)
+            if isinstance(mapping, dict):
+                found.update(str(key) for key in mapping if str(key) not in CREDENTIAL_KEYS)
     return found
 
 
@@ -279,7 +272,7 @@ def document_secrets(doc: Document) -> set[str]:
     for _path, value, kind in document_fields(doc):
         if kind & SECRET:
             found.update(_secret_values(value))
-    found.update(doc.derived("credentials.mapping-keys", lambda d: credential_mapping_keys(d.data)))
+    found.update(credential_mapping_keys(doc))
     own = doc.own_text
     if "@" in own or "PRIVATE KEY" in own:
         found.update(secrets_in_data(doc.data))
