@@ -251,12 +251,20 @@ def cli() -> None:
               help="Stop the work on a file that takes longer, and report it as PAL000 (0: no limit).")
 @click.option("--quiet", "-q", is_flag=True,
               help="Print the findings and errors only: no summary line, notes, warnings or progress.")
+@click.option("--fix", "fix", is_flag=True,
+              help="Write the safe fixes into the files, then report what remains.")
+@click.option("--unsafe-fixes", is_flag=True,
+              help="With --fix or --diff, apply the unsafe fixes too (they may change what the file does: "
+                   "review them).")
+@click.option("--diff", "diff", is_flag=True,
+              help="Print the fixes as a unified diff and write nothing; exit 1 when there is something to fix.")
 def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Optional[str],
           omit_suppressed: bool, skip_unknown: bool, fail_on: Optional[str], select: tuple[str, ...],
           ignore: tuple[str, ...], config_path: Optional[str], isolated: bool, allow_rule_dirs: bool,
           now: Optional[str], base_ref: Optional[str],
           staged: bool, new_only: bool, baseline_path: Optional[str], write_baseline: Optional[str],
-          jobs: Optional[int], no_cache: bool, file_seconds: float, color: str, quiet: bool) -> None:
+          jobs: Optional[int], no_cache: bool, file_seconds: float, color: str, quiet: bool,
+          fix: bool = False, unsafe_fixes: bool = False, diff: bool = False) -> None:
     """Lint PATHS (files or directories; default: the current directory).
 
     Directories are walked for *.yaml, *.yml, *.json and files named user-data, skipping .git and the
@@ -280,6 +288,7 @@ def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Opt
         reports = plan_targets(formats, output)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+    _check_fix_options(fix, unsafe_fixes, diff, staged, formats, output, write_baseline)
     targets = paths or (".",)
     configs = _configs(config_path, isolated, allow_rule_dirs)
     config = _load_project_config(configs, targets[0])
@@ -312,8 +321,15 @@ def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Opt
             _fail(f"unknown rule selector {token!r}{did_you_mean(token, names)}: use an id such as PAL106, a "
                   "prefix such as PAL1, or a name")
     progress = None if quiet or not sys.stderr.isatty() else ProgressLine(sys.stderr)
+    outcome = None
     try:
-        run = engine.run(request, progress)
+        if fix or diff:
+            from linter.fix.loop import fix_until_stable
+
+            outcome = fix_until_stable(lambda asked: engine.run(asked, progress), request, unsafe_fixes)
+            run = outcome.run
+        else:
+            run = engine.run(request, progress)
     except RunError as exc:
         _fail(*exc.messages)
     except WorkerDied as exc:
@@ -321,6 +337,13 @@ def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Opt
     finally:
         if progress is not None:
             progress.clear()
+    if outcome is not None and diff:
+        _print_diff(outcome, quiet)
+    if outcome is not None:
+        _write_fixes(outcome, quiet)
+        from msgspec.structs import replace as _replace
+
+        run = _replace(run, fixed=outcome.summary(written=True))
     colour = use_colour(color, sys.stdout)
     for report in sorted(reports, key=lambda r: r.path is None):  # files first, then standard output
         text = render(report.format, run, colour=colour and report.path is None, omit_suppressed=omit_suppressed,
@@ -448,6 +471,55 @@ def verify(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Op
     if run.internal_errors or any(n.level == "error" for n in run.notices):
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if run.failed() else EXIT_OK)
+
+
+def _check_fix_options(fix: bool, unsafe_fixes: bool, diff: bool, staged: bool, formats: tuple[Any, ...],
+                       output: Optional[str], write_baseline: Optional[str]) -> None:
+    """Exit 2 on a combination of --fix, --unsafe-fixes and --diff that cannot be honoured."""
+    if unsafe_fixes and not (fix or diff):
+        raise click.UsageError("--unsafe-fixes applies with --fix or --diff")
+    if fix and diff:
+        raise click.UsageError("--diff shows the fixes without writing them: give --fix or --diff, not both")
+    if (fix or diff) and staged:
+        raise click.UsageError("--fix and --diff change the working tree, not the staged content: drop --staged")
+    if diff and (formats or output or write_baseline):
+        raise click.UsageError("--diff prints a diff instead of a report: it takes no --format, --output or "
+                               "--write-baseline")
+
+
+def _print_diff(outcome: Any, quiet: bool) -> NoReturn:
+    """``--diff``: the fixes as a unified diff on standard output, every secret scrubbed; exit 1 when there is
+    something to fix, else 0."""
+    from linter.output.escape import one_line
+    from linter.redact import redact
+
+    text = redact(outcome.diff(), outcome.secrets)
+    click.echo(text, nl=False)
+    if not quiet:
+        count = len(outcome.applied)
+        files = len(outcome.changed)
+        remain = len(outcome.run.active_findings)
+        click.echo(f"palette-lint: would fix {count} problem{'s' if count != 1 else ''} in {files} "
+                   f"file{'s' if files != 1 else ''}; {remain} would remain", err=True)
+        for applied in outcome.applied:
+            if applied.fix.note:
+                click.echo(f"palette-lint: note: {_notice_text(applied.finding.location.display_path)}: "
+                           f"{one_line(redact(applied.fix.note, outcome.secrets))}", err=True)
+    sys.exit(EXIT_FINDINGS if outcome.changed else EXIT_OK)
+
+
+def _write_fixes(outcome: Any, quiet: bool) -> None:
+    """``--fix``: write the fixed files, and say what each applied fix leaves to do (the macro to create)."""
+    from linter.output.escape import one_line
+    from linter.redact import redact
+
+    failed = outcome.write()
+    if failed:
+        _fail(*[f"cannot write the fixes to {path}" for path in failed])
+    for applied in outcome.applied:
+        if applied.fix.note and not quiet:
+            click.echo(f"palette-lint: note: {_notice_text(applied.finding.location.display_path)}: "
+                       f"{one_line(redact(applied.fix.note, outcome.secrets))}", err=True)
 
 
 def _read_baseline(path: str) -> Baseline:

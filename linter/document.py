@@ -189,6 +189,10 @@ class Document:
         text = self.parent.get(self.base)
         return text if isinstance(text, str) else ""
 
+    def own_source(self) -> SourceFile:
+        """The text this document was parsed from, as a source (its own lines and offsets)."""
+        return self._own_source()
+
     def _own_source(self) -> SourceFile:
         if self.parent is None:
             return self.source

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple, Optional, Union
 
 from msgspec import Struct, field
 
@@ -83,6 +83,34 @@ class Issue:
     span: Span | None = None
     value: str = ""
     help: str = ""  # why it matters and what to do: printed on its own line after the message
+    #: How to repair it: text edits of the document's own text (``linter/fix/edits.py`` builds them); the engine
+    #: maps them into the file through the document's container. None: no automatic fix.
+    fix: Optional[TextFix] = None
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    """Replace the characters ``[start, end)`` of a document's own text (a whole file, or the text embedded in
+    one: a pack's values) with ``text``, written as that text's own characters (no container escaping)."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class TextFix:
+    """A rule's fix: what it does (``title``, imperative, no secret), its edits of the document's own text, and
+    whether it is safe: a safe fix keeps what the file means apart from the problem it repairs; an unsafe one
+    may change behaviour and is applied only with ``--unsafe-fixes`` (ruff's applicability). ``note`` is what
+    the user must still do once it is applied (the macro to create), printed then."""
+
+    title: str
+    edits: tuple[TextEdit, ...]
+    safe: bool = True
+    note: str = ""
+    #: The YAML paths of the document whose data the fix changes; empty: the issue's ``at``.
+    paths: tuple[YamlPath, ...] = ()
 
 
 class Location(Struct, frozen=True):
@@ -92,6 +120,26 @@ class Location(Struct, frozen=True):
     display_path: str
     span: Span
     yaml_path: str = ""
+
+
+class Replacement(Struct, frozen=True):
+    """One edit of a file: the characters of ``span`` (1-based; an empty span is an insertion point) replaced by
+    ``text``, as the file writes it (container escaping applied)."""
+
+    span: Span
+    text: str
+
+
+class Fix(Struct, frozen=True):
+    """A finding's fix in the file: its title, replacements (sorted, not overlapping), applicability (``safe``)
+    and what is left to do once applied (``note``)."""
+
+    title: str
+    replacements: tuple[Replacement, ...]
+    safe: bool = True
+    note: str = ""
+    #: The YAML paths (from the file's root, as findings write them) whose data the fix changes.
+    paths: tuple[str, ...] = ()
 
 
 class RelatedLocation(Struct, frozen=True):
@@ -122,6 +170,8 @@ class Finding(Struct, frozen=True):
     baseline_state: str = ""
     #: Why it matters and what to do (the message says what is wrong, in a line of its own).
     help: str = ""
+    #: How to repair it in the file (``check --fix``, SARIF ``fixes``, the language server's code actions).
+    fix: Optional[Fix] = None
 
     def sort_key(self) -> tuple[Any, ...]:
         loc = self.location
@@ -197,6 +247,16 @@ class Comparison(Struct, frozen=True):
     accepted: frozenset[str] = frozenset()
 
 
+class FixSummary(Struct, frozen=True):
+    """Fixes applied (written with ``--fix``, or shown with ``--diff``): how many, in how many files, and how many
+    of the remaining findings only ``--unsafe-fixes`` would fix."""
+
+    fixed: int
+    files: int
+    written: bool
+    unsafe_left: int = 0
+
+
 class Run(Struct, frozen=True):
     """The immutable result of one run, which every formatter takes."""
 
@@ -214,6 +274,10 @@ class Run(Struct, frozen=True):
     #: Findings of the base revision or the baseline file that are gone (``baseline_state == "absent"``).
     absent: tuple[Finding, ...] = ()
     comparison: Comparison | None = None
+    #: Where each linted file is (repository-relative path -> absolute path), for writing fixes.
+    absolute_paths: dict[str, str] = field(default_factory=dict)
+    #: What ``--fix`` or ``--diff`` did, for the summary; None when not fixing.
+    fixed: FixSummary | None = None
 
     @property
     def active_findings(self) -> tuple[Finding, ...]:

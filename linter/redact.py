@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, Optional
 
 from msgspec.structs import replace
 
-from linter.model import Finding, Notice, RelatedLocation, Run
+from linter.model import Finding, Fix, Notice, RelatedLocation, Run
 
 REDACTED = "***"
 PRIVATE_KEY_REDACTED = "<private key redacted>"
@@ -177,11 +177,18 @@ def redact_findings(findings: Iterable[Finding], secrets: Secrets) -> tuple[Find
     def location(loc: Any) -> Any:
         return replace(loc, yaml_path=redact(loc.yaml_path, secrets)) if loc.yaml_path else loc
 
+    def fix(item: Optional[Fix]) -> Optional[Fix]:
+        # A fix writes what it writes, or nothing: one whose new text would need scrubbing is dropped, not altered.
+        if item is None or any(redact(r.text, secrets) != r.text for r in item.replacements):
+            return None
+        return replace(item, title=redact(item.title, secrets), note=redact(item.note, secrets),
+                       paths=tuple(redact(path, secrets) for path in item.paths))
+
     def finding(item: Finding) -> Finding:
         related = tuple(RelatedLocation(location(r.location), redact(r.message, secrets)) for r in item.related)
         return replace(item, message=redact(item.message, secrets), help=redact(item.help, secrets),
                        location=location(item.location),
-                       related=related)
+                       related=related, fix=fix(item.fix))
 
     return tuple(finding(f) for f in findings)
 

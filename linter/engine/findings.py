@@ -18,6 +18,7 @@ from linter.model import (
     INTERNAL_ERROR_ID,
     PARSE_ERROR_ID,
     Finding,
+    Fix,
     Issue,
     Location,
     RelatedLocation,
@@ -67,7 +68,8 @@ class FindingCollector:
         location = Location(source.path, source.display_path, failure.span, "")
         if source.path not in self.linted_sources:
             self.unreadable.add(source.path)
-        self._add(rule, self._severity(rule, None), failure.message, location, (), failure.kind, failure.help)
+        self._add(rule, self._severity(rule, None), failure.message, location, (), failure.kind, failure.help,
+                  failure.fix)
 
     def out_of_time(self, path: str, display_path: str, seconds: float,
                     what: str = "reading and checking the file") -> None:
@@ -92,8 +94,14 @@ class FindingCollector:
             related.append(RelatedLocation(
                 Location(other.path, other.display_path, other.span_of(item.at, "auto"),
                          format_path(other.outer_path(item.at))), item.message))
+        fix = None
+        if issue.fix is not None:
+            from linter.fix.embedding import placed
+
+            paths = issue.fix.paths or ((issue.at,) if issue.at else ())
+            fix = placed(issue.fix, doc, tuple(format_path(doc.outer_path(path)) for path in paths))
         self._add(rule, self._severity(rule, issue.severity), issue.message, location, tuple(related), issue.value,
-                  issue.help)
+                  issue.help, fix)
 
     def internal_error(self, rule: Rule, doc: Document, exc: BaseException) -> None:
         """A PAL999 finding: ``rule`` raised on ``doc``. It names the exception's type and place, never its
@@ -111,8 +119,8 @@ class FindingCollector:
                   "the other rules still ran; please report this with the file that triggers it")
 
     def _add(self, rule: Rule, severity: Severity, message: str, location: Location,
-             related: tuple[RelatedLocation, ...], value: str, help: str = "") -> None:
-        self.findings.append(_finding(rule, severity, message, location, related, value, help))
+             related: tuple[RelatedLocation, ...], value: str, help: str = "", fix: Optional[Fix] = None) -> None:
+        self.findings.append(_finding(rule, severity, message, location, related, value, help, fix))
 
     def with_problems(self, findings: tuple[Finding, ...], problems: Iterable[DirectiveProblem],
                       external: Optional[ExternalSuppression]) -> tuple[Finding, ...]:
@@ -123,7 +131,7 @@ class FindingCollector:
             if rule is not None and rule.id in self.enabled:
                 location = Location(problem.path, problem.display_path, problem.span, "")
                 finding = _finding(rule, self._severity(rule, None), problem.message, location, (), problem.value,
-                                   problem.help)
+                                   problem.help, problem.fix)
                 added.append(replace(finding, suppression=external(finding)) if external else finding)
         return tuple(sorted((*findings, *added), key=Finding.sort_key))
 
@@ -166,9 +174,9 @@ class FindingCollector:
 
 
 def _finding(rule: Rule, severity: Severity, message: str, location: Location,
-             related: tuple[RelatedLocation, ...], value: str, help: str = "") -> Finding:
+             related: tuple[RelatedLocation, ...], value: str, help: str = "", fix: Optional[Fix] = None) -> Finding:
     return Finding(rule.id, rule.name, severity, message, location, related, fingerprint(rule.id, location, value),
-                   help=help)
+                   help=help, fix=fix)
 
 
 def fingerprint(rule_id: str, location: Location, value: str) -> str:

@@ -128,6 +128,7 @@ class Engine:
                                request.paths, root))
         thresholds = {path: request.threshold(config) for path, config in configs.items()}
         return redact_run(Run(findings=findings, rules=tuple(rules), files_checked=len(linted),
+                              absolute_paths={f.path: f.candidate.absolute for f in files if f.state != DELETED},
                               notices=tuple(notices), tool_version=__version__, fail_on=request.fail_on,
                               fail_on_by_path={path: threshold for path, threshold in thresholds.items()
                                                if threshold != request.fail_on},
@@ -185,7 +186,8 @@ def file_inputs(candidates: list[Candidate], history: Optional[History], request
     index for --staged, the base revision's content of changed files and of the copies' sources, and the
     files deleted since the base that a walk of the linted directories would have linted."""
     if history is None:
-        return [FileInput(c, relative_path(c.absolute, root)) for c in candidates]
+        return [FileInput(c, relative_path(c.absolute, root), staged=request.overlay.get(c.absolute))
+                for c in candidates]
     staged, staged_too_large = history.index_texts(candidates, MAX_FILE_BYTES)
     deleted = deleted_candidates(history, request.paths, excluded)
     everything = [*candidates, *deleted]
@@ -199,7 +201,8 @@ def file_inputs(candidates: list[Candidate], history: Optional[History], request
         path = git_paths[candidate.absolute]
         state = DELETED if candidate.absolute in gone else history.state(path)
         files.append(FileInput(
-            candidate, relative_path(candidate.absolute, root), state, staged.get(candidate.absolute),
+            candidate, relative_path(candidate.absolute, root), state,
+            request.overlay.get(candidate.absolute, staged.get(candidate.absolute)),
             blobs.get(path) if path is not None else None,
             f"{history.short}:{history.old_path(path)}" if path is not None else "",
             is_deployed(request.governing(candidate.absolute), candidate.absolute, existed_at_base=state == MODIFIED),

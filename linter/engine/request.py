@@ -53,6 +53,9 @@ class RunRequest(Struct, frozen=True):
     jobs: Optional[int] = None  # worker processes; None: the cores, serial for small inputs
     cache_root: Optional[Path] = None  # keep the result cache below this directory; None: no cache
     file_seconds: float = DEFAULT_FILE_SECONDS  # the time budget of one file (0: none)
+    #: Contents to lint instead of what is on disk, by absolute path: an editor's unsaved buffers, the text
+    #: ``--fix`` has fixed but not written yet. A file must still exist on disk to be found.
+    overlay: dict[str, bytes] = field(default_factory=dict)
 
     def governing(self, absolute: str) -> Config:
         """The configuration that governs a file or folder."""

@@ -31,7 +31,7 @@ from msgspec.structs import replace
 
 from linter.config.load import Config
 from linter.document import Document
-from linter.model import PARSE_ERROR_ID, Finding, Location, Rule, Span, Suppression
+from linter.model import PARSE_ERROR_ID, Finding, Fix, Location, Replacement, Rule, Span, Suppression
 from linter.yaml.source import SourceFile
 
 UNUSED_SUPPRESSION_ID = "PAL900"
@@ -152,6 +152,7 @@ class DirectiveProblem(Struct, frozen=True):
     span: Span
     value: str
     help: str = ""
+    fix: Optional[Fix] = None
 
 
 class Outcome(Struct, frozen=True):
@@ -213,10 +214,10 @@ def _inline(finding: Finding, directives: Sequence[Directive], by_token: Mapping
 
 def _problems(directive: Directive, source: SourceFile, by_token: Mapping[str, Rule], enabled: set[str],
               used: set[str], partial: bool) -> list[DirectiveProblem]:
-    def problem(rule_id: str, kind: str, message: str, help: str) -> DirectiveProblem:
+    def problem(rule_id: str, kind: str, message: str, help: str, fix: Optional[Fix] = None) -> DirectiveProblem:
         written = f"{directive.action}={','.join(directive.rules)}"
         return DirectiveProblem(rule_id, message, source.path, source.display_path, directive.span,
-                                f"{written}:{kind}", help)
+                                f"{written}:{kind}", help, fix)
 
     if directive.problem:
         return [problem(UNUSED_SUPPRESSION_ID, "unreadable", "suppression comment cannot be used",
@@ -242,12 +243,38 @@ def _problems(directive: Directive, source: SourceFile, by_token: Mapping[str, R
     if unused:
         out.append(problem(UNUSED_SUPPRESSION_ID, "unused",
                            f"unused suppression: no {', '.join(unused)} finding {directive.scope}",
-                           "the comment hides nothing and would hide a future problem; remove it"))
+                           "the comment hides nothing and would hide a future problem; remove it",
+                           _removal(directive, source, unused)))
     if directive.reason_problem:
         out.append(problem(SUPPRESSION_WITHOUT_REASON_ID, "no-reason",
                            f"suppression without a reason ({directive.reason_problem})",
                            f"reviewers cannot tell why the finding is accepted; add one, e.g. `{EXAMPLE}`"))
     return out
+
+
+def _removal(directive: Directive, source: SourceFile, unused: Sequence[str]) -> Optional[Fix]:
+    """The fix of an unused suppression: the comment removed (its whole line when it is alone there), or only the
+    unused rules taken out of its list when it names others too."""
+    line = source.line_text(directive.line)
+    start = directive.span.column - 1
+    if set(unused) >= set(directive.rules):
+        before = line[:start].rstrip()
+        if before:
+            span = Span(directive.line, len(before) + 1, directive.line, len(line) + 1)
+        elif directive.line < len(source.line_starts):
+            span = Span(directive.line, 1, directive.line + 1, 1)
+        else:
+            span = Span(directive.line, 1, directive.line, len(line) + 1)
+        return Fix("remove the unused suppression", (Replacement(span, ""),))
+    comment = re.search(_COMMENT, line[start:])
+    body = re.match(_BODY, line[start + comment.end():]) if comment is not None else None
+    if comment is None or body is None or body.group("rules") is None:
+        return None
+    kept = [token for token in directive.rules if token not in unused]
+    first = start + comment.end() + body.start("rules")
+    last = start + comment.end() + body.end("rules")
+    span = Span(directive.line, first + 1, directive.line, last + 1)
+    return Fix(f"remove {', '.join(unused)} from the suppression", (Replacement(span, ",".join(kept)),))
 
 
 def _did_you_mean(token: str, by_token: Mapping[str, Rule]) -> str:

@@ -53,7 +53,9 @@ class FileInput(Struct, frozen=True):
     candidate: Candidate
     path: str  # repository-relative, POSIX
     state: str = ""  # against the base revision; "" when the run has none
-    staged: Optional[bytes] = None  # with --staged: the index content, linted instead of the working tree
+    #: The content linted instead of the working tree's: the index with --staged, or the request's overlay (an
+    #: editor's buffer, text --fix has fixed).
+    staged: Optional[bytes] = None
     base: Optional[bytes] = None  # the content at the base revision (a changed or deleted file, a copy's source)
     base_shown: str = ""  # how the base version is named in findings: "1a2b3c4d5e:old/name.yaml"
     deployed: bool = False  # for change rules: the file is deployed to existing clusters
@@ -288,7 +290,7 @@ def _join(parsed: ParsedFile, collector: FindingCollector, secrets: set[str], in
 
 
 def read_now(file: FileInput) -> SourceRead:
-    """The file as it is now: the index content with --staged, else the working tree's."""
+    """The file as it is now: the index content with --staged (or the overlay), else the working tree's."""
     if file.staged_size:
         return None, too_large(file.staged_size, MAX_FILE_BYTES), ""
     if file.staged is not None:

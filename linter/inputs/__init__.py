@@ -83,6 +83,10 @@ def read_file(parser: YamlParser, source: SourceFile, explicit: bool, absolute_p
     try:
         composed = compose(parser, source.text)
     except ParseFailure as failure:
+        if failure.text_fix is not None:
+            from linter.fix.embedding import place_failure
+
+            place_failure(failure, Document(source, None, {}))
         parsed.failures.append(failure)
         return parsed
     root = Document.from_yaml(source, composed, kind=UNKNOWN)

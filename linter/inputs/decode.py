@@ -49,7 +49,7 @@ def read_source(abs_path: str, rel_path: str, display_path: str,
 
 
 #: Byte-order marks and the encodings they announce, longest first (UTF-32's marks begin like UTF-16's).
-_BYTE_ORDER_MARKS = ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+BYTE_ORDER_MARKS = ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
                      (b"\xef\xbb\xbf", "utf-8"), (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"))
 
 
@@ -60,7 +60,7 @@ def decode_source(raw: bytes, rel_path: str, display_path: str, max_bytes: int =
     if len(raw) > max_bytes:
         return None, too_large(len(raw), max_bytes), ""
     encoding, bom = "utf-8", False
-    for mark, marked in _BYTE_ORDER_MARKS:
+    for mark, marked in BYTE_ORDER_MARKS:
         if raw.startswith(mark):
             encoding, bom, raw = marked, True, raw[len(mark):]
             break

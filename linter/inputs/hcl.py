@@ -382,10 +382,12 @@ class _Builder:
             self.put(chr(code), found.start())
             position = found.end() + 1 + width
 
-    def result(self, interpolated: bool) -> Text:
+    def result(self, interpolated: bool, end: int = -1, container: str = "") -> Text:
+        """The text assembled; ``end`` is the file offset where it ends, ``container`` what holds it (quoted,
+        heredoc), for fixes written into it."""
         text = "".join(self.parts)
-        return Text(text, OffsetMap(self.hcl.source, text, self.run_starts, self.run_offsets, self.run_steps),
-                    interpolated)
+        return Text(text, OffsetMap(self.hcl.source, text, self.run_starts, self.run_offsets, self.run_steps, end,
+                                    container), interpolated)
 
 
 def _pieces(hcl: HclFile, node: Any, start: int, end: int) -> Optional[list[tuple[int, int, bool]]]:
@@ -422,7 +424,7 @@ def _quoted(hcl: HclFile, node: Any) -> Optional[Text]:
             builder.copy(piece_start, piece_end)
         elif not builder.literal(piece_start, piece_end, quoted=True):
             return None
-    return builder.result(any(piece[2] for piece in pieces))
+    return builder.result(any(piece[2] for piece in pieces), end, "quoted")
 
 
 def _heredoc(hcl: HclFile, node: Any) -> Optional[Text]:
@@ -459,7 +461,7 @@ def _heredoc(hcl: HclFile, node: Any) -> Optional[Text]:
             position = max(position, drops[index][1])
             index += 1
         builder.literal(position, piece_end, quoted=False)
-    return builder.result(bool(interpolations))
+    return builder.result(bool(interpolations), end, "heredoc")
 
 
 def _inside(offset: int, starts: list[int], ranges: list[tuple[int, int]]) -> bool:

@@ -34,6 +34,11 @@ def read_packs(root: Document, parser: YamlParser, parsed: ParsedFile) -> None:
             failure.message = f"pack {info.name or '#' + str(index)}: {failure.message}"
             if isinstance(mapper.resolved(), FixedMap):
                 failure.span = root.span_of(values_path, "value")
+            if failure.text_fix is not None:
+                from linter.fix.embedding import place_failure
+
+                place_failure(failure, Document(root.source, None, {}, base=values_path, position_map=mapper,
+                                                parent=root))
             parsed.failures.append(failure)
             continue
         kind = OS_LAYER if pack_is_os_layer(pack, composed.data) else PACK_VALUES

@@ -283,6 +283,11 @@ class _TerraformFile:
             composed = compose(self.parser, resolved.text, resolved.position_map)
         except ParseFailure as failure:
             failure.message = f"pack {name or '#' + str(index)}: {failure.message}"
+            if failure.text_fix is not None:
+                from linter.fix.embedding import place_failure
+
+                place_failure(failure, Document(self.source, None, {}, base=values_path,
+                                                position_map=resolved.position_map, parent=owner))
             self.parsed.failures.append(failure)
             return None
         kind = OS_LAYER if pack_is_os_layer(entry, composed.data) else PACK_VALUES
@@ -317,6 +322,10 @@ class _TerraformFile:
             composed = compose(self.parser, source.text)
         except ParseFailure as failure:
             failure.message = f"pack {info.name or '#' + str(info.index)} of {address}: {failure.message}"
+            if failure.text_fix is not None:
+                from linter.fix.embedding import place_failure
+
+                place_failure(failure, Document(source, None, {}))
             joined.failures.append(failure)
             return None
         kind = OS_LAYER if pack_is_os_layer(entry, composed.data) else PACK_VALUES

@@ -39,13 +39,28 @@ def summary_line(run: Run) -> str:
     active = run.active_findings
     counts = {level: sum(1 for f in active if f.severity == level) for level in Severity}
     files = f"{run.files_checked} file{'s' if run.files_checked != 1 else ''}"
-    if not active:
+    parts = [f"{counts[level]} {level.label}{'s' if counts[level] != 1 else ''}"
+             for level in (Severity.ERROR, Severity.WARNING, Severity.NOTE) if counts[level]]
+    total = len(active)
+    if run.fixed is not None:
+        fixed = run.fixed
+        text = (f"Fixed {fixed.fixed} problem{'s' if fixed.fixed != 1 else ''} in {fixed.files} "
+                f"file{'s' if fixed.files != 1 else ''}; ")
+        text += (f"{total} remain{'s' if total == 1 else ''} ({', '.join(parts)}) in {files}." if active else
+                 f"no problems remain in {files}.")
+        if fixed.unsafe_left:
+            text += f" {fixed.unsafe_left} more fixable with --unsafe-fixes."
+    elif not active:
         text = f"No problems found in {files}."
     else:
-        parts = [f"{counts[level]} {level.label}{'s' if counts[level] != 1 else ''}"
-                 for level in (Severity.ERROR, Severity.WARNING, Severity.NOTE) if counts[level]]
-        total = len(active)
         text = f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) in {files}."
+        safe = sum(1 for f in active if f.fix is not None and f.fix.safe)
+        unsafe = sum(1 for f in active if f.fix is not None and not f.fix.safe)
+        if safe:
+            text += f" {safe} fixable with --fix"
+            text += f" ({unsafe} more with --unsafe-fixes)." if unsafe else "."
+        elif unsafe:
+            text += f" {unsafe} fixable with --fix --unsafe-fixes."
     accepted = run.comparison.accepted if run.comparison is not None else frozenset()
     suppressed = len(run.findings) - len(active) - len(accepted)
     if suppressed:

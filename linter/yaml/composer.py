@@ -38,6 +38,10 @@ class ParseFailure(Exception):
         self.span = span
         self.kind = kind
         self.help = help
+        #: A repair in the parsed text's own offsets (linter.model.TextFix), and the same in the file
+        #: (linter.model.Fix) once the reader that knows where the text sits has placed it.
+        self.text_fix: Any = None
+        self.fix: Any = None
 
 
 class ParseProblem(Struct, frozen=True):

@@ -43,13 +43,21 @@ class CharacterMap(PositionMap):
     the map costs one entry per escape rather than one per character."""
 
     def __init__(self, line0: int, inner_line_starts: list[int], run_starts: list[int], run_columns: list[int],
-                 run_steps: list[int], length: int) -> None:
+                 run_steps: list[int], length: int, end_column: int = -1) -> None:
         self.line0 = line0  # the string's 0-based line in the file
         self.inner_line_starts = inner_line_starts
         self.run_starts = run_starts  # decoded index where each run starts
         self.run_columns = run_columns  # 0-based file column of that index
         self.run_steps = run_steps  # 1 for literal runs, 0 for an escape
         self.length = length
+        self.end_column = end_column  # 0-based file column of the closing quote (-1: unknown)
+
+    def column_of(self, index: int) -> int:
+        """The 0-based file column where decoded character ``index`` starts (``length``: the closing quote)."""
+        if index >= self.length:
+            return self.end_column
+        run = bisect.bisect_right(self.run_starts, index) - 1
+        return self.run_columns[run] + (index - self.run_starts[run]) * self.run_steps[run]
 
     def outer(self, line0: int, column0: int) -> tuple[int, int]:
         if not self.run_starts:
@@ -112,6 +120,7 @@ def decode_double_quoted(source: SourceFile, start_offset: int, expected: str) -
             decoded.append(literal)
             length += len(literal)
         if found.group() == '"':
+            end_column = found.start() - line_start
             break
         char, end = _unescape(text, found.start())
         if char is None:
@@ -129,7 +138,7 @@ def decode_double_quoted(source: SourceFile, start_offset: int, expected: str) -
     while index != -1:
         inner_starts.append(index + 1)
         index = expected.find("\n", index + 1)
-    return CharacterMap(line0, inner_starts, run_starts, run_columns, run_steps, length)
+    return CharacterMap(line0, inner_starts, run_starts, run_columns, run_steps, length, end_column)
 
 
 def _unescape(text: str, backslash: int) -> tuple[Optional[str], int]:
@@ -194,12 +203,16 @@ class OffsetMap(PositionMap):
     character offsets in the text (``run_starts``) and in the file (``run_offsets``)."""
 
     def __init__(self, source: SourceFile, text: str, run_starts: list[int], run_offsets: list[int],
-                 run_steps: list[int]) -> None:
+                 run_steps: list[int], end_offset: int = -1, container: str = "") -> None:
         self.source = source
         self.length = len(text)
         self.run_starts = run_starts
         self.run_offsets = run_offsets
         self.run_steps = run_steps
+        #: The file offset where the text ends (a quoted string's closing quote, a heredoc's closing line); -1:
+        #: unknown. ``container``: what holds the text, for writing into it ("quoted", "heredoc"; "" unknown).
+        self.end_offset = end_offset
+        self.container = container
         starts = [0]
         index = text.find("\n")
         while index != -1:
@@ -214,6 +227,12 @@ class OffsetMap(PositionMap):
         index = max(0, min(index, self.length - 1))
         run = bisect.bisect_right(self.run_starts, index) - 1
         return self.run_offsets[run] + (index - self.run_starts[run]) * self.run_steps[run]
+
+    def start_offset(self, index: int) -> int:
+        """The file offset where the text's character ``index`` starts; ``length``: where the text ends."""
+        if index >= self.length:
+            return self.end_offset
+        return self.offset(index)
 
     def outer(self, line0: int, column0: int) -> tuple[int, int]:
         line0 = max(0, min(line0, len(self.inner_line_starts) - 1))
