@@ -87,7 +87,18 @@ from __future__ import annotations
 import re
 from typing import Iterator, Optional
 
-from linter.api import OS_LAYER, USER_DATA, Document, Issue, RuleContext, YamlPath, leaf_name, rule
+from linter.api import (
+    OS_LAYER,
+    USER_DATA,
+    Document,
+    Issue,
+    RuleContext,
+    TextFix,
+    YamlPath,
+    fixes,
+    leaf_name,
+    rule,
+)
 
 #: The scalar credential fields of each credential mapping (keys that are not documented there are
 #: included too: a value that YAML misreads is wrong whatever the key is called).
@@ -198,4 +209,24 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
                 continue
             effect = _EFFECT[reason].format(noun=_NOUN[field])
             yield Issue(f"{leaf_name(path)} {_WHAT[reason]}", at=path, part="value", value=reason,
-                        help=f"{effect}; {_fix(doc, field, reason)}")
+                        help=f"{effect}; {_fix(doc, field, reason)}", fix=_quoting(doc, path, reason))
+
+
+def _quoting(doc: Document, path: YamlPath, reason: str) -> Optional[TextFix]:
+    """The fix: quote what was written, so that YAML reads it as that text. Safe for a number, a boolean or a
+    one-word '#' value (a masked password such as ####); unsafe for a value cut short by a comment (the comment
+    may have been meant as one)."""
+    if reason in ("number", "bool", "yaml11-bool"):
+        return fixes.safe("quote the value", *(fixes.quote_value(doc, path) or (None,)))
+    if reason == "null-comment":
+        found = fixes.after_key(doc, path)
+        if found is None or any(c.isspace() for c in found[2]):
+            return None  # '# a comment' with words in it: a comment after all, not a masked value
+        return fixes.safe("quote the value", *(fixes.quote_text(*found) or (None,)))
+    if reason == "comment":
+        found = fixes.value_to_line_end(doc, path)
+        if found is None:
+            return None
+        return fixes.unsafe("quote the whole value, ' #' and what follows included",
+                            *(fixes.quote_text(*found) or (None,)))
+    return None

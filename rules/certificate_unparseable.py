@@ -83,7 +83,7 @@ from __future__ import annotations
 
 from typing import Iterator, Optional
 
-from linter.api import ALL_DOCUMENT_KINDS, Document, Issue, RuleContext, leaf_name, pem, rule
+from linter.api import ALL_DOCUMENT_KINDS, Document, Issue, RuleContext, TextFix, fixes, leaf_name, pem, rule
 
 _CONSEQUENCE = "the edge host cannot trust the registry's TLS certificate, so image pulls fail"
 _FIX = "paste the complete PEM certificate of the registry's CA"
@@ -117,10 +117,12 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
                 help=f"the field takes the certificate itself ('-----BEGIN CERTIFICATE-----' ... '-----END "
                      f"CERTIFICATE-----'), not a file name or a fingerprint: {_CONSEQUENCE}; {_FIX}")
             continue
+        unfolding = _unfolding(doc, text)
         for block in text.blocks:
             problem = _problem(text, block)
             if problem is None:
                 continue
+            repair, unfolding = (unfolding, None) if problem == "one-line" else (None, unfolding)
             if problem == "not-a-certificate":
                 message = f"{text.field} holds a '{block.label}' block, not a certificate"
                 help = f"the field takes CA certificates ('-----BEGIN CERTIFICATE-----'): {_CONSEQUENCE}; {_FIX}"
@@ -129,7 +131,23 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
                 message = what
                 help = f"{why + ': ' if why else ''}{_CONSEQUENCE}; {fix}"
             yield Issue(message, at=text.path, span=pem.block_span(doc, text, block),
-                        value=f"{block.line}:{problem}", help=help)
+                        value=f"{block.line}:{problem}", help=help, fix=repair)
+
+
+def _unfolding(doc: Document, text: pem.PemText) -> Optional[TextFix]:
+    """The fix of certificates whose only problem is a folded block scalar (``>``): make it literal (``|``), when
+    every block then reads as a complete certificate."""
+    if not text.blocks or any(block.problem not in ("", "one-line") for block in text.blocks):
+        return None
+    found = fixes.literal_block(doc, text.path)
+    if found is None:
+        return None
+    edit, literal = found
+    blocks = pem.split_pem(literal)
+    if not blocks or any(block.problem or not block.is_certificate or pem.load_certificate(block) is None
+                         for block in blocks):
+        return None
+    return fixes.safe("write the certificates as a literal block scalar ('|')", edit)
 
 
 def _problem(text: pem.PemText, block: pem.PemBlock) -> Optional[str]:

@@ -58,9 +58,23 @@ options:
 
 from __future__ import annotations
 
-from typing import Iterator
+import re
+from typing import Iterator, Optional
 
-from linter.api import OS_LAYER, PACK_VALUES, Document, Issue, RuleContext, credentials, leaf_name, macros, rule
+from linter.api import (
+    OS_LAYER,
+    PACK_VALUES,
+    Document,
+    Issue,
+    RuleContext,
+    TextFix,
+    YamlPath,
+    credentials,
+    fixes,
+    leaf_name,
+    macros,
+    rule,
+)
 
 _CREDENTIAL_KEYS = {"registry", "domain", "certificates", "caCerts"}
 _IMAGE_KEYS = {"image", "images", "stylusPackage", "uri", "repo"}
@@ -86,4 +100,25 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
         yield Issue(f"{leaf_name(path)} has a malformed macro",
                     help=f"{problems[0]}: Palette cannot substitute it, so {what}; write it as "
                          "'{{.spectro.macro.NAME}}' (or .var, .system, .pack)",
-                    at=path, part="value", value=problems[0])
+                    at=path, part="value", value=problems[0],
+                    fix=_braces_repaired(doc, path, value, credentials.is_secret_key(key)))
+
+
+#: A macro with whatever braces surround it: ``{``s, blanks, an optional ``-``, the path, blanks, ``}``s.
+_WRITTEN_MACRO = re.compile(r"(\{*)(\s*-?\s*)(\.?spectro\.[\w.-]*)(\s*-?\s*)(\}*)", re.IGNORECASE)
+
+
+def _braces_repaired(doc: Document, path: YamlPath, value: str, secret: bool) -> Optional[TextFix]:
+    """The fix when braces are all that is wrong: each macro gets exactly ``{{`` and ``}}``. Offered only when
+    every brace of the value belongs to a macro and the repaired value has no problem left."""
+    repaired = _WRITTEN_MACRO.sub(lambda m: "{{" + m.group(2) + m.group(3) + m.group(4) + "}}", value)
+    if repaired == value or "{" in _WRITTEN_MACRO.sub("", value) or "}" in _WRITTEN_MACRO.sub("", value):
+        return None
+    if macros.macro_problems(repaired, secret=secret):
+        return None
+    import difflib
+
+    edits = [fixes.replace_in_value(doc, path, first, last, repaired[start:end])
+             for tag, first, last, start, end in difflib.SequenceMatcher(None, value, repaired, autojunk=False)
+             .get_opcodes() if tag != "equal"]
+    return fixes.safe("repair the macro's braces", *edits)

@@ -65,6 +65,7 @@ from linter.api import (
     Issue,
     RuleContext,
     YamlPath,
+    fixes,
     format_path,
     rule,
 )
@@ -121,4 +122,8 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
         if any(_matches(step) for step in path[:-1]):
             continue  # inside a misplaced providerCredentials already reported
         message, help = _message(doc, path)
-        yield Issue(message, help=help, at=path, part="key", value=format_path(path))
+        fix = None
+        if doc.kind == OS_LAYER and path[-1] == KEY:
+            fix = fixes.unsafe(f"move {KEY} to the root of the OS layer values",
+                               *(fixes.move_entry_to_root(doc, path) or (None,)), paths=(path, (KEY,)))
+        yield Issue(message, help=help, at=path, part="key", value=format_path(path), fix=fix)

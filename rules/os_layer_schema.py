@@ -66,7 +66,7 @@ options:
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional
 
 from linter.api import (
     OS_LAYER,
@@ -74,7 +74,9 @@ from linter.api import (
     Issue,
     RuleContext,
     Severity,
+    TextFix,
     YamlPath,
+    fixes,
     format_path,
     leaf_name,
     rule,
@@ -134,6 +136,17 @@ def _hint(path: YamlPath, keyword: str) -> str:
     return "change it to the documented type"
 
 
+def _rename(doc: Document, path: YamlPath, key: str, allowed: list[str], mapping: Any) -> Optional[TextFix]:
+    """Rename a misspelled key to the one clear correction, unless the mapping has that key already."""
+    if key in _EXPLAIN.get(schema_messages.container(path), {}):
+        return None  # a key with no counterpart ('insecure'): the help explains what to do instead
+    meant = schema_messages.key_meant(path, key, allowed, aliases=_ALIASES)
+    if meant is None or not isinstance(mapping, dict) or meant in mapping:
+        return None
+    return fixes.safe(f"rename the key to '{meant}'", fixes.rename_key(doc, path + (key,), meant),
+                      paths=(path + (key,), path + (meant,)))
+
+
 @rule(id="PAL003", name="os-layer-schema", kinds={OS_LAYER}, severity="error", tags=("correctness", "schema"))
 def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
     if not isinstance(doc.data, dict):
@@ -144,7 +157,8 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
             allowed = schema_messages.allowed_keys(error.schema)
             for key in schema_messages.unknown_keys(error.schema, error.instance):
                 message, help = _unknown_key_message(path, str(key), allowed)
-                yield Issue(message, help=help, at=path + (key,), part="key", value=str(key))
+                yield Issue(message, help=help, at=path + (key,), part="key", value=str(key),
+                            fix=_rename(doc, path, str(key), allowed, error.instance))
             continue
         if error.keyword == "type" and _is_credential_scalar(path, error.instance):
             continue  # PAL002 reports it, saying how YAML read the value

@@ -46,7 +46,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from linter.api import ALL_DOCUMENT_KINDS, Document, Issue, RuleContext, rule
+from linter.api import ALL_DOCUMENT_KINDS, Document, Issue, RuleContext, fixes, rule
 
 
 @rule(id="PAL000", name="parse-error", kinds=ALL_DOCUMENT_KINDS, severity="error", tags=("correctness",))
@@ -54,4 +54,8 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
     # Files that do not parse at all are reported by the engine under this rule; here are the values that
     # parsed, but not as the author meant.
     for problem in doc.problems:
-        yield Issue(problem.message, help=problem.help, at=problem.path, span=problem.span, value=problem.kind)
+        fix = None
+        if problem.kind == "unquoted-macro":
+            fix = fixes.safe("quote the macro", *(fixes.quote_value(doc, problem.path) or (None,)))
+        yield Issue(problem.message, help=problem.help, at=problem.path, span=problem.span, value=problem.kind,
+                    fix=fix)

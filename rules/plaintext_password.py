@@ -63,7 +63,8 @@ options:
 
 from __future__ import annotations
 
-from typing import Iterator
+import re
+from typing import Iterator, Optional
 
 from linter.api import (
     ALL_DOCUMENT_KINDS,
@@ -72,8 +73,13 @@ from linter.api import (
     Issue,
     RuleContext,
     Severity,
+    TextFix,
+    YamlPath,
     credentials,
+    fixes,
+    images,
     leaf_name,
+    macros,
     rule,
 )
 
@@ -101,4 +107,20 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
         else:
             help = (f"{note}anyone who can read the file, its git history or an export holds it; store it in "
                     "Palette as a macro and write '{{.spectro.macro.REGISTRY_PASSWORD}}' (your macro's name) instead")
-        yield Issue(message, help=help, at=path, part="value", severity=suggested, value=key)
+        fix = _to_macro(doc, path, owner) if doc.kind != USER_DATA else None
+        yield Issue(message, help=help, at=path, part="value", severity=suggested, value=key, fix=fix)
+
+
+def _to_macro(doc: Document, path: YamlPath, owner: YamlPath) -> Optional[TextFix]:
+    """The unsafe fix: the password replaced by a reference to a macro named after its registry, which the user
+    creates in Palette with the password (the note says so; the password itself is never written anywhere)."""
+    registry = doc.get(owner + ("registry",)) or doc.get(owner + ("domain",))
+    host = images.split_registry(registry)[0] if isinstance(registry, str) and registry.strip() else ""
+    stem = re.sub(r"[^A-Za-z0-9]+", "_", host).strip("_").upper()
+    name = f"{stem}_PASSWORD" if stem and not stem[0].isdigit() else "REGISTRY_PASSWORD"
+    if macros.contains_macro(host):
+        name = "REGISTRY_PASSWORD"
+    reference = "'{{.spectro.macro." + name + "}}'"
+    return fixes.unsafe(f"replace the password with the macro {name}", fixes.replace_value(doc, path, reference),
+                        note=f"create the Palette macro {name} (Tenant or Project Settings, Macros) holding the "
+                             "password that was in the file; it stays in the file's git history, so rotate it")

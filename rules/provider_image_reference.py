@@ -74,9 +74,22 @@ options:
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional
 
-from linter.api import BYOOS_PACK, OS_LAYER, Document, Issue, Related, RuleContext, Severity, images, macros, rule
+from linter.api import (
+    BYOOS_PACK,
+    OS_LAYER,
+    Document,
+    Issue,
+    Related,
+    RuleContext,
+    Severity,
+    TextFix,
+    fixes,
+    images,
+    macros,
+    rule,
+)
 
 CREDENTIALS = ("providerCredentials",)
 REGISTRY = ("providerCredentials", "registry")
@@ -161,14 +174,14 @@ def _check_registry(doc: Document) -> Iterator[Issue]:
             f"providerCredentials.registry has a scheme ({scheme}://)",
             help=f"Palette wants a registry domain or IP address, and the credentials are matched to the provider "
                  f"image by host; write '{host}'",
-            at=REGISTRY, value="scheme",
+            at=REGISTRY, value="scheme", fix=_host_only(doc, registry, host),
         )
     elif path:
         yield Issue(
             f"providerCredentials.registry has a path (/{path})",
             help=f"it names a registry by domain or IP address (with an optional port), and credentials are matched "
                  f"by host; write '{host}' and keep the path in options.system.uri",
-            at=REGISTRY, severity=Severity.WARNING, value="path",
+            at=REGISTRY, severity=Severity.WARNING, value="path", fix=_host_only(doc, registry, host),
         )
     elif not images.is_valid_host(host):
         yield Issue(
@@ -177,6 +190,20 @@ def _check_registry(doc: Document) -> Iterator[Issue]:
                  "harbor.example.com:8443",
             at=REGISTRY, value="host",
         )
+
+
+def _host_only(doc: Document, registry: str, host: str) -> Optional[TextFix]:
+    """The fix: delete what surrounds the host (a scheme, a path), so the field is the host alone."""
+    start = registry.find(host, registry.find("://") + 3 if "://" in registry else 0)
+    if not host or start < 0 or "@" in registry[:start]:
+        return None  # user information in the URL: not a text to edit blindly
+    end = start + len(host)
+    edits = []
+    if start:
+        edits.append(fixes.replace_in_value(doc, REGISTRY, 0, start, ""))
+    if end < len(registry):
+        edits.append(fixes.replace_in_value(doc, REGISTRY, end, len(registry), ""))
+    return fixes.safe(f"keep only the host, {host}", *edits)
 
 
 def _problem(reference: str) -> str:

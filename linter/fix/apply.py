@@ -42,8 +42,8 @@ def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, list[Fix]]:
         spans = [r for r in ranges if r is not None]
         if any(_overlaps(span, other) for span in spans for other in taken):
             continue
-        if any(_overlaps(a, b) for index, a in enumerate(spans) for b in spans[index + 1:]):
-            continue
+        if any(a[0] < b[1] and b[0] < a[1] for index, a in enumerate(spans) for b in spans[index + 1:]):
+            continue  # a fix's own edits may touch (a deletion, then an insertion where it ends), not overlap
         taken.extend(spans)
         planned.extend((start, end, replacement.text) for (start, end), replacement in zip(spans, fix.replacements))
         applied.append(fix)

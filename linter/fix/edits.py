@@ -231,3 +231,65 @@ def move_entry_to_root(doc: Document, path: YamlPath) -> Optional[tuple[TextEdit
     if begin <= insert_at < end:
         return None
     return TextEdit(begin, end, ""), TextEdit(insert_at, insert_at, text)
+
+
+def replace_value(doc: Document, path: YamlPath, text: str) -> Optional[TextEdit]:
+    """Replace the whole one-line scalar at ``path`` (its quotes included) with ``text``, YAML as written."""
+    scalar = _scalar(doc, path)
+    if scalar is None:
+        return None
+    return TextEdit(scalar[0], scalar[1], text)
+
+
+def after_key(doc: Document, path: YamlPath) -> Optional[tuple[int, int, str]]:
+    """The own-text offsets and text of what follows the key of the entry at ``path`` on its line, from its first
+    non-blank character after the ``:`` to the line's last non-blank one (a comment that YAML reads as no value)."""
+    info = doc.info(path)
+    if info is None or info.key is None:
+        return None
+    source = doc.own_source()
+    line = source.line_text(info.key.line)
+    rest = line[info.key.end_column - 1:]
+    stripped = rest.lstrip()
+    if not stripped.startswith(":"):
+        return None
+    after = stripped[1:].strip()
+    if not after:
+        return None
+    column0 = info.key.end_column - 1 + rest.index(":") + 1
+    column0 += len(line[column0:]) - len(line[column0:].lstrip())
+    start = source.offset(info.key.line - 1, column0)
+    return start, start + len(after), after
+
+
+def value_to_line_end(doc: Document, path: YamlPath) -> Optional[tuple[int, int, str]]:
+    """The own-text offsets and text from the one-line plain scalar at ``path`` to the end of its line (a comment
+    that cuts the value short included), trailing blanks left out."""
+    scalar = _scalar(doc, path)
+    info = doc.info(path)
+    if scalar is None or info is None or scalar[2] != "":
+        return None
+    source = doc.own_source()
+    line = source.line_text(info.value.line)
+    text = line[info.value.column - 1:].rstrip()
+    return scalar[0], scalar[0] + len(text), text
+
+
+def literal_block(doc: Document, path: YamlPath) -> Optional[tuple[TextEdit, str]]:
+    """For the folded block scalar (``>``) at ``path``: the edit that makes it literal (``|``, its chomping and
+    indentation indicators kept) and the value it then has."""
+    info = doc.info(path)
+    found = node_range(doc, path)
+    if info is None or found is None or info.style != ">" or doc.own_text[found[0]:found[0] + 1] != ">":
+        return None
+    source = doc.own_source()
+    header = source.line_text(info.value.line)[info.value.column - 1:].split("#", 1)[0].strip()
+    if not re.fullmatch(r">[-+]?[1-9]?|>[1-9][-+]", header):
+        return None
+    lines = [source.line_text(number) for number in range(info.value.line + 1, info.value.end_line + 1)]
+    content = [line for line in lines if line.strip()]
+    if not content:
+        return None
+    indent = min(len(line) - len(line.lstrip(" ")) for line in content)
+    value = "\n".join(line[indent:] for line in lines).rstrip("\n") + ("" if "-" in header else "\n")
+    return TextEdit(found[0], found[0] + 1, "|"), value

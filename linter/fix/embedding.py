@@ -169,9 +169,23 @@ def at_end_of_text(edit: TextEdit, own: str) -> TextEdit:
     """An insertion of whole lines after the text's final line break, written before that line break instead (the
     same text results): past the last line, a container has no place for it (a block scalar's next line belongs
     to the enclosing document)."""
-    if edit.start == edit.end == len(own) and own.endswith("\n") and edit.text.endswith("\n"):
+    if edit.end != len(own) or not own.endswith("\n") or not edit.text.endswith("\n"):
+        return edit
+    if edit.start == edit.end:
         return TextEdit(len(own) - 1, len(own) - 1, "\n" + edit.text[:-1])
-    return edit
+    return TextEdit(edit.start, len(own) - 1, edit.text[:-1])  # the text it replaces ends with that line break
+
+
+def _merged(edits: tuple[TextEdit, ...]) -> list[TextEdit]:
+    """``edits`` in order, an edit that starts where the one before ends joined to it (a deletion, then an
+    insertion where it ends: one replacement, the same text)."""
+    out: list[TextEdit] = []
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        if out and out[-1].end == edit.start and out[-1].start < edit.start:
+            out[-1] = TextEdit(out[-1].start, edit.end, out[-1].text + edit.text)
+        else:
+            out.append(edit)
+    return out
 
 
 def file_replacements(doc: Document, edits: tuple[TextEdit, ...]) -> Optional[tuple[Replacement, ...]]:
@@ -182,10 +196,10 @@ def file_replacements(doc: Document, edits: tuple[TextEdit, ...]) -> Optional[tu
         return None
     own = doc.own_text
     out = []
-    for edit in edits:
+    for edit in _merged(edits):
         if not 0 <= edit.start <= edit.end <= len(own):
             return None
-        replacement = embedding.replacement(at_end_of_text(edit, own))
+        replacement = embedding.replacement(at_end_of_text(edit, own) if doc.parent is not None else edit)
         if replacement is None:
             return None
         out.append(replacement)

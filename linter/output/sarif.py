@@ -7,7 +7,7 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from linter.model import Finding, Location, Rule, Run, Suppression
+from linter.model import Finding, Fix, Location, Rule, Run, Suppression
 from linter.output.severity import PROBLEM_SEVERITIES, SARIF_LEVELS, security_severity
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -93,12 +93,33 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
             {"fullyQualifiedName": finding.location.yaml_path, "kind": "object"}]
     if finding.suppression is not None:
         result["suppressions"] = [_suppression(finding.suppression)]
+    if finding.fix is not None:
+        result["fixes"] = [_fix(finding.location, finding.fix)]
     if finding.related:
         result["relatedLocations"] = [
             {"id": number, "physicalLocation": _physical(related.location), "message": {"text": related.message}}
             for number, related in enumerate(finding.related, start=1)
         ]
     return result
+
+
+def _fix(location: Location, fix: Fix) -> dict[str, Any]:
+    """SARIF's ``fix``: the replacements in the finding's file; whether it is safe (applied by ``--fix``) or
+    unsafe (only with ``--unsafe-fixes``) is in its properties, and said in its description."""
+    description = fix.title if fix.safe else f"{fix.title} (unsafe: review the change)"
+    replacements = []
+    for replacement in fix.replacements:
+        span = replacement.span
+        replacements.append({
+            "deletedRegion": {"startLine": span.line, "startColumn": span.column, "endLine": span.end_line,
+                              "endColumn": span.end_column},
+            "insertedContent": {"text": replacement.text},
+        })
+    return {
+        "description": {"text": description},
+        "artifactChanges": [{"artifactLocation": _uri(location.path), "replacements": replacements}],
+        "properties": {"applicability": "safe" if fix.safe else "unsafe"},
+    }
 
 
 def _message(finding: Finding) -> dict[str, str]:

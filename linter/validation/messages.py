@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from typing import Any, Mapping, Optional
 
 from linter.model import YamlPath
 from linter.yaml.paths import leaf_name
@@ -45,12 +45,26 @@ def unknown_key_message(path: YamlPath, key: str, allowed: list[str], *, reader:
     explanation = explanations.get(name, {}).get(key)
     if explanation:
         return message, f"{reader} ignores it; {explanation}"
-    meant = aliases.get(name, {}).get(key)
-    if meant is None:
-        import difflib  # imported here: only a file with an unknown key needs a did-you-mean
-
-        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-        meant = close[0] if close else None
-    if meant is not None and meant in allowed:
+    meant = key_meant(path, key, allowed, aliases=aliases, clear_only=False)
+    if meant is not None:
         return f"{message}: did you mean '{meant}'?", f"{reader} ignores it, so {effect}"
     return message, f"{reader} ignores it; the keys it reads are {', '.join(allowed)}"
+
+
+def key_meant(path: YamlPath, key: str, allowed: list[str], *, aliases: Mapping[str, Mapping[str, str]],
+              clear_only: bool = True) -> Optional[str]:
+    """The allowed key an unknown ``key`` in the mapping at ``path`` stands for: a known alias, else the closest
+    allowed key. ``clear_only``: only when that is the one clear correction (no other allowed key comes close),
+    the condition for renaming it automatically."""
+    meant = aliases.get(container(path), {}).get(key)
+    if meant is not None:
+        return meant if meant in allowed else None
+    import difflib  # imported here: only a file with an unknown key needs a did-you-mean
+
+    scored = sorted(((difflib.SequenceMatcher(None, key, candidate).ratio(), candidate) for candidate in allowed),
+                    reverse=True)
+    if not scored or scored[0][0] < 0.6:
+        return None
+    if clear_only and (scored[0][0] < 0.75 or (len(scored) > 1 and scored[1][0] > scored[0][0] - 0.15)):
+        return None
+    return scored[0][1]
