@@ -147,3 +147,28 @@ def test_omit_suppressed_leaves_them_out(name: str, shows_suppressed: bool) -> N
         log = json.loads(omitted)
         assert_valid_sarif(log)
         assert [r["message"]["text"] for r in log["runs"][0]["results"]] == ["kept"]
+
+
+def test_multitool_accepts_sarif_with_fixes(tmp_path: Path) -> None:
+    """Every fix of tests/fixes (safe and unsafe, in whole files and inside embedded values) as SARIF ``fixes``:
+    valid for the OASIS schema and for the Multitool with GitHub's rules."""
+    from tests.fixture_expansion import copy_expanded
+    from tests.helpers import run_paths
+
+    tree = tmp_path / "fixes"
+    for before in sorted((REPO / "tests" / "fixes").glob("*/*/before")):
+        copy_expanded(before, tree / before.parent.parent.name / before.parent.name)
+    run = run_paths([tree], root=tree)
+    log = _log(run)
+    assert_valid_sarif(log)
+    with_fixes = [result for result in log["runs"][0]["results"] if "fixes" in result]
+    assert len(with_fixes) >= len(list((REPO / "tests" / "fixes").glob("*/*/before")))
+    for result in with_fixes:
+        (fix,) = result["fixes"]
+        (change,) = fix["artifactChanges"]
+        assert change["artifactLocation"] == result["locations"][0]["physicalLocation"]["artifactLocation"]
+        assert change["replacements"] and fix["properties"]["applicability"] in ("safe", "unsafe")
+    path = tmp_path / "fixes.sarif"
+    path.write_text(json.dumps(log, indent=2), encoding="utf-8")
+    errors = [item for item in _multitool_findings([path], tmp_path)[path.name] if item[0] == "error"]
+    assert not errors, errors

@@ -187,12 +187,16 @@ def entry_lines(doc: Document, path: YamlPath) -> Optional[tuple[int, int]]:
     key_line = source.line_text(info.key.line)
     if key_line[:info.key.column - 1].strip():
         return None  # the key is not the first thing on its line (a "- key:" item, a flow mapping)
-    rest = source.line_text(info.value.end_line)[info.value.end_column - 1:]
-    if rest.strip() and not rest.strip().startswith("#"):
-        return None
+    last = info.value.end_line
+    if last > info.key.line and not source.line_text(last)[:info.value.end_column - 1].strip():
+        last -= 1  # a block collection ends where the next key starts: its last line is the one before
+    else:
+        rest = source.line_text(last)[info.value.end_column - 1:]
+        if rest.strip() and not rest.strip().startswith("#"):
+            return None
     starts = source.line_starts
     begin = starts[info.key.line - 1]
-    end = starts[info.value.end_line] if info.value.end_line < len(starts) else len(doc.own_text)
+    end = starts[last] if last < len(starts) else len(doc.own_text)
     return begin, end
 
 
@@ -214,6 +218,7 @@ def move_entry_to_root(doc: Document, path: YamlPath) -> Optional[tuple[TextEdit
     depth = info.key.column - 1
     moved = []
     for line in block.split("\n"):
+        line = line.rstrip("\r")  # written back in the file's own line breaks
         if line.strip() and line[:depth].strip():
             return None
         moved.append(line[depth:] if line.strip() else "")
