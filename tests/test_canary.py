@@ -50,6 +50,7 @@ CANARIES = {
     "QzKeyT": "CANARY-QzKeyT-typed-as-key",
     "QzKeyU": "CANARY-QzKeyU-loose-key",
     "QzMacroV": "CANARY-QzMacroV-scope",
+    "QzFixCutW": "CANARY-QzFixCutW-cut",
 }
 
 
@@ -248,7 +249,8 @@ def test_the_canaries_are_in_the_input(tree: Path) -> None:
     import base64
 
     planted = b"".join(p.read_bytes() for p in tree.rglob("*") if p.is_file())
-    elsewhere = {"QzCrashK", "QzCfgL", "QzCfgNowM", "QzCfgDaysN"}  # in a rule's exception, in configurations
+    # In a rule's exception, in configurations, in the files of the fix test.
+    elsewhere = {"QzCrashK", "QzCfgL", "QzCfgNowM", "QzCfgDaysN", "QzFixCutW"}
     for token in [*CANARIES, *_private_key_lines()]:
         if token == "QzB64PwA":  # planted base64-encoded only: the decoded value must not appear either
             assert base64.b64encode(CANARIES[token].encode()) in planted
@@ -458,3 +460,44 @@ stylus:
         assert "{{.spectro.macro.CANARY_TAG}}" in text  # the image as written, not its macro's value
     finally:
         registry.stop()
+
+
+def test_fix_and_diff_print_no_secret(tmp_path: Path) -> None:
+    """``--diff`` shows the lines fixes change, passwords included, and the fixed files' context: every secret is
+    scrubbed from it, from the notes (the macro to create) and from what ``--fix`` prints; the secrets a fix
+    removed from a file (the last run no longer reads them) too."""
+    root = tmp_path / "tree"
+    root.mkdir()
+    _plant(root)
+    (root / "fixable").mkdir()
+    (root / "fixable" / "os-layer.yaml").write_text(f"""\
+pack:
+  content:
+    images:
+      - image: '{{{{.spectro.pack.edge-native-byoi.options.system.uri}}}}'
+providerCredentials:
+  registry: https://harbor.example.com/v2
+  user: robot-edge
+  password: {CANARIES["QzFixCutW"]} #tail
+options:
+  system.uri: harbor.example.com/edge/ubuntu-k3s:v1.30.4-v4.5.3
+""", encoding="utf-8")
+    files = {path: path.read_bytes() for path in root.rglob("*") if path.is_file()}
+    shown = _cli(root, "check", "--diff", "--unsafe-fixes", "--no-cache", "--now", "2026-06-01", ".")
+    assert shown.returncode == 1, shown.stderr
+    _assert_no_canary(shown.stdout, shown.stderr)
+    diff = shown.stdout.decode()
+    assert "+++ b/fixable/os-layer.yaml" in diff and "+++ b/os-layer.yaml" in diff and "+++ b/export.json" in diff
+    assert "-  password: \"***\"" in diff  # os-layer.yaml: the password replaced by a macro, shown redacted
+    assert "+  password: '{{.spectro.macro.HARBOR_EXAMPLE_COM_PASSWORD}}'" in diff
+    # fixable/: quoted with what followed ' #' (unsafe), then a macro: the old line hides the whole value.
+    section = diff.split("+++ b/fixable/os-layer.yaml", 1)[1].split("--- a/", 1)[0]
+    assert "-  password: ***\n" in section and "#tail" not in section, section
+    assert b"create the Palette macro" in shown.stderr
+    assert all(path.read_bytes() == data for path, data in files.items()), "--diff wrote a file"
+    fixed = _cli(root, "check", "--fix", "--unsafe-fixes", "--no-cache", "--now", "2026-06-01", ".")
+    _assert_no_canary(fixed.stdout, fixed.stderr)
+    assert b"Fixed " in fixed.stdout
+    assert CANARIES["QzOslPw1"] not in (root / "os-layer.yaml").read_text()
+    again = _cli(root, "check", "--diff", "--unsafe-fixes", "--no-cache", "--now", "2026-06-01", ".")
+    assert (again.returncode, again.stdout) == (0, b"")
