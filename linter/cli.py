@@ -522,6 +522,50 @@ def _write_fixes(outcome: Any, quiet: bool) -> None:
                        f"{one_line(redact(applied.fix.note, outcome.secrets))}", err=True)
 
 
+@cli.command(name="server")
+@config_options("default: for each file, the nearest .palette-lint.yaml, or pyproject.toml with "
+                "[tool.palette-lint], in its folder or above, up to the repository root")
+@click.option("--now", metavar="DATE", help="Fix the clock (ISO 8601) for certificate checks.")
+def server(config_path: Optional[str], isolated: bool, allow_rule_dirs: bool, now: Optional[str]) -> None:
+    """Run the language server: LSP over standard input and output, for editors.
+
+    Diagnostics are check's (the same rules, configuration and suppressions), on open, change and save, with
+    the cluster of each file; code actions apply the fixes and add suppression comments; hover shows the
+    rule's documentation. The configuration is found as check finds it, and its rule-dirs are imported only
+    with --allow-rule-dirs or a --config FILE you name. Needs the server extra:
+    pip install 'palette-lint[server]'.
+
+    Exit codes: 0 the client ended the session; 2 the server extra is missing or an option is wrong.
+    """
+    from linter.server import available
+
+    if not available():
+        _fail("palette-lint server needs pygls: install the server extra, pip install 'palette-lint[server]'")
+    if isolated and config_path:
+        raise click.UsageError("--isolated reads no configuration file: it cannot be given with --config")
+    if config_path and not Path(config_path).is_file():
+        _fail(f"configuration file not found: {config_path}")
+    clock = _parse_now(now) if now else None
+    from linter.config.resolver import ConfigChoice
+    from linter.server.protocol import build_server
+    from linter.server.session import Session
+
+    choice = ConfigChoice(Path(config_path) if config_path else None, isolated, allow_rule_dirs)
+    language_server: Any = None
+
+    def warn(message: str) -> None:
+        from lsprotocol import types
+
+        if language_server is not None:
+            language_server.window_show_message(types.ShowMessageParams(
+                type=types.MessageType.Warning, message=f"palette-lint: {message}"))
+
+    session = Session(choice, warn)
+    session.now = clock
+    language_server = build_server(session)
+    language_server.start_io()
+
+
 def _read_baseline(path: str) -> Baseline:
     from linter.changes.baseline import BaselineError, parse_baseline
 

@@ -18,22 +18,34 @@ Message = dict[str, Any]
 class LanguageServer:
     """One server process; use as a context manager so it is always stopped."""
 
-    def __init__(self, command: list[str], root: Path, settings: dict[str, Any], timeout: float = 30.0) -> None:
+    def __init__(self, command: list[str], root: Path, settings: dict[str, Any], timeout: float = 30.0,
+                 env: Optional[dict[str, str]] = None) -> None:
         self.command = command
         self.root = root
         self.settings = settings
         self.timeout = timeout
+        self.env = env
         self._next_id = 0
         self._process: Optional[subprocess.Popen[bytes]] = None
         self._versions: dict[str, int] = {}
         self._inbox: queue.Queue[Optional[Message]] = queue.Queue()
+        #: Every message the server sent, in order (the canary test reads them all).
+        self.received: list[Message] = []
+        self._backlog: list[Message] = []  # diagnostics published while waiting for something else
+        self._raw: list[bytes] = []
+
+    @property
+    def raw(self) -> bytes:
+        """Everything the server wrote to its standard output, as bytes."""
+        return b"".join(self._raw)
 
     def __enter__(self) -> LanguageServer:
         self._process = subprocess.Popen(self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         stderr=subprocess.DEVNULL)
+                                         stderr=subprocess.DEVNULL, env=self.env)
         threading.Thread(target=self._reader, daemon=True).start()
         self.call("initialize", {"processId": os.getpid(), "rootUri": self.root.as_uri(),
-                                 "capabilities": {"workspace": {"configuration": True},
+                                 "capabilities": {"workspace": {"configuration": True,
+                                                                "didChangeWatchedFiles": {"dynamicRegistration": True}},
                                                   "textDocument": {"hover": {"contentFormat": ["markdown",
                                                                                                "plaintext"]}}}})
         self._notify("initialized", {})
@@ -81,6 +93,50 @@ class LanguageServer:
             return "\n".join(c if isinstance(c, str) else str(c.get("value", "")) for c in contents)
         return str(contents or "")
 
+    def open(self, path: Path, text: Optional[str] = None) -> list[Message]:
+        """Open ``path`` (once) and return the diagnostics published for that version."""
+        uri = path.as_uri()
+        self._versions[uri] = 1
+        self._notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri, "languageId": "yaml", "version": 1,
+            "text": path.read_text(encoding="utf-8") if text is None else text}})
+        return self.published(uri, 1)
+
+    def change(self, path: Path, text: str) -> list[Message]:
+        """Replace the open document's text (a full change) and return the diagnostics of the new version."""
+        uri = path.as_uri()
+        version = self._versions.get(uri, 0) + 1
+        self._versions[uri] = version
+        self._notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
+                                                "contentChanges": [{"text": text}]})
+        return self.published(uri, version)
+
+    def published(self, uri: str, version: Optional[int] = None) -> list[Message]:
+        """The next diagnostics published for ``uri`` (for ``version`` when given)."""
+        def wanted(m: Message) -> bool:
+            return m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri \
+                and (version is None or m["params"].get("version") == version)
+
+        # A server may publish for several files at once, in any order: what came while waiting for another
+        # file is kept for this call.
+        message = next((m for m in self._backlog if wanted(m)), None)
+        if message is not None:
+            self._backlog.remove(message)
+        else:
+            message = self._wait(wanted)
+        diagnostics: list[Message] = message["params"]["diagnostics"]
+        return diagnostics
+
+    def forget_published(self) -> None:
+        """Drop the diagnostics kept from earlier publications (the next :meth:`published` waits for new ones)."""
+        self._backlog.clear()
+
+    def notify(self, method: str, params: Any) -> None:
+        self._notify(method, params)
+
+    def wait_for(self, wanted: Callable[[Message], bool]) -> Message:
+        return self._wait(wanted)
+
     # ---- the protocol ----------------------------------------------------------------------------------
     def call(self, method: str, params: Any) -> Any:
         self._next_id += 1
@@ -108,6 +164,8 @@ class LanguageServer:
                 self._answer(message)
             elif wanted(message):
                 return message
+            elif message.get("method") == "textDocument/publishDiagnostics":
+                self._backlog.append(message)
 
     def _answer(self, request: Message) -> None:
         result: Any = None
@@ -141,6 +199,10 @@ class LanguageServer:
                     if name.strip().lower() == "content-length":
                         length = int(value.strip())
                 if length is not None:
-                    self._inbox.put(json.loads(stream.read(length)))
+                    body = stream.read(length)
+                    self._raw.append(body)
+                    message = json.loads(body)
+                    self.received.append(message)
+                    self._inbox.put(message)
         finally:
             self._inbox.put(None)

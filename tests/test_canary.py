@@ -501,3 +501,36 @@ options:
     assert CANARIES["QzOslPw1"] not in (root / "os-layer.yaml").read_text()
     again = _cli(root, "check", "--diff", "--unsafe-fixes", "--no-cache", "--now", "2026-06-01", ".")
     assert (again.returncode, again.stdout) == (0, b"")
+
+
+def test_the_language_server_sends_no_secret(tree: Path, tmp_path: Path) -> None:
+    """Every message ``palette-lint server`` sends (diagnostics, code actions and their edits, hovers, log and
+    show messages) is scrubbed like a report, for every kind of planted file, broken ones included."""
+    import os
+
+    from tests.lsp import LanguageServer
+
+    pytest.importorskip("pygls", reason="the server extra is part of the test extra")
+    files = [p for p in sorted(tree.rglob("*")) if p.is_file() and ".palette-lint-cache" not in p.parts]
+    command = [sys.executable, "-m", "linter", "server", "--now", "2026-06-01"]
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    seen = 0
+    with LanguageServer(command, tree, {}, timeout=60, env=env) as server:
+        for path in files:
+            try:
+                text = path.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                continue
+            for diagnostic in server.open(path, text):
+                seen += 1
+                server.call("textDocument/codeAction", {"textDocument": {"uri": path.as_uri()},
+                                                        "range": diagnostic["range"],
+                                                        "context": {"diagnostics": [diagnostic]}})
+                start = diagnostic["range"]["start"]
+                server.hover(path, start["line"], start["character"])
+    assert seen >= 20, "the server reported too little to prove anything"
+    actions = [a for m in server.received if isinstance(m.get("result"), list) for a in m["result"]]
+    assert any("edit" in action for action in actions), "no code action with an edit was sent"
+    _assert_no_canary(server.raw)
+    for page in (tmp_path / "cache").rglob("*.md"):
+        _assert_no_canary(page.read_bytes())
