@@ -14,6 +14,9 @@ Cases (``--case``, default all):
   palette-lint on the files named outside git.
 - ``scaling``: palette-lint on corpora of 100, 1,000 and 10,000 files of the same mix: files/s per size.
 - ``jobs``: palette-lint with ``--jobs 1`` and ``--jobs 2`` on the whole corpus.
+- ``server``: ``palette-lint server`` on a 20-file workspace, driven over stdio as an editor drives it: the time
+  from a ``didChange`` of a 10 KB OS layer to its diagnostics (one re-lint of its cluster), per edit; beside it,
+  the cold ``palette-lint check --no-cache`` of the same file (start-up included). Needs the server extra.
 
 Every tool runs as a subprocess, start-up included. Within a case the tools take turns (A, B, C, A, B, C,
 ...) so that a slow moment of the machine hits them alike; the table shows the median, min and max of
@@ -46,11 +49,15 @@ sys.path.insert(0, str(BENCH))
 import generate_corpus  # noqa: E402  (sibling scripts, not a package)
 from corpus_certificates import NOW_TEXT  # noqa: E402
 
-CASES = ("ci", "precommit", "scaling", "jobs")
+CASES = ("ci", "precommit", "scaling", "jobs", "server")
 #: Rounds per case: few for the big cases, more where one run takes a fraction of a second.
-DEFAULT_REPEAT = {"ci": 3, "precommit": 7, "scaling": 3, "jobs": 3}
+DEFAULT_REPEAT = {"ci": 3, "precommit": 7, "scaling": 3, "jobs": 3, "server": 30}
 #: Untimed rounds first (file-system cache, .pyc files); only where a round is cheap.
-WARMUP = {"ci": 0, "precommit": 1, "scaling": 0, "jobs": 0}
+WARMUP = {"ci": 0, "precommit": 1, "scaling": 0, "jobs": 0, "server": 3}
+#: The server case: files in the workspace, and the size of the OS layer edited.
+SERVER_FILES, SERVER_LAYER_BYTES = 20, 10 * 1024
+#: The server case's goal (issue 13): the median re-lint, in seconds.
+SERVER_GOAL = 0.050
 SCALING_SIZES = (100, 1000, 10000)
 PRECOMMIT_FILES = 5
 #: Exit codes that mean "the tool ran": 0 clean, 1 findings (all three tools).
@@ -376,6 +383,66 @@ def jobs_case(tools: Tools, corpus: Corpus, out: Path, repeat: int, env: dict[st
                 "ratio: files/s over --jobs 1's", [])
 
 
+def _server_layer(corpus: Corpus, seed: int) -> Path:
+    """The workspace's OS layer to edit, rewritten to about SERVER_LAYER_BYTES (the corpus's files stay under
+    8 KB): the generator's own OS-layer text, for its site, with more stages."""
+    import random
+
+    layers = [path for path, entry in corpus.manifest["files"].items()
+              if entry["role"] == "os-layer" and entry["parses"] and not entry["problem"]]
+    if not layers:
+        raise BenchError("the server workspace has no OS-layer file that parses")
+    # The one with the most files beside it: its whole cluster is re-linted on each edit.
+    relative = max(sorted(layers), key=lambda path: sum(1 for other in corpus.manifest["files"]
+                                                        if Path(other).parent == Path(path).parent))
+    rng = random.Random(seed)
+    pool = generate_corpus.build_pool(seed, generate_corpus.REGISTRIES)
+    site = generate_corpus.Site(number=1, registry=generate_corpus.REGISTRIES[0], mode="provider", k8s="k3s",
+                                os_name="ubuntu")
+    spec = generate_corpus.FileSpec("os-layer", None, True, SERVER_LAYER_BYTES)
+    text = generate_corpus.os_layer_values(rng, pool, site, spec)
+    path = corpus.root / relative
+    path.write_text(text, encoding="utf-8", newline="\n")
+    return path
+
+
+def server_case(tools: Tools, corpus: Corpus, out: Path, repeat: int, env: dict[str, str], seed: int) -> Case:
+    """The language server's re-lint latency after an edit, beside a cold check of the same file."""
+    sys.path.insert(0, str(REPO))
+    from tests.lsp import LanguageServer  # the suite's LSP client: the server driven as an editor drives it
+
+    layer = _server_layer(corpus, seed)
+    text = layer.read_text(encoding="utf-8")
+    size = len(text.encode("utf-8"))
+    command = [*tools.palette_lint, "server", "--now", NOW_TEXT]
+    edits: list[float] = []
+    with LanguageServer(command, corpus.root, {}, timeout=120,
+                        env={**env, "XDG_CACHE_HOME": str(out / "server-cache")}) as server:
+        _progress(f"[server] opening {layer.relative_to(corpus.root)} ({size:,} bytes) in a "
+                  f"{len(corpus.files)}-file workspace")
+        opened = server.open(layer, text)
+        for number in range(WARMUP["server"] + repeat):
+            # Each edit changes a value the rules read: the image tag, then back.
+            edited = text.replace("-v4.5.3\n", f"-v4.5.{4 + number % 2}\n", 1)
+            started = time.perf_counter()
+            server.change(layer, edited)
+            if number >= WARMUP["server"]:
+                edits.append(time.perf_counter() - started)
+    cluster = sum(1 for other in corpus.manifest["files"] if (corpus.root / other).parent == layer.parent)
+    _progress(f"[server] {len(edits)} edits re-linted; {len(opened)} diagnostics on open")
+    cold = Invocation("palette-lint check --no-cache of the same file (cold, start-up included)",
+                      ((*tools.palette_lint, "check", "--now", NOW_TEXT, "--no-cache", str(layer)),), corpus.root, 1)
+    rows = [Row("palette-lint server: didChange to publishDiagnostics (the file's cluster re-linted)", 1,
+                edits, [0.0] * len(edits)),
+            *measure("server", [cold], max(3, repeat // 5), 1, env)]
+    rows[1].ratio = rows[1].median / rows[0].median
+    return Case("server", f"Language server: a {size:,}-byte OS layer edited in a {len(corpus.files)}-file workspace, "
+                          f"{cluster} files in its cluster",
+                rows, "ratio: the cold check over the server's re-lint",
+                ["the server row's cpu s is not measured (the server is one long-lived process); its wall time is "
+                 "the whole round trip over stdio, as an editor sees it"])
+
+
 # --------------------------------------------------------------------------------------------- targets
 
 
@@ -436,6 +503,12 @@ def verdicts(cases: dict[str, Case]) -> list[Verdict]:
         out.append(Verdict(name, f"{ratio:.2f}x", judge(ratio >= 1.6)))
     else:
         out.append(Verdict(name, "-", "not run (--case jobs)"))
+    name = f"Server: median re-lint of an edited 10 KB OS layer < {SERVER_GOAL * 1000:.0f} ms"
+    edits = _row(cases, "server", "palette-lint server")
+    if edits and edits.measured:
+        out.append(Verdict(name, f"{edits.median * 1000:.1f} ms", judge(edits.median < SERVER_GOAL)))
+    else:
+        out.append(Verdict(name, "-", "not run (--case server)"))
     return out
 
 
@@ -606,6 +679,9 @@ def run(args: argparse.Namespace, workdir: Path) -> str:
             cases[case] = scaling_case(tools, corpora, out, repeat[case], env)
         elif case == "jobs" and main_corpus:
             cases[case] = jobs_case(tools, main_corpus, out, repeat[case], env)
+        elif case == "server":
+            workspace = _generate(workdir / "server-workspace", SERVER_FILES, args.seed)
+            cases[case] = server_case(tools, workspace, out, repeat[case], env, args.seed)
     lint_version = _version(tools.palette_lint)
     header = [
         f"palette-lint benchmark: {os.cpu_count()} cores, {platform.system()} {platform.machine()}, "
