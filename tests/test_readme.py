@@ -58,11 +58,14 @@ def test_the_use_commands_work_on_the_examples(tmp_path: Path) -> None:
     shutil.copy(REPO / "examples" / "clean-site" / "infra-profile.yaml", work / "profiles")
     lines = [line.split("#", 1)[0].strip() for line in _block("sh", "palette-lint check").splitlines()]
     offline = [line for line in lines if not line.startswith("palette-lint verify")]  # verify goes online:
-    assert len(offline) == 5 and len(lines) == 6  # tests/test_verify.py runs it against local registries
+    assert len(offline) == 6 and len(lines) == 7  # tests/test_verify.py runs it against local registries
     for line in offline:
         args = line.split()[1:]
         result = palette_lint(*args, cwd=work)
         assert result.returncode in (0, 1), f"{line}: {result.stdout}{result.stderr}"
+        if "--diff" in args:  # nothing there to fix: an empty diff, and the count on standard error
+            assert "would fix 0 problems" in result.stderr, result.stderr
+            continue
         assert result.stdout, line
     assert (work / "palette-lint.sarif").is_file()
 
