@@ -220,10 +220,12 @@ class Document:
 
 
 class PackInfo(Struct, frozen=True):
-    """A pack (layer) of a profile: its index in ``packs``, name, layer and type as the profile gives them."""
+    """A pack (layer) of a profile: its index among the profile's packs, name, layer and type as the profile gives
+    them, and the YAML path of its entry in the profile."""
 
     index: int
     name: str
     layer: str
     type: str = ""
     version: str = ""
+    path: tuple[Any, ...] = ()

@@ -68,13 +68,12 @@ class Cluster(Struct):
     def packs(self) -> Iterator[tuple[Document, PackInfo]]:
         """Every pack the cluster's profiles list, with the profile document it is listed in."""
         for profile in self.profiles:
-            packs_path, packs = kinds.profile_packs(profile.data)
-            for index, pack in enumerate(packs):
+            for index, (path, pack) in enumerate(kinds.pack_entries(profile.data)):
                 if isinstance(pack, dict):
                     name = pack.get("name")
                     layer = pack.get("layer")
                     yield profile, PackInfo(index, name if isinstance(name, str) else "",
-                                            layer if isinstance(layer, str) else "")
+                                            layer if isinstance(layer, str) else "", path=path)
 
 
 def _os_layer_count(parsed: ParsedFile) -> int:

@@ -12,6 +12,7 @@ import posixpath
 from typing import Optional
 
 from linter.document import Document
+from linter.inputs.cluster_request import ClusterRequestReader
 from linter.inputs.export_json import ExportJsonReader
 from linter.inputs.kinds import UNKNOWN
 from linter.inputs.os_layer import OsLayerReader
@@ -25,8 +26,9 @@ from linter.yaml.composer import ParseFailure, YamlParser
 from linter.yaml.source import SourceFile
 
 #: Every reader, first match wins: user-data (its ``#cloud-config`` header says so whatever follows), whole
-#: profiles, then an OS layer's values (whose tests are the loosest).
-READERS: tuple[Reader, ...] = (UserDataReader(), ExportJsonReader(), PacksListReader(), OsLayerReader())
+#: profiles and cluster requests, then an OS layer's values (whose tests are the loosest).
+READERS: tuple[Reader, ...] = (UserDataReader(), ExportJsonReader(), ClusterRequestReader(), PacksListReader(),
+                               OsLayerReader())
 #: The readers of formats that are not YAML, by file name.
 SYNTAX_READERS: tuple[SyntaxReader, ...] = (TerraformReader(),)
 

@@ -14,8 +14,9 @@ from linter.yaml.source import SourceFile
 if TYPE_CHECKING:  # pragma: no cover
     from linter.document import Document
 
-#: The file name endings of YAML and JSON files (JSON is YAML).
-YAML_SUFFIXES = (".yaml", ".yml", ".json")
+#: The file name endings of YAML and JSON files (JSON is YAML), and of their templates (``.json.tmpl``, as CanvOS
+#: keeps its cluster requests and profiles), whose placeholders are plain strings.
+YAML_SUFFIXES = (".yaml", ".yml", ".json", ".yaml.tmpl", ".yml.tmpl", ".json.tmpl")
 
 
 #: Reads a file that another file names (a Terraform ``file("values/os.yaml")``), by absolute path: its text, or
