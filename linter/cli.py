@@ -39,9 +39,8 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 
 def _fail(*messages: str) -> NoReturn:
     """Print each message as one ``palette-lint: error:`` line on standard error, and exit 2."""
-    from linter.redact import redact
-
     from linter.output.escape import one_line
+    from linter.redact import redact
 
     for message in messages:
         click.echo(f"palette-lint: error: {one_line(redact(message))}", err=True)

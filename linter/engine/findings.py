@@ -25,6 +25,7 @@ from linter.model import (
     Severity,
     Span,
 )
+from linter.palette.credentials import shown_path
 from linter.yaml.composer import ParseFailure
 from linter.yaml.paths import format_path
 from linter.yaml.source import SourceFile
@@ -81,17 +82,17 @@ class FindingCollector:
     def issue(self, rule: Rule, doc: Document, issue: Issue) -> None:
         if issue.span is not None:
             span = doc.outer_span(issue.span)
-            yaml_path = format_path(doc.outer_path(issue.at)) if issue.at else ""
+            yaml_path = format_path(shown_path(doc.outer_path(issue.at))) if issue.at else ""
         else:
             span = doc.span_of(issue.at, issue.part)
-            yaml_path = format_path(doc.outer_path(issue.at))
+            yaml_path = format_path(shown_path(doc.outer_path(issue.at)))
         location = Location(doc.path, doc.display_path, span, yaml_path)
         related = []
         for item in issue.related:
             other = item.doc or doc
             related.append(RelatedLocation(
                 Location(other.path, other.display_path, other.span_of(item.at, "auto"),
-                         format_path(other.outer_path(item.at))), item.message))
+                         format_path(shown_path(other.outer_path(item.at)))), item.message))
         self._add(rule, self._severity(rule, issue.severity), issue.message, location, tuple(related), issue.value,
                   issue.help)
 

@@ -104,13 +104,27 @@ CREDENTIAL_KEYS = frozenset({"registry", "user", "username", "password", "encode
 
 def is_credential_mapping(path: tuple[Key, ...]) -> bool:
     """Whether the mapping at ``path`` holds credentials: a ``providerCredentials`` or ``registryCredentials``
-    mapping, an entry of a ``registries`` list, or the mapping under a secret key (``password: {...}``)."""
+    mapping, an entry of a ``registries`` list, or the mapping under a password key (``password: {...}``: a
+    password typed where a key goes). A mapping under ``auth`` or ``token`` keys is ordinary configuration."""
     if not path:
         return False
     last = path[-1]
     if isinstance(last, int):
         return len(path) >= 2 and path[-2] == "registries"
-    return last in CREDENTIAL_MAPPINGS or is_secret_key(last)
+    return last in CREDENTIAL_MAPPINGS or bool(key_kind(last) & PASSWORD)
+
+
+#: What a YAML path shows in place of a key of a credential mapping that is not a credential key.
+HIDDEN_KEY = "(key)"
+
+
+def shown_path(path: tuple[Key, ...]) -> tuple[Key, ...]:
+    """``path`` as a finding shows it: a key of a credential mapping that is not a credential key (it may be a
+    password typed where a key goes) is shown as ``(key)``. Built this way, a path never needs redacting."""
+    if not any(isinstance(step, str) and step not in CREDENTIAL_KEYS for step in path[1:]):
+        return path
+    return tuple(HIDDEN_KEY if isinstance(step, str) and index and step not in CREDENTIAL_KEYS
+                 and is_credential_mapping(path[:index]) else step for index, step in enumerate(path))
 
 
 def credential_mapping_keys(doc: Document) -> set[str]:
