@@ -52,6 +52,9 @@ class Document:
         self.pack = pack
         self.duplicates = duplicates
         self.problems = problems
+        #: Values the parser could not read, masked so the rest could be (in the file's coordinates): the
+        #: findings of rules there are left to PAL000's.
+        self.masked: tuple[Span, ...] = ()
         self.children: list[Document] = []
         self._walked: Optional[list[tuple[YamlPath, Value]]] = None
         self._keys: Optional[dict[str, list[tuple[int, YamlPath]]]] = None
@@ -62,8 +65,10 @@ class Document:
                   position_map: Optional[PositionMap] = None, parent: Optional[Document] = None,
                   pack: Optional[PackInfo] = None) -> Document:
         """The document of YAML text composed from ``source`` (or from a string embedded in it)."""
-        return cls(source, composed.data, composed.nodes, kind=kind, base=base, position_map=position_map,
-                   parent=parent, pack=pack, duplicates=composed.duplicates, problems=composed.problems)
+        document = cls(source, composed.data, composed.nodes, kind=kind, base=base, position_map=position_map,
+                       parent=parent, pack=pack, duplicates=composed.duplicates, problems=composed.problems)
+        document.masked = tuple(document.outer_span(span) for span in composed.masked)
+        return document
 
     # ---- identity -------------------------------------------------------------------------------
     @property

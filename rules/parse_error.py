@@ -9,6 +9,11 @@ values that parse but not as meant. Known Palette traps get their own message an
 - tab characters in indentation;
 - binary files, text that is not UTF-8, files over the size limit, alias bombs and extreme nesting.
 
+One such error does not hide the rest of the file where the repair is unambiguous: a plain value that
+starts with a character YAML reserves (`*`, `&`, `@`, a backquote, an unquoted `{{`) on a `key: value` line
+is masked, tabs in a line's indentation are read as the spaces the line before implies, and the file is
+linted on; the finding's help says so, and no other rule reports on the masked value.
+
 ## Why is this bad?
 Palette cannot use a file it cannot parse, and an unquoted macro is silently turned into a mapping: the
 cluster gets no password or image at all. Users find out when an edge site fails to boot.
@@ -36,6 +41,9 @@ options:
   variable in quotes); palette-formats.md 4.2.
 - `password: ******` in "Deploy Cluster with a Private Provider Registry" is not valid YAML
   (palette-formats.md 4.3, a documentation bug).
+- Linting past a masked value is an inference: the value itself is unknown (like a macro), so the rules
+  that read it cannot judge it; everything else in the file is as Palette would read it once the value is
+  quoted.
 - Files that fail to parse are reported when named explicitly, or when a walked file looks like Palette
   configuration (it mentions `#cloud-config`, `stylus:`, `providerCredentials`, `system.uri`, ...);
   other unparsable YAML found by walking a directory (Helm templates, say) is skipped. This is an

@@ -86,8 +86,9 @@ def test_manifest_kinds_are_palette_lints_kinds(which: str, request: pytest.Fixt
         parsed = read_file(parser, source, explicit=True)
         if entry["parses"]:
             assert parsed.documents and parsed.documents[0].kind == entry["kind"], (path, entry)
-        else:
-            assert not parsed.documents and parsed.failures, (path, entry)
+        else:  # a parse error: the file fails, or (an error palette-lint can mask) reports it and lints on
+            recovered = any(doc.problems and doc.masked for doc in parsed.documents)
+            assert (not parsed.documents and parsed.failures) or recovered, (path, entry)
         assert path in manifest["kinds"][entry["kind"]]
         seen[entry["role"]] = entry["kind"]
     assert seen == {"os-layer": "os-layer", "infra-profile": "profile", "addon-profile": "profile",

@@ -86,6 +86,8 @@ class FindingCollector:
         else:
             span = doc.span_of(issue.at, issue.part)
             yaml_path = format_path(shown_path(doc.outer_path(issue.at)))
+        if doc.masked and rule.id != PARSE_ERROR_ID and any(_within(span, masked) for masked in doc.masked):
+            return  # a value masked after a parse error: its PAL000 says what is wrong there
         location = Location(doc.path, doc.display_path, span, yaml_path)
         related = []
         for item in issue.related:
@@ -177,3 +179,8 @@ def fingerprint(rule_id: str, location: Location, value: str) -> str:
     is used only for findings that have no YAML path (parse errors)."""
     anchor = location.yaml_path or f"@{location.span.line}"
     return hashlib.sha256("\x1f".join((rule_id, location.path, anchor, value)).encode("utf-8")).hexdigest()[:32]
+
+
+def _within(span: Span, outer: Span) -> bool:
+    """Whether ``span`` starts inside ``outer``."""
+    return (outer.line, outer.column) <= (span.line, span.column) < (outer.end_line, outer.end_column)
