@@ -41,6 +41,7 @@ class Document:
         pack: Optional[PackInfo] = None,
         duplicates: tuple[DuplicateKey, ...] = (),
         problems: tuple[ParseProblem, ...] = (),
+        text: Optional[str] = None,
     ) -> None:
         self.source = source
         self.data = data
@@ -52,6 +53,7 @@ class Document:
         self.pack = pack
         self.duplicates = duplicates
         self.problems = problems
+        self._text = text  # the text it was parsed from, when that is not the file's nor a value of its parent
         #: Values the parser could not read, masked so the rest could be (in the file's coordinates): the
         #: findings of rules there are left to PAL000's.
         self.masked: tuple[Span, ...] = ()
@@ -63,10 +65,12 @@ class Document:
     @classmethod
     def from_yaml(cls, source: SourceFile, composed: ComposedYaml, *, kind: str = "unknown", base: YamlPath = (),
                   position_map: Optional[PositionMap] = None, parent: Optional[Document] = None,
-                  pack: Optional[PackInfo] = None) -> Document:
-        """The document of YAML text composed from ``source`` (or from a string embedded in it)."""
+                  pack: Optional[PackInfo] = None, text: Optional[str] = None) -> Document:
+        """The document of YAML text composed from ``source`` (or from a string embedded in it; ``text``: a part
+        of the file that is no value of ``parent``, such as a Markdown file's fenced block)."""
         document = cls(source, composed.data, composed.nodes, kind=kind, base=base, position_map=position_map,
-                       parent=parent, pack=pack, duplicates=composed.duplicates, problems=composed.problems)
+                       parent=parent, pack=pack, duplicates=composed.duplicates, problems=composed.problems,
+                       text=text)
         document.masked = tuple(document.outer_span(span) for span in composed.masked)
         return document
 
@@ -189,6 +193,8 @@ class Document:
     @property
     def own_text(self) -> str:
         """The text this document was parsed from: the file, or the pack's values string when embedded."""
+        if self._text is not None:
+            return self._text
         if self.parent is None:
             return self.source.text
         text = self.parent.get(self.base)

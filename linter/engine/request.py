@@ -53,6 +53,12 @@ class RunRequest(Struct, frozen=True):
     jobs: Optional[int] = None  # worker processes; None: the cores, serial for small inputs
     cache_root: Optional[Path] = None  # keep the result cache below this directory; None: no cache
     file_seconds: float = DEFAULT_FILE_SECONDS  # the time budget of one file (0: none)
+    markdown: bool = False  # a walk reads Markdown files (also when the run's configuration says markdown: true)
+
+    @property
+    def opted_in(self) -> frozenset[str]:
+        """The opt-in formats a directory walk reads."""
+        return frozenset({"markdown"}) if self.markdown or self.config.markdown else frozenset()
 
     def governing(self, absolute: str) -> Config:
         """The configuration that governs a file or folder."""

@@ -15,6 +15,7 @@ from linter.document import Document
 from linter.inputs.cluster_request import ClusterRequestReader
 from linter.inputs.export_json import ExportJsonReader
 from linter.inputs.kinds import UNKNOWN
+from linter.inputs.markdown import MarkdownReader
 from linter.inputs.os_layer import OsLayerReader
 from linter.inputs.packs_list import PacksListReader
 from linter.inputs.parse_hints import compose
@@ -30,13 +31,19 @@ from linter.yaml.source import SourceFile
 READERS: tuple[Reader, ...] = (UserDataReader(), ExportJsonReader(), ClusterRequestReader(), PacksListReader(),
                                OsLayerReader())
 #: The readers of formats that are not YAML, by file name.
-SYNTAX_READERS: tuple[SyntaxReader, ...] = (TerraformReader(),)
+SYNTAX_READERS: tuple[SyntaxReader, ...] = (TerraformReader(), MarkdownReader())
+#: Formats a directory walk reads only when asked (``--markdown``): their files are mostly not Palette's.
+OPT_IN_READERS = frozenset({"markdown"})
 
 
-def accepts_name(file_name: str) -> bool:
-    """Whether a directory walk reads a file of this name: some reader may read it."""
+def accepts_name(file_name: str, opted_in: frozenset[str] = frozenset()) -> bool:
+    """Whether a directory walk reads a file of this name: some reader may read it (an opt-in reader only when
+    ``opted_in`` names it)."""
     lowered = file_name.lower()
-    return any(reader.accepts_name(lowered) for reader in READERS) or syntax_reader(lowered) is not None
+    if any(reader.accepts_name(lowered) for reader in READERS):
+        return True
+    found = syntax_reader(lowered)
+    return found is not None and (found.name not in OPT_IN_READERS or found.name in opted_in)
 
 
 def syntax_reader(file_name: str) -> Optional[SyntaxReader]:

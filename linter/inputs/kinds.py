@@ -10,6 +10,8 @@ readers of ``linter/inputs/`` decide a file's kind with these tests.
 - ``pack-values``: the values of any other pack embedded in a profile.
 - ``terraform``: a Terraform file that declares profiles or clusters, and a cluster resource in it: no rule reads
   these; they hold the profiles, clusters and pack values that are documents of their own.
+- ``markdown``: a Markdown file with fenced blocks of Palette configuration: no rule reads it; each block is a
+  document of its own kind.
 - ``unknown``: anything else.
 """
 
@@ -23,6 +25,7 @@ OS_LAYER = "os-layer"
 PROFILE = "profile"
 PACK_VALUES = "pack-values"
 TERRAFORM = "terraform"
+MARKDOWN = "markdown"
 UNKNOWN = "unknown"
 
 #: The BYOOS pack for Edge (palette-formats.md 2.1).

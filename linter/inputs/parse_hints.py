@@ -58,16 +58,16 @@ def compose(parser: YamlParser, text: str, position_map: Optional[PositionMap] =
         try:
             composed = parser.parse(current, position_map)
             break
-        except ParseFailure as failure:
-            failure = _with_hint(failure)
+        except ParseFailure as raised:
+            error = _with_hint(raised)
             patched = None if position_map is not None or len(recovered) >= MAX_RECOVERIES \
-                or failure.span.line in moved else _recover(current, failure)
+                or error.span.line in moved else _recover(current, error)
             if patched is None:
-                raise (recovered[0][0] if recovered else failure) from None
+                raise (recovered[0][0] if recovered else error) from None
             current, masked, shift = patched
             if shift:
                 moved[masked.line] = (masked.end_column + shift, shift)
-            recovered.append((failure, masked))
+            recovered.append((error, masked))
     if moved:
         composed = _moved_back(composed, moved)
     problems = [_problem_with_hint(problem) for problem in composed.problems]

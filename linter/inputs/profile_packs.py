@@ -10,7 +10,7 @@ from linter.document import Document, PackInfo
 from linter.inputs.kinds import OS_LAYER, PACK_VALUES, pack_entries, pack_is_os_layer
 from linter.inputs.parse_hints import compose
 from linter.inputs.reader import ParsedFile
-from linter.model import YamlPath
+from linter.model import Span, YamlPath
 from linter.yaml.composer import ParseFailure, YamlParser
 from linter.yaml.positions import FixedMap, PositionMap, QuotedStringMap, block_scalar_map
 
@@ -61,7 +61,9 @@ def embedded_position_map(outer: Document, path: YamlPath) -> PositionMap:
         elif info.style == '"':
             offset = outer.source.offset(span.line - 1, span.column - 1)
             return QuotedStringMap(outer.source, offset, value, FixedMap(span.line, span.column))
-    return FixedMap(span.line, span.column)
+        return FixedMap(span.line, span.column)
+    start = outer.outer_span(Span(span.line, span.column, span.line, span.column + 1))
+    return FixedMap(start.line, start.column)  # in a part of the file (a Markdown block): at the string's start
 
 
 def _text(value: Any) -> str:

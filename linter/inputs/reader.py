@@ -64,6 +64,9 @@ class ParsedFile(Struct):
     joined: list[ParsedFile] = field(default_factory=list)
     part_of: str = ""  # the path of the file that reads this one as part of itself
     notices: list[Notice] = field(default_factory=list)
+    #: The documents of each part of the file that deploys on its own (a Markdown file's fenced blocks): each is
+    #: a cluster of its own. Empty for a file that is one whole.
+    blocks: list[list[Document]] = field(default_factory=list)
 
     @property
     def root(self) -> Optional[Document]:
