@@ -301,7 +301,7 @@ def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Opt
     _check_rule_names(configs, [*engine.catalogue, *_verify_catalogue()])
     from linter.engine.discover import find_root
 
-    request = RunRequest(paths=targets, config=config, config_for=lambda path: configs.governing(Path(path)),
+    request = RunRequest(paths=targets, config=config, config_for=configs.governing,
                          select=_split(select) or None, ignore=_split(ignore),
                          fail_on=threshold, fail_on_fixed=fail_on is not None, now=clock, skip_unknown=skip_unknown, base=base, new_only=new_only,
                          baseline=baseline, jobs=jobs, cache_root=None if no_cache else find_root(Path.cwd()),
