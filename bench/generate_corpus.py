@@ -5,8 +5,10 @@ one OS layer, either a standalone OS-layer values file or an infra profile, and 
 user-data:
 
 - ``os-layer.yaml``: the values of a profile's OS layer (BYOOS ``edge-native-byoi``);
-- ``profile.json`` / ``profile.yaml``: an infra profile, as a Palette export JSON (``spec.template.packs[]``,
-  each pack's values one JSON string) or a packs-list YAML (``packs[]`` with ``values: |`` blocks);
+- ``profile.json`` / ``profile.yaml`` / ``profile.tf`` / ``cluster.json``: an infra profile, as a Palette export
+  JSON (``spec.template.packs[]``, each pack's values one JSON string), a packs-list YAML (``packs[]`` with
+  ``values: |`` blocks), a Terraform ``spectrocloud_cluster_profile`` (each pack's values a heredoc) or a
+  cluster request for the Palette API (``spec.profiles[].packValues[]``), a quarter each;
 - ``addon-profile.json`` / ``addon-profile.yaml``: an add-on profile in either layout;
 - ``user-data``: EdgeForge installer user-data (``#cloud-config`` with ``stylus`` and ``install``);
 - ``site-user-data.yaml``: site user-data (``#cloud-config``, ``stylus.site`` identity and network).
@@ -73,6 +75,8 @@ PROBLEMS = {
     "os-layer": ["broken-yaml", "tab", *OS_VALUES_PROBLEMS],
     "infra-profile.yaml": ["broken-yaml", "tab", *OS_VALUES_PROBLEMS],
     "infra-profile.json": ["broken-json", "duplicate-key-json", "tab-in-values", *OS_VALUES_PROBLEMS],
+    "infra-profile.tf": [*OS_VALUES_PROBLEMS],
+    "infra-profile.request": ["broken-json", *OS_VALUES_PROBLEMS],
     "addon-profile.yaml": ["broken-yaml", "tab", "duplicate-key", "harbor-with-provider-registry"],
     "addon-profile.json": ["broken-json", "duplicate-key-json", "harbor-with-provider-registry"],
     "installer-user-data": ["broken-yaml", "tab", "unquoted-macro", "duplicate-key", "token-registry",
@@ -83,7 +87,9 @@ PROBLEMS = {
 #: Problems that make the whole file fail to parse (a tab inside a profile's embedded values does not).
 UNPARSEABLE = frozenset({"broken-yaml", "broken-json", "tab"})
 
-OS_LAYER, PROFILE, USER_DATA = "os-layer", "profile", "user-data"
+OS_LAYER, PROFILE, USER_DATA, TERRAFORM = "os-layer", "profile", "user-data", "terraform"
+#: The layouts an infra profile is written in, equally often.
+INFRA_LAYOUTS = ["json", "yaml", "tf", "request"]
 
 
 @dataclass(frozen=True)
@@ -329,6 +335,35 @@ def profile_json(rng: random.Random, pool: CertificatePool, site: Site, spec: Fi
     return text
 
 
+def profile_tf(rng: random.Random, pool: CertificatePool, site: Site, spec: FileSpec, kind: str) -> str:
+    """A Terraform module's profile: one ``pack`` block per layer, each pack's values a ``<<-EOT`` heredoc."""
+    packs = _infra_packs(rng, pool, site, spec)
+    blocks = []
+    for pack in packs:
+        values = _indent(pack["values"].rstrip("\n"), "      ")
+        blocks.append(f'  pack {{\n    name   = "{pack["name"]}"\n    type   = "{pack["type"]}"\n'
+                      f'    tag    = "{pack["version"]}"\n    values = <<-EOT\n{values}\n    EOT\n  }}\n')
+    return (f"# Site {site.number:05d}: its infra profile, managed with the spectrocloud provider.\n"
+            f'resource "spectrocloud_cluster_profile" "site_{site.number:05d}" {{\n'
+            f'  name    = "edge-site-{site.number:05d}-{kind}"\n  cloud   = "edge-native"\n  type    = "{kind}"\n'
+            f'  version = "1.{rng.randint(0, 9)}.0"\n\n' + "\n".join(blocks) + "}\n")
+
+
+def cluster_request(rng: random.Random, pool: CertificatePool, site: Site, spec: FileSpec, kind: str) -> str:
+    """A cluster create request for the Palette API: the profile's packs as ``packValues``."""
+    packs = _infra_packs(rng, pool, site, spec)
+    document = {
+        "metadata": {"name": f"edge-site-{site.number:05d}", "labels": {"site": f"{site.number:05d}"}},
+        "spec": {"cloudConfig": {"controlPlaneEndpoint": {"host": f"10.30.{site.number % 250}.10", "type": "IP"}},
+                 "machinePoolConfig": [{"poolConfig": {"name": "control-plane", "isControlPlane": True,
+                                                       "useControlPlaneAsWorker": True, "size": 1}}],
+                 "profiles": [{"uid": f"profile-{site.number:05d}", "packValues": [
+                     {"tag": pack["version"], "name": pack["name"], "type": pack["type"], "values": pack["values"],
+                      "manifests": []} for pack in packs]}]},
+    }
+    return json.dumps(document, indent=2) + "\n"
+
+
 def profile_yaml(rng: random.Random, pool: CertificatePool, site: Site, spec: FileSpec, kind: str) -> str:
     packs = (_infra_packs if kind == "infra" else _addon_packs)(rng, pool, site, spec)
     text = (f"# {kind.capitalize()} profile of site {site.number:05d} (packs-list layout).\n"
@@ -425,12 +460,16 @@ def site_user_data(rng: random.Random, pool: CertificatePool, site: Site, spec: 
 
 #: role -> (file name, manifest kind, builder). Profiles pick JSON or YAML per file.
 FILE_NAMES = {"os-layer": "os-layer.yaml", "infra-profile.json": "profile.json",
-              "infra-profile.yaml": "profile.yaml", "addon-profile.json": "addon-profile.json",
+              "infra-profile.yaml": "profile.yaml", "infra-profile.tf": "profile.tf",
+              "infra-profile.request": "cluster.json", "addon-profile.json": "addon-profile.json",
               "addon-profile.yaml": "addon-profile.yaml", "installer-user-data": "user-data",
               "site-user-data": "site-user-data.yaml"}
 KINDS = {"os-layer": OS_LAYER, "infra-profile.json": PROFILE, "infra-profile.yaml": PROFILE,
-         "addon-profile.json": PROFILE, "addon-profile.yaml": PROFILE, "installer-user-data": USER_DATA,
-         "site-user-data": USER_DATA}
+         "infra-profile.tf": TERRAFORM, "infra-profile.request": PROFILE, "addon-profile.json": PROFILE,
+         "addon-profile.yaml": PROFILE, "installer-user-data": USER_DATA, "site-user-data": USER_DATA}
+#: The format of each role's file: yaml, json or hcl.
+FORMATS = {"infra-profile.json": "json", "infra-profile.request": "json", "infra-profile.tf": "hcl",
+           "addon-profile.json": "json"}
 
 
 def _render(rng: random.Random, pool: CertificatePool, site: Site, spec: FileSpec) -> str:
@@ -442,7 +481,8 @@ def _render(rng: random.Random, pool: CertificatePool, site: Site, spec: FileSpe
     if role == "site-user-data":
         return site_user_data(rng, pool, site, spec)
     kind = "infra" if role.startswith("infra") else "add-on"
-    build = profile_json if role.endswith(".json") else profile_yaml
+    build = {".json": profile_json, ".tf": profile_tf, ".request": cluster_request}.get(
+        role[role.rfind("."):], profile_yaml)
     return build(rng, pool, site, spec, kind)
 
 
@@ -492,7 +532,7 @@ def generate(target_dir: Path, mix: Mix = Mix(), seed: int = 1, faulty_share: fl
         site = Site(number=index + 1, registry=rng.choice(REGISTRIES),
                     mode=rng.choices(list(modes), weights=list(modes.values()))[0],
                     k8s=rng.choice(K8S), os_name=rng.choice(OS_NAMES))
-        roles = [layer if layer == "os-layer" else f"infra-profile.{rng.choice(['json', 'yaml'])}"]
+        roles = [layer if layer == "os-layer" else f"infra-profile.{rng.choice(INFRA_LAYOUTS)}"]
         if index in addon_sites:
             roles.append(f"addon-profile.{rng.choice(['json', 'yaml'])}")
         if index in installer_sites:
@@ -506,10 +546,10 @@ def generate(target_dir: Path, mix: Mix = Mix(), seed: int = 1, faulty_share: fl
             text = _sized(rng, pool, site, spec)
             (directory / FILE_NAMES[role]).write_text(text, encoding="utf-8", newline="\n")
             files[f"sites/site-{site.number:05d}/{FILE_NAMES[role]}"] = {
-                "kind": KINDS[role], "role": role.split(".")[0], "format": "json" if role.endswith(".json")
-                else "yaml", "problem": spec.problem, "pem": "-----BEGIN CERTIFICATE-----" in text,
+                "kind": KINDS[role], "role": role.split(".")[0], "format": FORMATS.get(role, "yaml"),
+                "problem": spec.problem, "pem": "-----BEGIN CERTIFICATE-----" in text,
                 "parses": spec.problem not in UNPARSEABLE}
-    by_kind: dict[str, list[str]] = {OS_LAYER: [], PROFILE: [], USER_DATA: []}
+    by_kind: dict[str, list[str]] = {OS_LAYER: [], PROFILE: [], TERRAFORM: [], USER_DATA: []}
     for path, entry in files.items():
         by_kind[entry["kind"]].append(path)
     manifest = {"generator": "bench/generate_corpus.py", "seed": seed, "now": NOW_TEXT, "mix": asdict(mix),

@@ -17,6 +17,11 @@ Cases (``--case``, default all):
 - ``server``: ``palette-lint server`` on a 20-file workspace, driven over stdio as an editor drives it: the time
   from a ``didChange`` of a 10 KB OS layer to its diagnostics (one re-lint of its cluster), per edit; beside it,
   the cold ``palette-lint check --no-cache`` of the same file (start-up included). Needs the server extra.
+- ``examples``: the repository's ``examples/`` (real-shaped sites: profiles, exports, user-data) copied 100
+  times, not generated: palette-lint (all rules, SARIF) and yamllint on it, files/s.
+
+The generated corpus holds OS-layer values, profiles as export JSON, packs-list YAML, Terraform and cluster
+requests, and user-data; the peers, which read YAML and JSON only, are given and counted on those files.
 
 Every tool runs as a subprocess, start-up included. Within a case the tools take turns (A, B, C, A, B, C,
 ...) so that a slow moment of the machine hits them alike; the table shows the median, min and max of
@@ -49,11 +54,14 @@ sys.path.insert(0, str(BENCH))
 import generate_corpus  # noqa: E402  (sibling scripts, not a package)
 from corpus_certificates import NOW_TEXT  # noqa: E402
 
-CASES = ("ci", "precommit", "scaling", "jobs", "server")
+CASES = ("ci", "precommit", "scaling", "jobs", "examples", "server")
 #: Rounds per case: few for the big cases, more where one run takes a fraction of a second.
-DEFAULT_REPEAT = {"ci": 3, "precommit": 7, "scaling": 3, "jobs": 3, "server": 30}
+DEFAULT_REPEAT = {"ci": 3, "precommit": 7, "scaling": 3, "jobs": 3, "examples": 3, "server": 30}
 #: Untimed rounds first (file-system cache, .pyc files); only where a round is cheap.
-WARMUP = {"ci": 0, "precommit": 1, "scaling": 0, "jobs": 0, "server": 3}
+WARMUP = {"ci": 0, "precommit": 1, "scaling": 0, "jobs": 0, "examples": 1, "server": 3}
+#: The repository's example sites, and how many copies of them the examples case lints.
+EXAMPLES = REPO / "examples"
+EXAMPLE_COPIES = 100
 #: The server case: files in the workspace, and the size of the OS layer edited.
 SERVER_FILES, SERVER_LAYER_BYTES = 20, 10 * 1024
 #: The server case's goal (issue 13): the median re-lint, in seconds.
@@ -223,7 +231,9 @@ def _schema_commands(tools: Tools, files: Sequence[str], corpus: Corpus) -> tupl
     """One check-jsonschema command per kind present among ``files``, with that kind's schema."""
     by_kind: dict[str, list[str]] = {}
     for path in files:
-        by_kind.setdefault(corpus.manifest["files"][path]["kind"], []).append(path)
+        kind = corpus.manifest["files"][path]["kind"]
+        if (SCHEMAS / f"{kind}.json").is_file():  # Terraform has no JSON Schema
+            by_kind.setdefault(kind, []).append(path)
     return tuple((*tools.check_jsonschema, "--schemafile", str(SCHEMAS / f"{kind}.json"),
                   "--default-filetype", "yaml", *paths) for kind, paths in sorted(by_kind.items()))
 
@@ -245,14 +255,18 @@ def _speed_ratios(rows: list[Row]) -> None:
 def ci_case(tools: Tools, corpus: Corpus, out: Path, repeat: int, env: dict[str, str]) -> Case:
     files = corpus.files
     sarif = out / "ci.sarif"
-    schema = _schema_commands(tools, files, corpus)
+    # The peers read YAML and JSON: they are given those files and their speed is counted on them, while
+    # palette-lint reads the Terraform profiles too.
+    peer_files = [path for path in files if corpus.manifest["files"][path]["format"] != "hcl"]
+    schema = _schema_commands(tools, peer_files, corpus)
     warm = Invocation("palette-lint check, warm cache", (_lint_ci(tools, out / "warm.sarif"),), corpus.root,
                       len(files))
     invocations = [
         Invocation("palette-lint check (all rules, SARIF, --no-cache)", (_lint_ci(tools, sarif, "--no-cache"),),
                    corpus.root, len(files)),
-        Invocation(f"check-jsonschema ({len(schema)} schemas)", schema, corpus.root, len(files)),
-        Invocation("yamllint -d relaxed", ((*tools.yamllint, "-d", "relaxed", *files),), corpus.root, len(files)),
+        Invocation(f"check-jsonschema ({len(schema)} schemas)", schema, corpus.root, len(peer_files)),
+        Invocation("yamllint -d relaxed", ((*tools.yamllint, "-d", "relaxed", *peer_files),), corpus.root,
+                   len(peer_files)),
         warm,
     ]
     _progress("[ci] filling palette-lint's cache")
@@ -293,7 +307,8 @@ def precommit_files(corpus: Corpus, count: int = PRECOMMIT_FILES) -> list[str]:
         entry = entries[path]
         return (-int(entry["problem"] in SCHEMA_PROBLEMS) - int(bool(entry["pem"])), int(not entry["parses"]), path)
 
-    order = sorted((p for p in entries if entries[p]["parses"]), key=weight)
+    # YAML and JSON only, so that yamllint and check-jsonschema get the same files.
+    order = sorted((p for p in entries if entries[p]["parses"] and entries[p]["format"] != "hcl"), key=weight)
     chosen: list[str] = []
     for role in ("os-layer", "installer-user-data", "infra-profile", "site-user-data", "addon-profile"):
         chosen.extend([p for p in order if entries[p]["role"] == role and p not in chosen][:1])
@@ -441,6 +456,26 @@ def server_case(tools: Tools, corpus: Corpus, out: Path, repeat: int, env: dict[
                 rows, "ratio: the cold check over the server's re-lint",
                 ["the server row's cpu s is not measured (the server is one long-lived process); its wall time is "
                  "the whole round trip over stdio, as an editor sees it"])
+
+
+def examples_case(tools: Tools, out: Path, repeat: int, env: dict[str, str]) -> Case:
+    """The example sites copied EXAMPLE_COPIES times: files shaped like the ones users keep, not generated."""
+    root = out / "examples-corpus"
+    for number in range(EXAMPLE_COPIES):
+        shutil.copytree(EXAMPLES, root / f"copy-{number:03d}", ignore=shutil.ignore_patterns("*.md"))
+    files = sorted(path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file())
+    yaml_files = [path for path in files if not path.endswith(".tf")]
+    lint = (*tools.palette_lint, "check", "--select", "ALL", "--format", "sarif", "--output",
+            str(out / "examples.sarif"), "--now", NOW_TEXT, "--no-cache", ".")
+    invocations = [
+        Invocation("palette-lint check (all rules, SARIF, --no-cache)", (lint,), root, len(files)),
+        Invocation("yamllint -d relaxed", ((*tools.yamllint, "-d", "relaxed", *yaml_files),), root, len(yaml_files)),
+    ]
+    rows = measure("examples", invocations, repeat, WARMUP["examples"], env)
+    _speed_ratios(rows)
+    return Case("examples", f"Examples case: examples/ copied {EXAMPLE_COPIES} times, {len(files):,} files", rows,
+                "ratio: palette-lint's files/s over this row's (above 1: palette-lint is faster)",
+                [_sarif_summary(out / "examples.sarif")])
 
 
 # --------------------------------------------------------------------------------------------- targets
@@ -682,6 +717,8 @@ def run(args: argparse.Namespace, workdir: Path) -> str:
         elif case == "server":
             workspace = _generate(workdir / "server-workspace", SERVER_FILES, args.seed)
             cases[case] = server_case(tools, workspace, out, repeat[case], env, args.seed)
+        elif case == "examples":
+            cases[case] = examples_case(tools, out, repeat[case], env)
     lint_version = _version(tools.palette_lint)
     header = [
         f"palette-lint benchmark: {os.cpu_count()} cores, {platform.system()} {platform.machine()}, "

@@ -39,9 +39,8 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 
 def _fail(*messages: str) -> NoReturn:
     """Print each message as one ``palette-lint: error:`` line on standard error, and exit 2."""
-    from linter.redact import redact
-
     from linter.output.escape import one_line
+    from linter.redact import redact
 
     for message in messages:
         click.echo(f"palette-lint: error: {one_line(redact(message))}", err=True)
@@ -249,6 +248,9 @@ def cli() -> None:
 @click.option("--file-time-limit", "file_seconds", type=click.FloatRange(min=0), default=DEFAULT_FILE_SECONDS,
               show_default=True, metavar="SECONDS",
               help="Stop the work on a file that takes longer, and report it as PAL000 (0: no limit).")
+@click.option("--markdown", is_flag=True,
+              help="Also read the fenced yaml and json blocks of the Markdown files found in directories (.md files "
+                   "named are always read). Needs the markdown extra.")
 @click.option("--quiet", "-q", is_flag=True,
               help="Print the findings and errors only: no summary line, notes, warnings or progress.")
 @click.option("--fix", "fix", is_flag=True,
@@ -263,8 +265,8 @@ def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Opt
           ignore: tuple[str, ...], config_path: Optional[str], isolated: bool, allow_rule_dirs: bool,
           now: Optional[str], base_ref: Optional[str],
           staged: bool, new_only: bool, baseline_path: Optional[str], write_baseline: Optional[str],
-          jobs: Optional[int], no_cache: bool, file_seconds: float, color: str, quiet: bool,
-          fix: bool = False, unsafe_fixes: bool = False, diff: bool = False) -> None:
+          jobs: Optional[int], no_cache: bool, file_seconds: float, color: str, markdown: bool,
+          quiet: bool, fix: bool = False, unsafe_fixes: bool = False, diff: bool = False) -> None:
     """Lint PATHS (files or directories; default: the current directory).
 
     Directories are walked for *.yaml, *.yml, *.json and files named user-data, skipping .git and the
@@ -307,11 +309,17 @@ def check(paths: tuple[str, ...], formats: tuple[ReportTarget, ...], output: Opt
     _check_rule_names(configs, [*engine.catalogue, *_verify_catalogue()])
     from linter.engine.discover import find_root
 
-    request = RunRequest(paths=targets, config=config, config_for=lambda path: configs.governing(Path(path)),
+    request = RunRequest(paths=targets, config=config, config_for=configs.governing,
                          select=_split(select) or None, ignore=_split(ignore),
                          fail_on=threshold, fail_on_fixed=fail_on is not None, now=clock, skip_unknown=skip_unknown, base=base, new_only=new_only,
                          baseline=baseline, jobs=jobs, cache_root=None if no_cache else find_root(Path.cwd()),
-                         file_seconds=file_seconds)
+                         file_seconds=file_seconds, markdown=markdown)
+    if request.opted_in:
+        from linter.inputs.markdown import markdown_parser_available
+
+        if not markdown_parser_available():
+            _fail("reading Markdown needs markdown-it-py: install the markdown extra, "
+                  "pip install 'palette-lint[markdown]'")
     for token in (*(request.select or ()), *request.ignore):
         from linter.config.load import did_you_mean
         from linter.engine.rule_loader import resolve

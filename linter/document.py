@@ -41,6 +41,7 @@ class Document:
         pack: Optional[PackInfo] = None,
         duplicates: tuple[DuplicateKey, ...] = (),
         problems: tuple[ParseProblem, ...] = (),
+        text: Optional[str] = None,
     ) -> None:
         self.source = source
         self.data = data
@@ -52,6 +53,10 @@ class Document:
         self.pack = pack
         self.duplicates = duplicates
         self.problems = problems
+        self._text = text  # the text it was parsed from, when that is not the file's nor a value of its parent
+        #: Values the parser could not read, masked so the rest could be (in the file's coordinates): the
+        #: findings of rules there are left to PAL000's.
+        self.masked: tuple[Span, ...] = ()
         self.children: list[Document] = []
         self._walked: Optional[list[tuple[YamlPath, Value]]] = None
         self._keys: Optional[dict[str, list[tuple[int, YamlPath]]]] = None
@@ -60,10 +65,14 @@ class Document:
     @classmethod
     def from_yaml(cls, source: SourceFile, composed: ComposedYaml, *, kind: str = "unknown", base: YamlPath = (),
                   position_map: Optional[PositionMap] = None, parent: Optional[Document] = None,
-                  pack: Optional[PackInfo] = None) -> Document:
-        """The document of YAML text composed from ``source`` (or from a string embedded in it)."""
-        return cls(source, composed.data, composed.nodes, kind=kind, base=base, position_map=position_map,
-                   parent=parent, pack=pack, duplicates=composed.duplicates, problems=composed.problems)
+                  pack: Optional[PackInfo] = None, text: Optional[str] = None) -> Document:
+        """The document of YAML text composed from ``source`` (or from a string embedded in it; ``text``: a part
+        of the file that is no value of ``parent``, such as a Markdown file's fenced block)."""
+        document = cls(source, composed.data, composed.nodes, kind=kind, base=base, position_map=position_map,
+                       parent=parent, pack=pack, duplicates=composed.duplicates, problems=composed.problems,
+                       text=text)
+        document.masked = tuple(document.outer_span(span) for span in composed.masked)
+        return document
 
     # ---- identity -------------------------------------------------------------------------------
     @property
@@ -184,6 +193,8 @@ class Document:
     @property
     def own_text(self) -> str:
         """The text this document was parsed from: the file, or the pack's values string when embedded."""
+        if self._text is not None:
+            return self._text
         if self.parent is None:
             return self.source.text
         text = self.parent.get(self.base)
@@ -224,10 +235,12 @@ class Document:
 
 
 class PackInfo(Struct, frozen=True):
-    """A pack (layer) of a profile: its index in ``packs``, name, layer and type as the profile gives them."""
+    """A pack (layer) of a profile: its index among the profile's packs, name, layer and type as the profile gives
+    them, and the YAML path of its entry in the profile."""
 
     index: int
     name: str
     layer: str
     type: str = ""
     version: str = ""
+    path: tuple[Any, ...] = ()

@@ -1,13 +1,16 @@
 """Redaction: the one function that keeps passwords, tokens, private keys and URL credentials out of every output.
 
-:func:`redact` is used in three places, so that a format or a message added later is covered without its
-author doing anything:
+:func:`redact` is used in two places, so that a format or a message added later is covered without its
+author doing anything (a parser's message keeps none of the text it quotes: ``linter.yaml.composer``):
 
-- the parse-error path (``linter/document.py``) with ``drop_quoted=True``: parsers quote the offending text;
-- the engine, when it builds the :class:`~linter.model.Run`: every finding message, related message, YAML path
-  (a key can be a ``user:password@host`` URL) and notice;
-- ``linter.output.render``, which every report goes through: the whole output of any formatter, scrubbed of the
-  run's known secret values in the escaped forms output formats write (JSON, XML/HTML, URL, GitHub commands).
+- the engine, when it builds the :class:`~linter.model.Run`: every finding message, help and related message,
+  and every notice, scrubbed of the run's secret values; YAML paths of URL credentials only (a key can be a
+  ``user:password@host`` URL), since paths are built without secrets;
+- ``linter.output.render``, which every report goes through: private keys, URL credentials and the run's
+  secret values (in the escaped forms formats write) anywhere in the output of any formatter, as a safety net;
+  except a value that is also part of a file path, a YAML path or a rule id, which would break paths and URIs
+  where a folder happens to be named like a weak password (every text that can quote a value was scrubbed
+  above).
 """
 
 from __future__ import annotations
@@ -68,9 +71,9 @@ class Secrets:
 
     def excluding(self, public: str) -> Secrets:
         """These secrets without the values that occur in ``public`` text: palette-lint's own rule
-        documentation, which reports quote. A value found there is no secret of the linted files (a password
-        copied from a documentation example), and scrubbing it would make the documentation in a report
-        depend on the files linted."""
+        documentation, which reports quote, and the paths and ids that name things. A value found there is
+        scrubbed where it is quoted, not wherever it appears, so that documentation, paths and URIs in a report
+        do not depend on the secrets of the files linted."""
         kept = Secrets()
         kept._values = frozenset(value for value in self._values if value not in public)
         return kept
@@ -150,14 +153,11 @@ def escaped_forms(value: str) -> set[str]:
     }
 
 
-def redact(text: str, secrets: Optional[Secrets] = None, *, drop_quoted: bool = False) -> str:
+def redact(text: str, secrets: Optional[Secrets] = None) -> str:
     """``text`` without secrets: private key blocks and the password of ``user:password@host`` URLs always,
-    every known value of ``secrets`` in any escaped form, and with ``drop_quoted`` every quoted fragment (what a
-    parser quotes is the file's own text)."""
+    every known value of ``secrets`` in any escaped form."""
     if not text:
         return text
-    if drop_quoted:
-        text = _drop_quoted(text)
     if "PRIVATE KEY" in text:
         text = re.sub(_PRIVATE_KEY, PRIVATE_KEY_REDACTED, text)
     if "@" in text:
@@ -172,10 +172,13 @@ def redact(text: str, secrets: Optional[Secrets] = None, *, drop_quoted: bool = 
 
 
 def redact_findings(findings: Iterable[Finding], secrets: Secrets) -> tuple[Finding, ...]:
-    """``findings`` with every message and YAML path redacted."""
+    """``findings`` with every message redacted. A YAML path loses URL credentials and private keys only: a path
+    is built without secrets (:func:`linter.palette.credentials.shown_path`), and scrubbing the run's secret
+    values from it would break it where a key happens to equal a weak password; file paths are never touched
+    (a SARIF URI must point at the file)."""
 
     def location(loc: Any) -> Any:
-        return replace(loc, yaml_path=redact(loc.yaml_path, secrets)) if loc.yaml_path else loc
+        return replace(loc, yaml_path=redact(loc.yaml_path)) if loc.yaml_path else loc
 
     def fix(item: Optional[Fix]) -> Optional[Fix]:
         # A fix writes what it writes, or nothing: one whose new text would need scrubbing is dropped, not altered.
@@ -205,22 +208,6 @@ def redact_run(run: Run, secrets: Secrets) -> Run:
 
 def _url_replacement(match: re.Match[str]) -> str:
     return f"{match.group('scheme') or ''}{REDACTED}@"
-
-
-def _drop_quoted(message: str) -> str:
-    """Drop quoted fragments: ``found 'x'`` becomes ``found '…'``."""
-    out: list[str] = []
-    quote_char = ""
-    for ch in message:
-        if quote_char:
-            if ch == quote_char:
-                quote_char = ""
-                out.append("…" + ch)
-            continue
-        if ch in "'\"":
-            quote_char = ch
-        out.append(ch)
-    return "".join(out)
 
 
 def _trie_regex(words: Iterable[str]) -> str:

@@ -10,9 +10,10 @@ in a profile or user-data. It reports, at the block's own line:
 - a block in a certificate field that is not a certificate (`PUBLIC KEY`, `CERTIFICATE REQUEST`, ...;
   a private key is PAL206's);
 - a certificate block that is truncated (no `-----END CERTIFICATE-----`), starts with an END line, ends
-  with a different label, has its line breaks folded away (a `>` or plain multi-line scalar), is empty, has
-  a body that is not base64 (the documentation's shortened example, with a line of dashes, is one), or does not
-  decode to an X.509 certificate.
+  with a different label, has its line breaks folded away (a `>` or plain multi-line scalar), is empty, is a
+  placeholder (a body of `*****`, `xxxx` or `<certificate>`), has armour lines without exactly five dashes,
+  has a body that is not base64 (the documentation's shortened example, with a line of dashes, is one), or
+  does not decode to an X.509 certificate. One block gets one finding, for its first problem.
 
 The message never quotes the certificate text. In the examples, `<<PEM ca>>` stands for a complete PEM
 certificate (the test suite generates real ones).
@@ -98,6 +99,11 @@ _PROBLEMS = {
     "one-line": ("certificate on one line (line breaks folded away)",
                  "a folded '>' or a plain multi-line value joins lines", "write it as a literal block scalar ('|')"),
     "empty": ("empty certificate block", "nothing between its BEGIN and END lines", _FIX),
+    "placeholder": ("certificate block is a placeholder, not a certificate",
+                    "its body is a mask or template text, as documentation examples write it", _FIX),
+    "armour": ("certificate BEGIN or END line without exactly five dashes each side",
+               "PEM readers look for '-----BEGIN' and '-----END' and do not find them", "write five dashes, as "
+               "'-----BEGIN CERTIFICATE-----'"),
     "bad-base64": ("certificate body is not valid base64",
                    "a line of dashes or other text inside the block, as in shortened documentation examples?", _FIX),
     "not-x509": ("certificate block is not an X.509 certificate", "it decodes, but not to X.509", _FIX),

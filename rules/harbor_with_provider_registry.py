@@ -92,7 +92,6 @@ from linter.api import (
     RuleContext,
     Severity,
     YamlPath,
-    kinds,
     macros,
     rule,
 )
@@ -112,8 +111,7 @@ def check(cluster: Cluster, ctx: RuleContext) -> Iterator[Issue]:
         return
     packs: dict[str, tuple[Document, YamlPath]] = {}
     for profile, info in cluster.packs():
-        packs_path, _packs = kinds.profile_packs(profile.data)
-        packs.setdefault(info.name.strip().lower(), (profile, packs_path + (info.index, "name")))
+        packs.setdefault(info.name.strip().lower(), (profile, info.path + ("name",)))
     if HARBOR_CONFIG in packs:
         profile, at = packs[HARBOR_CONFIG]
         for layer in layers:

@@ -9,6 +9,11 @@ values that parse but not as meant. Known Palette traps get their own message an
 - tab characters in indentation;
 - binary files, text that is not UTF-8, files over the size limit, alias bombs and extreme nesting.
 
+One such error does not hide the rest of the file where the repair is unambiguous: a plain value that
+starts with a character YAML reserves (`*`, `&`, `@`, a backquote, an unquoted `{{`) on a `key: value` line
+is masked, tabs in a line's indentation are read as the spaces the line before implies, and the file is
+linted on; the finding's help says so, and no other rule reports on the masked value.
+
 ## Why is this bad?
 Palette cannot use a file it cannot parse, and an unquoted macro is silently turned into a mapping: the
 cluster gets no password or image at all. Users find out when an edge site fails to boot.
@@ -36,6 +41,9 @@ options:
   variable in quotes); palette-formats.md 4.2.
 - `password: ******` in "Deploy Cluster with a Private Provider Registry" is not valid YAML
   (palette-formats.md 4.3, a documentation bug).
+- Linting past a masked value is an inference: the value itself is unknown (like a macro), so the rules
+  that read it cannot judge it; everything else in the file is as Palette would read it once the value is
+  quoted.
 - Files that fail to parse are reported when named explicitly, or when a walked file looks like Palette
   configuration (it mentions `#cloud-config`, `stylus:`, `providerCredentials`, `system.uri`, ...);
   other unparsable YAML found by walking a directory (Helm templates, say) is skipped. This is an
@@ -44,9 +52,9 @@ options:
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Optional
 
-from linter.api import ALL_DOCUMENT_KINDS, Document, Issue, RuleContext, fixes, rule
+from linter.api import ALL_DOCUMENT_KINDS, Document, Issue, RuleContext, Span, TextFix, YamlPath, fixes, rule
 
 
 @rule(id="PAL000", name="parse-error", kinds=ALL_DOCUMENT_KINDS, severity="error", tags=("correctness",))
@@ -54,8 +62,18 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
     # Files that do not parse at all are reported by the engine under this rule; here are the values that
     # parsed, but not as the author meant.
     for problem in doc.problems:
-        fix = None
-        if problem.kind == "unquoted-macro":
-            fix = fixes.safe("quote the macro", *(fixes.quote_value(doc, problem.path) or (None,)))
         yield Issue(problem.message, help=problem.help, at=problem.path, span=problem.span, value=problem.kind,
-                    fix=fix)
+                    fix=_quoting(doc, problem.kind, problem.path, problem.span))
+
+
+def _quoting(doc: Document, kind: str, path: YamlPath, span: Span) -> Optional[TextFix]:
+    """The fix: quote the value as written. An unquoted macro that parsed as a mapping is that node's text; a
+    value masked to lint past it (``******``, ``{{...}}`` that did not parse) is the text the mask covers."""
+    title = "quote the macro" if kind == "unquoted-macro" else "quote the value"
+    if kind == "unquoted-macro" and doc.info(path) is not None and doc.info(path).style == "":
+        return fixes.safe(title, *(fixes.quote_value(doc, path) or (None,)))
+    if kind not in ("unquoted-macro", "alias-star", "undefined-alias", "syntax"):
+        return None
+    covered = next((masked for masked in doc.masked if (masked.line, masked.column) == (span.line, span.column)),
+                   None)
+    return fixes.safe(title, *(fixes.quote_span(doc, covered) or (None,))) if covered is not None else None

@@ -7,10 +7,13 @@ Reports a credential field (a password key as PAL301 defines it, a token or secr
 - a mask: a run of `*`, `#`, `x` or dots (`"******"`, `"####"`), as a profile export or a template writes;
 - a bracketed template word: `<password>`, `<your-token>`, `[password]`;
 - a well-known default or template word: `changeme`, `changeit`, `password`, `secret`, `placeholder`,
-  `replace-me`, `TODO`, `redacted`, ... (compared without case and punctuation).
+  `replace-me`, `TODO`, `redacted`, ... (compared without case and punctuation);
+- the shape of a token with its characters masked: a run of four or more `x`, `*` or `#` inside the value
+  (`ghp_xxxxxxxxxxxxxxxx`, `AKIA****`).
 
-Unquoted `******` and `####` do not even parse as strings: PAL000 and PAL002 report those. `${VAR}`
-templates are left alone (they are usually filled in by a pipeline before use).
+Unquoted `******` and `####` do not even parse as strings: PAL000 and PAL002 report those. `${VAR}`,
+`[[ .Var ]]` and, in a `*.tmpl` file, `@VAR@` templates are left alone (they are filled in by a pipeline or
+a generator before use); so are password hashes.
 
 ## Why is this bad?
 Palette sends the placeholder as the credential: the registry (or Palette, for a registration token)

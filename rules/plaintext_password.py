@@ -4,7 +4,10 @@
 Reports every literal password: the value of a `password` or `passwd` key, or of a key ending in
 `Password` (`harborAdminPassword`, `registryPassword`; not `encodedPassword`, which is a flag). Macros,
 empty values and placeholders (PAL302) are not literal passwords; a base64 password with
-`encodedPassword: true` is one.
+`encodedPassword: true` is one. Nor are password hashes (`$6$...`, `$2y$...`, `$argon2id$...`, an htpasswd
+`user:$apr1$...` line: a Kairos user's `passwd` may hold one), and nor are the placeholders a file generator
+fills in before the file is used: `[[ .Password ]]` anywhere, `@PASSWORD@` in a `*.tmpl` file (Go template
+actions, `{{ ... }}`, are read like macros everywhere).
 
 - In a profile (OS-layer values, a pack's values, an exported or packs-list profile) it is an error: the
   profile can refer to a macro instead (`'{{.spectro.macro.REGISTRY_PASSWORD}}'`).
@@ -59,6 +62,8 @@ options:
   (Macros Support); palette-formats.md 2.3 and 4.1.
 - That user-data is not templated (so it has no macros) is an inference (palette-formats.md 1.4): no
   Palette document describes macros in user-data.
+- That a `*.tmpl` file's `@NAME@` and any `[[ ... ]]` are filled in by a generator before the file is used is
+  an inference from how CanvOS and CI pipelines keep their templates.
 """
 
 from __future__ import annotations
@@ -93,9 +98,12 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
         if level == "off":
             return
         suggested = Severity.parse(level)
+    template_file = doc.path.endswith(".tmpl")
     for path, value, kind in credentials.document_fields(doc):
         if not kind & credentials.PASSWORD or credentials.literal_secret(value) is None:
             continue
+        if credentials.is_hashed(value) or credentials.is_generated(value, template_file):
+            continue  # a hash is not the password; a generator fills the value in before the file is used
         key, owner = credentials.field_of(path)
         encoded = doc.get(owner + ("encodedPassword",)) is True
         note = "encodedPassword only base64-encodes it, which anyone can decode; " if encoded else ""

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
+from linter.config.resolver import ConfigChoice, ConfigResolver
 from linter.engine.pipeline import Engine
 from linter.engine.request import RunRequest
 from linter.engine.rule_loader import load_rules
@@ -18,8 +19,10 @@ from linter.fix.loop import FixOutcome, fix_until_stable
 from linter.inputs import read_file
 from linter.inputs.reader import ParsedFile
 from linter.model import Finding
+from linter.palette.credentials import HIDDEN_KEY
 from linter.redact import REDACTED
 from linter.resources import rules_dir
+from linter.validation.store import SchemaStore
 from linter.yaml.composer import YamlParser
 from linter.yaml.paths import format_path
 from linter.yaml.source import SourceFile
@@ -34,10 +37,17 @@ def engine() -> Engine:
     return _ENGINE[0]
 
 
+def request_for(directory: Path, overlay: Optional[dict[str, bytes]] = None) -> RunRequest:
+    """A run over ``directory`` as ``check`` makes it: each file under its folder's configuration."""
+    resolver = ConfigResolver(ConfigChoice(), YamlParser(), SchemaStore())
+    config = resolver.run_config(directory)
+    return RunRequest(paths=(str(directory),), config=config, config_for=lambda path: resolver.governing(Path(path)),
+                      now=FIXED_NOW, root=directory, overlay=overlay or {}, markdown=True)
+
+
 def fix_directory(directory: Path, unsafe: bool) -> FixOutcome:
     """The fixes of every file under ``directory``, applied in memory (nothing is written)."""
-    request = RunRequest(paths=(str(directory),), now=FIXED_NOW, root=directory)
-    return fix_until_stable(engine().run, request, unsafe)
+    return fix_until_stable(engine().run, request_for(directory), unsafe)
 
 
 def _parse(path: str, text: str) -> ParsedFile:
@@ -70,9 +80,10 @@ def _leaves(parsed: ParsedFile) -> dict[str, Any]:
 
 def _under(path: str, changed: set[str]) -> bool:
     """Whether ``path`` is one of ``changed`` or inside one. A key that may be a secret (in a credentials mapping)
-    is redacted in a fix's paths as in any report (``***``): it stands for any one key."""
+    is hidden in a fix's paths as in any report: it stands for any one key."""
     for candidate in changed:
         pattern = re.escape(candidate).replace(re.escape(REDACTED), r"[^.\[]+")
+        pattern = pattern.replace(re.escape(format_path((HIDDEN_KEY,))), r'(?:\.[^.\[]+|\["(?:[^"\\]|\\.)*"\])')
         if re.match(pattern + r"(?:$|[.\[])", path):
             return True
     return False
@@ -84,7 +95,7 @@ def _key(finding: Finding) -> tuple[str, str, str]:
 
 def check_properties(directory: Path, unsafe: bool) -> FixOutcome:
     """Fix the files of ``directory`` and assert the properties; the outcome, for more checks."""
-    before_run = engine().run(RunRequest(paths=(str(directory),), now=FIXED_NOW, root=directory))
+    before_run = engine().run(request_for(directory))
     outcome = fix_directory(directory, unsafe)
     changed_paths: dict[str, set[str]] = {}
     for applied in outcome.applied:
@@ -116,8 +127,7 @@ def check_properties(directory: Path, unsafe: bool) -> FixOutcome:
             f"a new finding after fixing: {finding.rule_id} {finding.location.path}:{finding.location.span.line} " \
             f"{finding.location.yaml_path} {finding.message}"
     overlay = {path: outcome.before[path].encoded(text) for path, text in outcome.after.items()}
-    again = fix_until_stable(engine().run, RunRequest(paths=(str(directory),), now=FIXED_NOW, root=directory,
-                                                      overlay=overlay), unsafe)
+    again = fix_until_stable(engine().run, request_for(directory, overlay), unsafe)
     assert not again.applied, f"a second --fix changes more: {[a.fix.title for a in again.applied]}"
     assert not again.changed
     return outcome

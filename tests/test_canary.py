@@ -51,6 +51,9 @@ CANARIES = {
     "QzKeyU": "CANARY-QzKeyU-loose-key",
     "QzMacroV": "CANARY-QzMacroV-scope",
     "QzFixCutW": "CANARY-QzFixCutW-cut",
+    "QzMdPwX": "CANARY-QzMdPwX-markdown-block",
+    "QzMdBrkY": "CANARY-QzMdBrkY-broken-block",
+    "QzReqPwZ": "CANARY-QzReqPwZ-pack-values",
 }
 
 
@@ -220,6 +223,34 @@ providerCredentials:
 options:
   system.uri: harbor.example.com/edge/ubuntu-k3s:v1.30.4-v4.5.3
 """, encoding="utf-8")
+    (root / "runbook.md").write_text(f"""\
+# Site runbook
+
+1. The site user-data:
+
+   ```yaml
+   #cloud-config
+   stylus:
+     registryCredentials:
+       domain: mirror.example.com
+       username: robot
+       password: "{c["QzMdPwX"]}"
+   ```
+
+```yaml
+providerCredentials:
+  registry: harbor.example.com
+  password: "{c["QzMdBrkY"]}
+  user: [x
+```
+""", encoding="utf-8")
+    import json as _json
+
+    request = {"metadata": {"name": "store"}, "spec": {"profiles": [{"uid": "x", "packValues": [
+        {"name": "edge-native-byoi", "tag": "1.0.0", "type": "spectro", "values": (
+            "providerCredentials:\n  registry: harbor.example.com\n  user: robot-edge\n"
+            f"  password: {c['QzReqPwZ']}\noptions:\n  system.uri: harbor.example.com/edge/ubuntu:v1\n")}]}]}}
+    (root / "create-cluster.json").write_text(_json.dumps(request, indent=2), encoding="utf-8")
     (broken / "profile.tf").write_text(
         'resource "spectrocloud_cluster_profile" "store" {\n  pack {\n    values = <<-EOT\n'
         f'      providerCredentials:\n        password: {c["QzTfBrkR"]}\n', encoding="utf-8")
@@ -261,6 +292,7 @@ def test_the_canaries_are_in_the_input(tree: Path) -> None:
 @pytest.mark.parametrize("format_name", sorted(FORMATTERS))
 def test_no_secret_in_any_format_on_stdout_or_in_a_file(tree: Path, format_name: str, tmp_path: Path) -> None:
     explicit = ["os-layer.yaml", "profile.yaml", "export.json", "site/user-data", "notes.yaml", "profile.tf",
+                "runbook.md", "create-cluster.json",
                 *sorted(str(p.relative_to(tree)) for p in (tree / "broken").iterdir())]
     result = _cli(tree, "check", "--format", format_name, *explicit)
     assert result.returncode == 1, result.stderr
@@ -317,12 +349,14 @@ def test_a_warm_run_prints_what_a_cold_run_prints_and_the_cache_holds_no_secret(
 def test_the_runs_reached_every_path(tree: Path) -> None:
     """Not a vacuous pass: the runs report the planted passwords, key, broken files and the non-Palette file."""
     result = _cli(tree, "check", "os-layer.yaml", "profile.yaml", "export.json", "site/user-data", "notes.yaml",
-                  "profile.tf", "broken")
+                  "profile.tf", "runbook.md", "create-cluster.json", "broken")
     text = result.stdout.decode()
     for rule_id in ("PAL301", "PAL206", "PAL000", "PAL001", "PAL108"):
         assert rule_id in text, f"{rule_id} missing:\n{text}"
     assert text.count("PAL000") >= 8, text
     assert "profile.tf:9:19: error PAL301" in text  # the heredoc's password, at its place in the .tf file
+    assert "runbook.md:11:18: warning PAL301" in text and "runbook.md:19:1: error PAL000" in text  # Markdown
+    assert "create-cluster.json:14:110: error PAL301" in text  # a cluster request's packValues
     assert "palette-lint: warning: notes.yaml: not a Palette" in result.stderr.decode()
     assert "***" in text  # the URL credentials are shown redacted, the user name kept
 

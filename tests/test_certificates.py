@@ -58,6 +58,20 @@ def test_split_pem_reads_labels_lines_and_problems() -> None:
     assert pem.load_certificate(blocks[1]) is None
 
 
+def test_a_placeholder_block_or_bad_armour_is_one_problem() -> None:
+    """A documentation placeholder (six-dash armour, a body of stars) is one block with one problem; a real
+    certificate whose armour has six dashes is found, and said to be unreadable by PEM readers."""
+    placeholder = "------BEGIN CERTIFICATE------\n" + "*" * 64 + "\n" + "*" * 20 + "\n------END CERTIFICATE------"
+    assert [(b.label, b.problem) for b in pem.split_pem(placeholder)] == [("CERTIFICATE", "placeholder")]
+    for body in ("xxxxxxxx", "<your CA certificate>", "{{.spectro.macro.CA}}", "..."):
+        text = f"-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----"
+        assert [b.problem for b in pem.split_pem(text)] == ["placeholder"], body
+    six = LEAF.replace("-----BEGIN", "------BEGIN").replace("-----END", "------END")
+    assert [(b.label, b.problem) for b in pem.split_pem(six)] == [("CERTIFICATE", "armour")]
+    assert [b.problem for b in pem.split_pem("-----BEGIN CERTIFICATE-----\n----\n-----END CERTIFICATE-----")] == \
+        ["bad-base64"], "a line of dashes (a shortened example) is not a placeholder"
+
+
 def test_certificate_facts() -> None:
     ca = pem.load_certificate(pem.split_pem(CA)[0])
     leaf = pem.load_certificate(pem.split_pem(LEAF)[0])

@@ -24,7 +24,8 @@ from tests.helpers import FIXED_NOW, REPO, palette_lint
 FIXES = REPO / "tests" / "fixes"
 CASES = sorted(path for path in FIXES.glob("*/*") if (path / "before").is_dir())
 RULES = {rule.name: rule for rule in load_rules([rules_dir()])}
-NOW = ("--now", FIXED_NOW.isoformat())
+#: A fixed clock, and Markdown read too (some cases are fenced blocks).
+NOW = ("--now", FIXED_NOW.isoformat(), "--markdown")
 
 
 def _ids(case: Path) -> str:
@@ -169,7 +170,7 @@ def os_layers(draw: st.DrawFn) -> tuple[str, str]:
     else:
         values = _HEAD + credentials + uri
     container = draw(st.sampled_from(["os-layer.yaml", "crlf.yaml", "profile.yaml", "profile.json", "heredoc.tf",
-                                      "flush.tf", "string.tf"]))
+                                      "flush.tf", "string.tf", "list.md", "quote.md"]))
     return values, container
 
 
@@ -181,6 +182,11 @@ def _write(directory: Path, values: str, container: str) -> None:
     elif container == "profile.yaml":
         text = ("packs:\n  - name: edge-native-byoi\n    layer: os\n    values: |\n"
                 + "".join("      " + line + "\n" for line in values.splitlines()))
+    elif container == "list.md":
+        text = "# Site\n\n1. The OS layer:\n\n   ```yaml\n" + "".join(
+            ("   " + line if line else "") + "\n" for line in values.splitlines()) + "   ```\n"
+    elif container == "quote.md":
+        text = "> ```yaml\n" + "".join(f"> {line}\n" for line in values.splitlines()) + "> ```\n"
     elif container == "profile.json":
         text = json.dumps({"spec": {"template": {"packs": [{"name": "edge-native-byoi", "layer": "os",
                                                             "type": "spectro", "values": values}]}}}) + "\n"

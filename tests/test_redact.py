@@ -42,9 +42,34 @@ def test_private_keys_are_removed_whole_or_truncated() -> None:
     assert body not in redact(escaped) and redact(escaped).startswith('"') and redact(escaped).endswith('"')
 
 
-def test_quoted_fragments_are_dropped_for_parser_messages() -> None:
-    assert redact("found character 'hunter2' that cannot start", drop_quoted=True) == \
+def test_a_parser_message_keeps_its_grammar_and_drops_the_file_text() -> None:
+    from linter.yaml.composer import without_quoted_text
+
+    assert without_quoted_text("found character 'hunter2' that cannot start") == \
         "found character '…' that cannot start"
+    assert without_quoted_text("expected ',' or ']', but got '<block end>'") == \
+        "expected ',' or ']', but got '<block end>'"
+
+
+def test_a_weak_password_does_not_break_paths_or_uris(tmp_path: Path) -> None:
+    """A password that is also a folder and a user name (``kairos``) is scrubbed where a message would quote
+    it, never from the file path, the SARIF URI or the YAML path."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "kairos"
+    folder.mkdir()
+    (folder / "user-data").write_text("#cloud-config\nstylus:\n  site:\n    paletteEndpoint: api.spectrocloud.com\n"
+                                      "    users:\n      kairos:\n        passwd: kairos\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "linter", "check", "--no-cache", "-f", "sarif", "kairos"],
+                            cwd=tmp_path, capture_output=True, text=True)
+    log = json.loads(result.stdout)
+    results = log["runs"][0]["results"]
+    assert results, result.stderr
+    for found in results:
+        location = found["locations"][0]
+        assert location["physicalLocation"]["artifactLocation"]["uri"] == "kairos/user-data"
+        assert "***" not in json.dumps(location)
 
 
 def test_known_values_are_scrubbed_in_every_escaped_form() -> None:

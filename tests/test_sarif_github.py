@@ -158,6 +158,7 @@ def test_multitool_accepts_sarif_with_fixes(tmp_path: Path) -> None:
     tree = tmp_path / "fixes"
     for before in sorted((REPO / "tests" / "fixes").glob("*/*/before")):
         copy_expanded(before, tree / before.parent.parent.name / before.parent.name)
+    (tree / ".palette-lint.yaml").write_text("markdown: true\n", encoding="utf-8")  # fenced blocks too
     run = run_paths([tree], root=tree)
     log = _log(run)
     assert_valid_sarif(log)

@@ -36,9 +36,14 @@ CERTIFICATE_LABELS = frozenset({"CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERT
 #: user-data registries' ``domain``.
 REGISTRY_KEYS = ("registry", "domain")
 
-_BEGIN = re.compile(r"-----BEGIN ([A-Z0-9 ]{0,64}[A-Z0-9])-----")
-_END = re.compile(r"-----END ([A-Z0-9 ]{0,64}[A-Z0-9])-----")
+# Armour lines with five dashes, as RFC 7468 writes them, or with more, as some placeholders do (read as armour
+# all the same, so that one block is one block, and reported).
+_BEGIN = re.compile(r"(-{5,16})BEGIN ([A-Z0-9 ]{0,64}[A-Z0-9])(-{5,16})")
+_END = re.compile(r"(-{5,16})END ([A-Z0-9 ]{0,64}[A-Z0-9])(-{5,16})")
 _BASE64 = re.compile(r"^[A-Za-z0-9+/]*={0,2}$")
+#: A body that stands for a certificate rather than being one: masks (``*****``, ``xxxx``, ``....``) and
+#: template words.
+_PLACEHOLDER_BODY = re.compile(r"^(?:[*#xX.•…]+|<[^<>]*>|\[[^\[\]]*\]|\{\{[^{}]*\}\})$")
 
 
 class PemBlock(Struct, frozen=True):
@@ -46,8 +51,10 @@ class PemBlock(Struct, frozen=True):
 
     ``line`` is the 0-based line of the string it starts on. ``problem`` is empty for a well-formed block, else
     ``truncated`` (no END line), ``no-begin`` (an END line alone), ``mismatched`` (BEGIN and END labels
-    differ), ``one-line`` (its line breaks were folded away), ``empty`` (nothing between BEGIN and END) or
-    ``bad-base64`` (the body does not decode)."""
+    differ), ``one-line`` (its line breaks were folded away), ``empty`` (nothing between BEGIN and END),
+    ``placeholder`` (a mask or template text where the body goes), ``armour`` (BEGIN or END lines without exactly
+    five dashes each side, which PEM readers do not find) or ``bad-base64`` (the body does not decode). A block
+    has one problem, the first of these that applies."""
 
     label: str
     line: int
@@ -77,6 +84,7 @@ def split_pem(text: str) -> list[PemBlock]:
     blocks: list[PemBlock] = []
     label = ""
     start = 0
+    armour = True
     body: list[str] = []
     for number, line in enumerate(text.split("\n")):
         begin = _BEGIN.search(line)
@@ -85,26 +93,31 @@ def split_pem(text: str) -> list[PemBlock]:
             if label:
                 blocks.append(PemBlock(label, start, "", "truncated"))
             folded = re.sub(r"\s", "", line[begin.end():end.start()])
-            blocks.append(PemBlock(begin.group(1), number, folded, "one-line"))
+            problem = "placeholder" if _PLACEHOLDER_BODY.match(folded) else "one-line"
+            blocks.append(PemBlock(begin.group(2), number, folded, problem))
             label = ""
             continue
         if begin is not None:
             if label:
                 blocks.append(PemBlock(label, start, "", "truncated"))
-            label, start, body = begin.group(1), number, []
+            label, start, body, armour = begin.group(2), number, [], _five_dashes(begin)
             if line[begin.end():].strip():
                 blocks.append(PemBlock(label, start, "", "one-line"))
                 label = ""
             continue
         if end is not None:
             if not label:
-                blocks.append(PemBlock(end.group(1), number, "", "no-begin"))
-            elif end.group(1) != label:
+                blocks.append(PemBlock(end.group(2), number, "", "no-begin"))
+            elif end.group(2) != label:
                 blocks.append(PemBlock(label, start, "", "mismatched"))
             else:
                 joined = "".join(body)
                 if not joined:
                     problem = "empty"
+                elif _PLACEHOLDER_BODY.match(joined):
+                    problem = "placeholder"
+                elif not (armour and _five_dashes(end)):
+                    problem = "armour"
                 else:
                     problem = "" if _BASE64.match(joined) and len(joined) % 4 == 0 else "bad-base64"
                 blocks.append(PemBlock(label, start, joined, problem))
@@ -119,6 +132,10 @@ def split_pem(text: str) -> list[PemBlock]:
     if label:
         blocks.append(PemBlock(label, start, "", "truncated"))
     return blocks
+
+
+def _five_dashes(armour: re.Match[str]) -> bool:
+    return len(armour.group(1)) == 5 and len(armour.group(3)) == 5
 
 
 class PemText(Struct, frozen=True):

@@ -187,14 +187,15 @@ def _in_repository(start: Path) -> bool:
     return any((directory / ".git").exists() for directory in (start, *start.parents))
 
 
-def deleted_candidates(history: History, paths: Iterable[str], excluded: Callable[[str], bool]) -> list[Candidate]:
+def deleted_candidates(history: History, paths: Iterable[str], excluded: Callable[[str], bool],
+                       opted_in: frozenset[str] = frozenset()) -> list[Candidate]:
     """Files deleted since the base that a walk of the linted directories would have linted (``excluded`` tells
     those the configuration excludes): their base findings are fixed."""
     found: list[Candidate] = []
     directories = [(os.path.abspath(given), os.path.realpath(given)) for given in paths if os.path.isdir(given)]
     for path in history.deleted_paths():
         real = str(history.root / path)
-        if not accepts_name(os.path.basename(path)) or os.path.lexists(real):
+        if not accepts_name(os.path.basename(path), opted_in) or os.path.lexists(real):
             continue
         for shown, resolved in directories:
             inside = os.path.relpath(real, resolved)

@@ -78,6 +78,7 @@ class Config(Struct, frozen=True):
     rule_dirs: tuple[Path, ...] = ()  # the rule directories to import (only when the caller allows it)
     declined_rule_dirs: tuple[Path, ...] = ()  # rule directories written but not allowed to run
     now: Optional[str] = None
+    markdown: bool = False  # a walk reads Markdown files' fenced blocks
     deployed: PathPatterns = PathPatterns(())  # files deployed to existing clusters, whatever their age in git
     new: PathPatterns = PathPatterns(())  # files only for new clusters, whatever their age in git
     per_file_ignores: tuple[tuple[PathPatterns, tuple[str, ...]], ...] = ()
@@ -171,6 +172,7 @@ def load_config(path: Optional[Path], parser: YamlParser, schemas: Any, *, allow
         rule_dirs=rule_dirs if allow_rule_dirs else (),
         declined_rule_dirs=() if allow_rule_dirs else rule_dirs,
         now=str(settings["now"]) if settings.get("now") is not None else None,
+        markdown=settings.get("markdown") is True,
         per_file_ignores=tuple((PathPatterns.compile([pattern]), tuple(selectors))
                                for pattern, selectors in settings.get("per-file-ignores", {}).items()),
         sources=tuple(chain),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Optional, Union
 
 from msgspec import Struct
 from msgspec.structs import replace
@@ -48,7 +48,7 @@ class ConfigResolver:
         self._top: Optional[Path] = None
         self._rules: Optional[list[Rule]] = None
 
-    def file_for(self, path: Path) -> Optional[Path]:
+    def file_for(self, path: Union[str, Path]) -> Optional[Path]:
         """The configuration file that governs ``path`` (a file or a directory), None for the defaults. The path
         is taken as written (links are not resolved): a file is governed by the folder it is listed in."""
         if self.choice.isolated:
@@ -61,13 +61,13 @@ class ConfigResolver:
             self._by_path[key] = self._search(folder)
         return self._by_path[key]
 
-    def run_config(self, first_path: Path) -> Config:
+    def run_config(self, first_path: Union[str, Path]) -> Config:
         """The run's configuration: the one that governs ``first_path``. Its rule-dirs are the run's."""
         found = self.file_for(first_path)
         self._top = found
         return self.load(found)
 
-    def governing(self, path: Path) -> Config:
+    def governing(self, path: Union[str, Path]) -> Config:
         """The configuration that governs ``path``."""
         return self.load(self.file_for(path))
 

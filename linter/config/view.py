@@ -27,6 +27,7 @@ DEFAULTS: dict[str, Any] = {
     "rules": {},
     "clusters": [],
     "rule-dirs": [],
+    "markdown": False,
 }
 
 

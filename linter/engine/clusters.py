@@ -5,7 +5,8 @@
   (one OS-layer values file, or one profile with an OS layer). A directory with several OS layers (a flat
   ``profiles/`` folder, say) forms no cluster: each of its files is linted alone.
 - A file in no cluster is a cluster of its own, so that cluster rules still see what one file holds
-  (two ``providerCredentials`` in one profile, say).
+  (two ``providerCredentials`` in one profile, say). Each fenced block of a Markdown file is a cluster of its
+  own.
 - Files that declare clusters and profiles by name (Terraform) form the clusters they declare, within their
   directory (a Terraform module: resources refer to each other only within one): a cluster resource sees
   exactly the profiles it attaches (and those ``spectrocloud_addon_deployment`` resources add to it), each
@@ -68,13 +69,12 @@ class Cluster(Struct):
     def packs(self) -> Iterator[tuple[Document, PackInfo]]:
         """Every pack the cluster's profiles list, with the profile document it is listed in."""
         for profile in self.profiles:
-            packs_path, packs = kinds.profile_packs(profile.data)
-            for index, pack in enumerate(packs):
+            for index, (path, pack) in enumerate(kinds.pack_entries(profile.data)):
                 if isinstance(pack, dict):
                     name = pack.get("name")
                     layer = pack.get("layer")
                     yield profile, PackInfo(index, name if isinstance(name, str) else "",
-                                            layer if isinstance(layer, str) else "")
+                                            layer if isinstance(layer, str) else "", path=path)
 
 
 def _os_layer_count(parsed: ParsedFile) -> int:
@@ -102,6 +102,10 @@ def group_clusters(files: Iterable[ParsedFile], config: Config,
     by_directory: dict[str, list[ParsedFile]] = {}
     for parsed in files:
         if not parsed.documents or parsed.part_of:
+            continue
+        if parsed.blocks:  # parts that deploy on their own: a Markdown file's examples are not one site
+            clusters.extend(Cluster(f"{parsed.source.path}:{block[0].span_of(()).line}", "block", [parsed],
+                                    selected=block) for block in parsed.blocks)
             continue
         key = cluster_key(parsed.absolute_path, parsed.source.path, config)
         if key.startswith("config:"):

@@ -90,12 +90,13 @@ def relative_path(absolute: str, root: Path) -> str:
 
 
 def discover(paths: Iterable[str], excluded: Excluded, root: Path, notices: list[Notice],
-             named_as_walked: bool = False) -> list[Candidate]:
+             named_as_walked: bool = False, opted_in: frozenset[str] = frozenset()) -> list[Candidate]:
     """Files to lint, each once, in a stable order. A path that does not exist stops the run
     (:class:`~linter.engine.request.RunError`); a directory that cannot be read is a notice of level ``error``;
     a link out of the repository is a warning. With ``named_as_walked`` a file named in ``paths`` is treated
     like one found in a directory: ``excluded`` applies, and it is not marked explicit (so the engine skips it
-    silently when it is not Palette configuration)."""
+    silently when it is not Palette configuration). A walk reads the files of opt-in formats (Markdown) only
+    when ``opted_in`` names them."""
     paths = list(paths)
     missing = [printable_path(given) for given in paths
                if not os.path.exists(os.path.abspath(given)) and not os.path.islink(os.path.abspath(given))]
@@ -124,7 +125,7 @@ def discover(paths: Iterable[str], excluded: Excluded, root: Path, notices: list
                 dirnames[:] = sorted(d for d in dirnames
                                      if d not in SKIP_DIRS and not excluded(os.path.join(directory, d)))
                 for name in sorted(filenames):
-                    if not accepts_name(name):
+                    if not accepts_name(name, opted_in):
                         continue
                     file_path = os.path.join(directory, name)
                     if file_path in seen or excluded(file_path) or not os.path.isfile(file_path):

@@ -26,6 +26,7 @@ from linter.model import (
     Severity,
     Span,
 )
+from linter.palette.credentials import shown_path
 from linter.yaml.composer import ParseFailure
 from linter.yaml.paths import format_path
 from linter.yaml.source import SourceFile
@@ -83,23 +84,25 @@ class FindingCollector:
     def issue(self, rule: Rule, doc: Document, issue: Issue) -> None:
         if issue.span is not None:
             span = doc.outer_span(issue.span)
-            yaml_path = format_path(doc.outer_path(issue.at)) if issue.at else ""
+            yaml_path = format_path(shown_path(doc.outer_path(issue.at))) if issue.at else ""
         else:
             span = doc.span_of(issue.at, issue.part)
-            yaml_path = format_path(doc.outer_path(issue.at))
+            yaml_path = format_path(shown_path(doc.outer_path(issue.at)))
+        if doc.masked and rule.id != PARSE_ERROR_ID and any(_within(span, masked) for masked in doc.masked):
+            return  # a value masked after a parse error: its PAL000 says what is wrong there
         location = Location(doc.path, doc.display_path, span, yaml_path)
         related = []
         for item in issue.related:
             other = item.doc or doc
             related.append(RelatedLocation(
                 Location(other.path, other.display_path, other.span_of(item.at, "auto"),
-                         format_path(other.outer_path(item.at))), item.message))
+                         format_path(shown_path(other.outer_path(item.at)))), item.message))
         fix = None
         if issue.fix is not None:
             from linter.fix.embedding import placed
 
             paths = issue.fix.paths or ((issue.at,) if issue.at else ())
-            fix = placed(issue.fix, doc, tuple(format_path(doc.outer_path(path)) for path in paths))
+            fix = placed(issue.fix, doc, tuple(format_path(shown_path(doc.outer_path(path))) for path in paths))
         self._add(rule, self._severity(rule, issue.severity), issue.message, location, tuple(related), issue.value,
                   issue.help, fix)
 
@@ -184,3 +187,8 @@ def fingerprint(rule_id: str, location: Location, value: str) -> str:
     is used only for findings that have no YAML path (parse errors)."""
     anchor = location.yaml_path or f"@{location.span.line}"
     return hashlib.sha256("\x1f".join((rule_id, location.path, anchor, value)).encode("utf-8")).hexdigest()[:32]
+
+
+def _within(span: Span, outer: Span) -> bool:
+    """Whether ``span`` starts inside ``outer``."""
+    return (outer.line, outer.column) <= (span.line, span.column) < (outer.end_line, outer.end_column)

@@ -81,7 +81,8 @@ class Engine:
             # still excluded by the one above it.
             return is_excluded(absolute, request.governing(os.path.dirname(absolute)))
 
-        candidates = discover(request.paths, excluded, root, notices, named_as_walked=request.skip_unknown)
+        candidates = discover(request.paths, excluded, root, notices, named_as_walked=request.skip_unknown,
+                              opted_in=request.opted_in)
         candidates, files_read = with_files_read(candidates, excluded, root)
         history = open_history(request.base, request.paths, notices)
         files = file_inputs(candidates, history, request, root, excluded)
@@ -155,7 +156,8 @@ class Engine:
         base_label = history.label if history is not None else ""
         run_key = ""
         if cache is not None:
-            run_key = digest(__version__, code, str(root), str(request.skip_unknown), ",".join(r.id for r in rules),
+            run_key = digest(__version__, code, str(root), str(request.skip_unknown), str(sorted(request.opted_in)),
+                             ",".join(r.id for r in rules),
                              repr(sorted((k, sorted(v.items())) for k, v in options.items())),
                              repr(config.rules), repr(config.clusters), repr(config.per_file_ignores),
                              str(config.path), str(config.root), base_label)
@@ -189,7 +191,7 @@ def file_inputs(candidates: list[Candidate], history: Optional[History], request
         return [FileInput(c, relative_path(c.absolute, root), staged=request.overlay.get(c.absolute))
                 for c in candidates]
     staged, staged_too_large = history.index_texts(candidates, MAX_FILE_BYTES)
-    deleted = deleted_candidates(history, request.paths, excluded)
+    deleted = deleted_candidates(history, request.paths, excluded, request.opted_in)
     everything = [*candidates, *deleted]
     git_paths = {c.absolute: history.git_path(c.absolute) for c in everything}
     wanted = [path for path in git_paths.values()

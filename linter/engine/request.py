@@ -56,6 +56,12 @@ class RunRequest(Struct, frozen=True):
     #: Contents to lint instead of what is on disk, by absolute path: an editor's unsaved buffers, the text
     #: ``--fix`` has fixed but not written yet. A file must still exist on disk to be found.
     overlay: dict[str, bytes] = field(default_factory=dict)
+    markdown: bool = False  # a walk reads Markdown files (also when the run's configuration says markdown: true)
+
+    @property
+    def opted_in(self) -> frozenset[str]:
+        """The opt-in formats a directory walk reads."""
+        return frozenset({"markdown"}) if self.markdown or self.config.markdown else frozenset()
 
     def governing(self, absolute: str) -> Config:
         """The configuration that governs a file or folder."""

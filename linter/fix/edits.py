@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Optional
 
-from linter.model import TextEdit, TextFix, YamlPath
+from linter.model import Span, TextEdit, TextFix, YamlPath
 from linter.yaml.positions import decode_double_quoted
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -298,3 +298,15 @@ def literal_block(doc: Document, path: YamlPath) -> Optional[tuple[TextEdit, str
     indent = min(len(line) - len(line.lstrip(" ")) for line in content)
     value = "\n".join(line[indent:] for line in lines).rstrip("\n") + ("" if "-" in header else "\n")
     return TextEdit(found[0], found[0] + 1, "|"), value
+
+
+def quote_span(doc: Document, span: Optional[Span]) -> Optional[tuple[TextEdit, ...]]:
+    """Edits that quote the one-line text of ``span`` (in the document's own coordinates, as the parser gave it:
+    a value it could not read)."""
+    if span is None or span.line != span.end_line:
+        return None
+    start, end = _offset(doc, span.line, span.column), _offset(doc, span.end_line, span.end_column)
+    text = doc.own_text[start:end]
+    if not text or text != text.strip() or "\n" in text:
+        return None
+    return quote_text(start, end, text)

@@ -5,6 +5,8 @@ way its container writes text.
 - a whole file: the edit as it is (new lines in the file's own line-break style);
 - a literal block scalar (a packs list's ``values: |``): each own line is a file line behind the block's
   indentation, and every line the new text starts is indented like the block;
+- a Markdown fenced block: each own line is a file line behind its own prefix (a list item's indentation, a
+  quote's ``>``), which every new line gets too;
 - a double-quoted one-line string (an export's JSON ``"values"``): each decoded character sits where its text
   or escape does, and new text is escaped as JSON (which YAML's double-quoted style reads too);
 - a Terraform heredoc or quoted string: characters sit where their text or escape does; new text has ``${``
@@ -22,7 +24,7 @@ from typing import TYPE_CHECKING, Optional
 
 from linter.model import Fix, Replacement, Span, TextEdit, TextFix
 from linter.yaml.composer import ParseFailure
-from linter.yaml.positions import BlockScalarMap, CharacterMap, OffsetMap, PositionMap
+from linter.yaml.positions import BlockScalarMap, CharacterMap, LinesMap, OffsetMap, PositionMap
 from linter.yaml.source import SourceFile
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -89,6 +91,44 @@ class BlockEmbedding(Embedding):
 
     def write(self, edit: TextEdit) -> Optional[str]:
         return _indented(edit, self.own, " " * self.indent, self.newline)
+
+
+class LinesEmbedding(Embedding):
+    """Lines lifted out of a file, each behind its own prefix (a Markdown fence in a list item or a quote): own
+    line k is file line ``first_line0 + k`` behind ``indents[k]`` characters, and new lines get the prefix of
+    the line the edit starts on."""
+
+    def __init__(self, source: SourceFile, own: str, mapper: LinesMap) -> None:
+        super().__init__(source)
+        self.own = own
+        self.own_source = SourceFile(own, source.path, source.display_path)
+        self.mapper = mapper
+
+    def _line(self, line0: int) -> Optional[tuple[int, str, int]]:
+        """(file line, its text, the own line's indentation in it) of own line ``line0``."""
+        file_line0 = self.mapper.first_line0 + line0
+        if not 0 <= line0 < len(self.mapper.indents) or file_line0 >= len(self.source.line_starts):
+            return None
+        return file_line0, self.source.line_text(file_line0 + 1), self.mapper.indents[line0]
+
+    def position(self, offset: int) -> Optional[tuple[int, int]]:
+        place = _line_column(self.own_source, offset)
+        found = self._line(place[0]) if place is not None else None
+        if place is None or found is None:
+            return None
+        file_line0, written, indent = found
+        own_line = self.own_source.line_text(place[0] + 1)
+        if own_line and written[indent:] != own_line:
+            return None
+        return file_line0, min(indent + place[1], len(written))
+
+    def write(self, edit: TextEdit) -> Optional[str]:
+        place = _line_column(self.own_source, edit.start)
+        found = self._line(place[0]) if place is not None else None
+        if found is None:
+            return None
+        prefix = found[1][:found[2]]
+        return _indented(edit, self.own, prefix, self.newline)
 
 
 class QuotedEmbedding(Embedding):
@@ -158,6 +198,8 @@ def embedding_of(doc: Document) -> Optional[Embedding]:
     mapper: PositionMap = doc.position_map.resolved()
     if isinstance(mapper, BlockScalarMap):
         return BlockEmbedding(doc.source, doc.own_text, mapper)
+    if isinstance(mapper, LinesMap):
+        return LinesEmbedding(doc.source, doc.own_text, mapper)
     if isinstance(mapper, CharacterMap):
         return QuotedEmbedding(doc.source, mapper)
     if isinstance(mapper, OffsetMap):

@@ -12,8 +12,10 @@ import posixpath
 from typing import Optional
 
 from linter.document import Document
+from linter.inputs.cluster_request import ClusterRequestReader
 from linter.inputs.export_json import ExportJsonReader
 from linter.inputs.kinds import UNKNOWN
+from linter.inputs.markdown import MarkdownReader
 from linter.inputs.os_layer import OsLayerReader
 from linter.inputs.packs_list import PacksListReader
 from linter.inputs.parse_hints import compose
@@ -25,16 +27,23 @@ from linter.yaml.composer import ParseFailure, YamlParser
 from linter.yaml.source import SourceFile
 
 #: Every reader, first match wins: user-data (its ``#cloud-config`` header says so whatever follows), whole
-#: profiles, then an OS layer's values (whose tests are the loosest).
-READERS: tuple[Reader, ...] = (UserDataReader(), ExportJsonReader(), PacksListReader(), OsLayerReader())
+#: profiles and cluster requests, then an OS layer's values (whose tests are the loosest).
+READERS: tuple[Reader, ...] = (UserDataReader(), ExportJsonReader(), ClusterRequestReader(), PacksListReader(),
+                               OsLayerReader())
 #: The readers of formats that are not YAML, by file name.
-SYNTAX_READERS: tuple[SyntaxReader, ...] = (TerraformReader(),)
+SYNTAX_READERS: tuple[SyntaxReader, ...] = (TerraformReader(), MarkdownReader())
+#: Formats a directory walk reads only when asked (``--markdown``): their files are mostly not Palette's.
+OPT_IN_READERS = frozenset({"markdown"})
 
 
-def accepts_name(file_name: str) -> bool:
-    """Whether a directory walk reads a file of this name: some reader may read it."""
+def accepts_name(file_name: str, opted_in: frozenset[str] = frozenset()) -> bool:
+    """Whether a directory walk reads a file of this name: some reader may read it (an opt-in reader only when
+    ``opted_in`` names it)."""
     lowered = file_name.lower()
-    return any(reader.accepts_name(lowered) for reader in READERS) or syntax_reader(lowered) is not None
+    if any(reader.accepts_name(lowered) for reader in READERS):
+        return True
+    found = syntax_reader(lowered)
+    return found is not None and (found.name not in OPT_IN_READERS or found.name in opted_in)
 
 
 def syntax_reader(file_name: str) -> Optional[SyntaxReader]:

@@ -5,10 +5,13 @@ readers of ``linter/inputs/`` decide a file's kind with these tests.
 - ``os-layer``: the values of a profile's OS layer (the BYOOS ``edge-native-byoi`` pack): top-level ``options``
   with a ``system.*`` key, ``pack.content.images``, or ``providerCredentials`` at the root.
 - ``profile``: a whole profile: a Palette export JSON (``spec.template.packs[]``) or a packs-list YAML
-  (top-level ``packs[]``, as terraform-spectrocloud-modules keeps them).
+  (top-level ``packs[]``, as terraform-spectrocloud-modules keeps them); or a cluster's profiles as the Palette
+  API takes them when a cluster is created or updated (``spec.profiles[].packValues[]``).
 - ``pack-values``: the values of any other pack embedded in a profile.
 - ``terraform``: a Terraform file that declares profiles or clusters, and a cluster resource in it: no rule reads
   these; they hold the profiles, clusters and pack values that are documents of their own.
+- ``markdown``: a Markdown file with fenced blocks of Palette configuration: no rule reads it; each block is a
+  document of its own kind.
 - ``unknown``: anything else.
 """
 
@@ -22,6 +25,7 @@ OS_LAYER = "os-layer"
 PROFILE = "profile"
 PACK_VALUES = "pack-values"
 TERRAFORM = "terraform"
+MARKDOWN = "markdown"
 UNKNOWN = "unknown"
 
 #: The BYOOS pack for Edge (palette-formats.md 2.1).
@@ -32,7 +36,15 @@ _OS_PACK_NAMES = {"edge-native-byoi", "generic-byoi", "edge-native-ubuntu", "edg
                   "ubuntu-edge", "byoi-agent-mode", "edge-native-rhel", "edge-native-sles"}
 
 
+#: The BYOOS pack's own image reference: ``pack.content.images`` names the provider image through it.
+_OS_IMAGE_MACRO = re.compile(r"\.spectro\.pack\.[A-Za-z0-9_-]{1,128}\.options\.system\.")
+
+
 def looks_like_os_layer(data: Any) -> bool:
+    """Whether values are an OS layer's, by what only an OS layer has: ``options`` with ``system.*`` keys,
+    ``providerCredentials`` at the root, or a ``pack.content.images`` entry that names the image through the
+    pack's own ``options.system.*`` macro. ``pack.content.images`` alone is not enough: every pack (a Helm
+    chart's values too) lists its images there."""
     if not isinstance(data, dict):
         return False
     options = data.get("options")
@@ -42,7 +54,10 @@ def looks_like_os_layer(data: Any) -> bool:
         if isinstance(options.get("system"), dict):
             return True
     pack = data.get("pack")
-    if isinstance(pack, dict) and isinstance(pack.get("content"), dict) and "images" in pack["content"]:
+    images = pack.get("content", {}).get("images") if isinstance(pack, dict) and isinstance(
+        pack.get("content"), dict) else None
+    if isinstance(images, list) and any(isinstance(entry, dict) and isinstance(entry.get("image"), str)
+                                        and _OS_IMAGE_MACRO.search(entry["image"]) for entry in images):
         return True
     return "providerCredentials" in data and "packs" not in data
 
@@ -59,16 +74,29 @@ def is_packs_list(data: dict[str, Any]) -> bool:
         and any("values" in p or "layer" in p for p in packs)
 
 
-def profile_packs(data: Any) -> tuple[tuple[Any, ...], list[Any]]:
-    """The YAML path of a profile's ``packs`` list and the list itself."""
+def is_cluster_payload(data: dict[str, Any]) -> bool:
+    """A cluster create or update request of the Palette API: ``spec.profiles[]`` with ``packValues[]``."""
+    spec = data.get("spec")
+    profiles = spec.get("profiles") if isinstance(spec, dict) else None
+    return isinstance(profiles, list) and any(isinstance(p, dict) and isinstance(p.get("packValues"), list)
+                                              for p in profiles)
+
+
+def pack_entries(data: Any) -> list[tuple[tuple[Any, ...], Any]]:
+    """The YAML path and the entry of every pack a profile lists: an export's ``spec.template.packs[]``, a packs
+    list's ``packs[]``, or every profile's ``packValues[]`` in a cluster request."""
     if not isinstance(data, dict):
-        return (), []
+        return []
     if is_export(data):
-        return ("spec", "template", "packs"), data["spec"]["template"]["packs"]
+        return [(("spec", "template", "packs", i), pack) for i, pack in enumerate(data["spec"]["template"]["packs"])]
+    if is_cluster_payload(data):
+        return [(("spec", "profiles", p, "packValues", i), pack)
+                for p, profile in enumerate(data["spec"]["profiles"]) if isinstance(profile, dict)
+                and isinstance(profile.get("packValues"), list) for i, pack in enumerate(profile["packValues"])]
     packs = data.get("packs")
     if isinstance(packs, list):
-        return ("packs",), packs
-    return (), []
+        return [(("packs", i), pack) for i, pack in enumerate(packs)]
+    return []
 
 
 def pack_is_os_layer(pack: dict[str, Any], values: Any) -> bool:

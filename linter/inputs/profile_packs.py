@@ -1,15 +1,16 @@
-"""The packs of a profile (an export JSON or a packs list): each pack's ``values`` string is parsed as a
-document of its own, embedded in the profile, whose positions a position map translates back into the file."""
+"""The packs of a profile (an export JSON, a packs list, a cluster request's ``packValues``): each pack's
+``values`` string is parsed as a document of its own, embedded in the profile, whose positions a position map
+translates back into the file."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from linter.document import Document, PackInfo
-from linter.inputs.kinds import OS_LAYER, PACK_VALUES, pack_is_os_layer, profile_packs
+from linter.inputs.kinds import OS_LAYER, PACK_VALUES, pack_entries, pack_is_os_layer
 from linter.inputs.parse_hints import compose
 from linter.inputs.reader import ParsedFile
-from linter.model import YamlPath
+from linter.model import Span, YamlPath
 from linter.yaml.composer import ParseFailure, YamlParser
 from linter.yaml.positions import FixedMap, PositionMap, QuotedStringMap, block_scalar_map
 
@@ -17,14 +18,14 @@ from linter.yaml.positions import FixedMap, PositionMap, QuotedStringMap, block_
 def read_packs(root: Document, parser: YamlParser, parsed: ParsedFile) -> None:
     """Parse the values of every pack of the profile ``root`` into an embedded document (an OS layer or another
     pack's values); a pack whose values do not parse adds a failure, positioned in the file."""
-    packs_path, packs = profile_packs(root.data)
-    for index, pack in enumerate(packs):
+    for index, (pack_path, pack) in enumerate(pack_entries(root.data)):
         if not isinstance(pack, dict):
             continue
-        values_path = packs_path + (index, "values")
+        values_path = pack_path + ("values",)
         values = pack.get("values")
         info = PackInfo(index=index, name=_text(pack.get("name")), layer=_text(pack.get("layer")),
-                        type=_text(pack.get("type")), version=_text(pack.get("version") or pack.get("tag")))
+                        type=_text(pack.get("type")), version=_text(pack.get("version") or pack.get("tag")),
+                        path=pack_path)
         if not isinstance(values, str) or not values.strip():
             continue
         mapper = embedded_position_map(root, values_path)
@@ -65,7 +66,9 @@ def embedded_position_map(outer: Document, path: YamlPath) -> PositionMap:
         elif info.style == '"':
             offset = outer.source.offset(span.line - 1, span.column - 1)
             return QuotedStringMap(outer.source, offset, value, FixedMap(span.line, span.column))
-    return FixedMap(span.line, span.column)
+        return FixedMap(span.line, span.column)
+    start = outer.outer_span(Span(span.line, span.column, span.line, span.column + 1))
+    return FixedMap(start.line, start.column)  # in a part of the file (a Markdown block): at the string's start
 
 
 def _text(value: Any) -> str:

@@ -14,8 +14,9 @@ from linter.yaml.source import SourceFile
 if TYPE_CHECKING:  # pragma: no cover
     from linter.document import Document
 
-#: The file name endings of YAML and JSON files (JSON is YAML).
-YAML_SUFFIXES = (".yaml", ".yml", ".json")
+#: The file name endings of YAML and JSON files (JSON is YAML), and of their templates (``.json.tmpl``, as CanvOS
+#: keeps its cluster requests and profiles), whose placeholders are plain strings.
+YAML_SUFFIXES = (".yaml", ".yml", ".json", ".yaml.tmpl", ".yml.tmpl", ".json.tmpl")
 
 
 #: Reads a file that another file names (a Terraform ``file("values/os.yaml")``), by absolute path: its text, or
@@ -63,6 +64,9 @@ class ParsedFile(Struct):
     joined: list[ParsedFile] = field(default_factory=list)
     part_of: str = ""  # the path of the file that reads this one as part of itself
     notices: list[Notice] = field(default_factory=list)
+    #: The documents of each part of the file that deploys on its own (a Markdown file's fenced blocks): each is
+    #: a cluster of its own. Empty for a file that is one whole.
+    blocks: list[list[Document]] = field(default_factory=list)
 
     @property
     def root(self) -> Optional[Document]:

@@ -45,8 +45,11 @@ def without_suppressed(run: Run) -> Run:
 
 def render(name: str, run: Run, *, colour: bool = False, omit_suppressed: bool = False, summary: bool = True) -> str:
     """The report in format ``name``: the one way the CLI turns a run into text. ``colour`` applies to the
-    text format only (a terminal), and so does ``summary`` (False: no summary line). Every known secret value of the run (in the escaped forms formats
-    write), private key and URL password is scrubbed from the report."""
+    text format only (a terminal), and so does ``summary`` (False: no summary line). Private keys, URL
+    passwords and the run's secret values, in the escaped forms formats write, are scrubbed from the whole
+    report as a safety net (the run's texts were scrubbed when it was built: :mod:`linter.redact`); a value
+    that is also part of a file path, a YAML path, a rule id or the rules' documentation is left to that first
+    scrub, so that paths and URIs stay intact."""
     if omit_suppressed:
         run = without_suppressed(run)
     if name == "text" and (colour or not summary):
@@ -57,5 +60,16 @@ def render(name: str, run: Run, *, colour: bool = False, omit_suppressed: bool =
         report = FORMATTERS[name](run)
     if run.secrets is None:
         return redact(report)
-    documentation = "\n".join(rule.doc.markdown for rule in run.rules)
-    return redact(report, run.secrets.excluding(documentation))
+    return redact(report, run.secrets.excluding(_structure(run)))
+
+
+def _structure(run: Run) -> str:
+    """The texts of a run that name things rather than describe them: file and YAML paths, rule ids and names,
+    and the rules' documentation."""
+    parts = [rule.doc.markdown for rule in run.rules]
+    parts.extend(f"{rule.id} {rule.name}" for rule in run.rules)
+    for finding in (*run.findings, *run.absent):
+        for location in (finding.location, *(related.location for related in finding.related)):
+            parts.extend((location.path, location.display_path, location.yaml_path))
+    parts.extend(notice.path for notice in run.notices if notice.path)
+    return "\n".join(parts)

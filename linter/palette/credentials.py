@@ -63,12 +63,37 @@ def is_secret_key(key: Any) -> bool:
     return bool(key_kind(key) & SECRET)
 
 
+#: A password hash as crypt(3), htpasswd or Kairos ``passwd`` keep it (``$6$salt$hash``, ``$2y$...``,
+#: ``$argon2id$...``, ``user:$apr1$...``): not the password itself.
+_HASHED = re.compile(r"(?:[^\s:$]{1,64}:)?\$(?:1|2[abxy]?|5|6|7|y|gy|apr1|md5|sha1|argon2(?:id|i|d)|scrypt|"
+                     r"pbkdf2[-_a-z0-9]{0,16})\$[./A-Za-z0-9$=,+-]{8,}")
+#: What a file generator substitutes before the file is used: ``[[ .Password ]]`` (Go templates with other
+#: delimiters) anywhere, ``@PASSWORD@`` (autoconf, CI) in a ``.tmpl`` file.
+_GENERATOR = re.compile(r"\[\[[^\[\]]{1,256}\]\]")
+_AT_TEMPLATE = re.compile(r"@[A-Za-z_][A-Za-z0-9_]{0,127}@")
+#: A run of mask characters inside a token (``ghp_xxxxxxxxxxxx``, ``AKIA****``): a shape, not a value.
+_MASK_RUN = re.compile(r"x{4,}|X{4,}|\*{4,}|#{4,}|•{3,}")
+
+
+def is_hashed(value: Any) -> bool:
+    """Whether a password field holds a password hash (crypt, htpasswd), not the password."""
+    return isinstance(value, str) and _HASHED.fullmatch(value.strip()) is not None
+
+
+def is_generated(value: Any, template_file: bool = False) -> bool:
+    """Whether a value is a file generator's placeholder, filled in before the file is used: ``[[ .X ]]``, and in
+    a template file (``*.tmpl``) also ``@NAME@``. Like a macro, it stands for a value nobody here can know."""
+    if not isinstance(value, str):
+        return False
+    return _GENERATOR.search(value) is not None or (template_file and _AT_TEMPLATE.search(value) is not None)
+
+
 def placeholder_kind(value: Any) -> Optional[str]:
     """What kind of placeholder ``value`` is (for messages, which never quote it), or None for a real value."""
     if not isinstance(value, str):
         return None
     text = value.strip()
-    if not text or macros.contains_macro(text):
+    if not text or macros.contains_macro(text) or is_generated(text):
         return None  # a macro or an interpolation stands for the value, whatever its name says
     if _MASK.match(text):
         return "a masked value (a run of '*', '#', 'x' or dots, as an export or a template writes)"
@@ -76,6 +101,8 @@ def placeholder_kind(value: Any) -> Optional[str]:
         return "a template placeholder in brackets"
     if re.sub(r"[^a-z0-9]", "", text.lower()) in _PLACEHOLDER_WORDS:
         return "a well-known placeholder or default password"
+    if not is_hashed(text) and _MASK_RUN.search(text):
+        return "a value with a run of 'x', '*' or '#' where its characters go (a token's shape, not a token)"
     return None
 
 
@@ -104,13 +131,27 @@ CREDENTIAL_KEYS = frozenset({"registry", "user", "username", "password", "encode
 
 def is_credential_mapping(path: tuple[Key, ...]) -> bool:
     """Whether the mapping at ``path`` holds credentials: a ``providerCredentials`` or ``registryCredentials``
-    mapping, an entry of a ``registries`` list, or the mapping under a secret key (``password: {...}``)."""
+    mapping, an entry of a ``registries`` list, or the mapping under a password key (``password: {...}``: a
+    password typed where a key goes). A mapping under ``auth`` or ``token`` keys is ordinary configuration."""
     if not path:
         return False
     last = path[-1]
     if isinstance(last, int):
         return len(path) >= 2 and path[-2] == "registries"
-    return last in CREDENTIAL_MAPPINGS or is_secret_key(last)
+    return last in CREDENTIAL_MAPPINGS or bool(key_kind(last) & PASSWORD)
+
+
+#: What a YAML path shows in place of a key of a credential mapping that is not a credential key.
+HIDDEN_KEY = "(key)"
+
+
+def shown_path(path: tuple[Key, ...]) -> tuple[Key, ...]:
+    """``path`` as a finding shows it: a key of a credential mapping that is not a credential key (it may be a
+    password typed where a key goes) is shown as ``(key)``. Built this way, a path never needs redacting."""
+    if not any(isinstance(step, str) and step not in CREDENTIAL_KEYS for step in path[1:]):
+        return path
+    return tuple(HIDDEN_KEY if isinstance(step, str) and index and step not in CREDENTIAL_KEYS
+                 and is_credential_mapping(path[:index]) else step for index, step in enumerate(path))
 
 
 def credential_mapping_keys(doc: Document) -> set[str]:

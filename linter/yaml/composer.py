@@ -80,6 +80,8 @@ class ComposedYaml(Struct, frozen=True):
     nodes: dict[YamlPath, NodeInfo]
     duplicates: tuple[DuplicateKey, ...] = ()
     problems: tuple[ParseProblem, ...] = ()
+    #: Values replaced by a mask so that the rest of the text could be parsed (:mod:`linter.inputs.parse_hints`).
+    masked: tuple[Span, ...] = ()
 
 
 def _event_source() -> Any:

@@ -35,6 +35,19 @@ class BlockScalarMap(PositionMap):
         return self.first_line0 + line0 + 1, self.indent + column0 + 1
 
 
+class LinesMap(PositionMap):
+    """Lines lifted out of a file each with its own indentation (a fenced block in a Markdown list item or
+    quote): line k of the text is ``first_line0 + k`` in the file, its columns shifted by ``indents[k]``."""
+
+    def __init__(self, first_line0: int, indents: list[int]) -> None:
+        self.first_line0 = first_line0
+        self.indents = indents
+
+    def outer(self, line0: int, column0: int) -> tuple[int, int]:
+        indent = self.indents[line0] if 0 <= line0 < len(self.indents) else (self.indents[-1] if self.indents else 0)
+        return self.first_line0 + line0 + 1, indent + column0 + 1
+
+
 class CharacterMap(PositionMap):
     """A single-line quoted string (a JSON string, say): where each decoded character is in the file.
 
