@@ -70,7 +70,8 @@ def _quoting(doc: Document, kind: str, path: YamlPath, span: Span) -> Optional[T
     """The fix: quote the value as written. An unquoted macro that parsed as a mapping is that node's text; a
     value masked to lint past it (``******``, ``{{...}}`` that did not parse) is the text the mask covers."""
     title = "quote the macro" if kind == "unquoted-macro" else "quote the value"
-    if kind == "unquoted-macro" and doc.info(path) is not None and doc.info(path).style == "":
+    info = doc.info(path)
+    if kind == "unquoted-macro" and info is not None and info.style == "":
         return fixes.safe(title, *(fixes.quote_value(doc, path) or (None,)))
     if kind not in ("unquoted-macro", "alias-star", "undefined-alias", "syntax"):
         return None
