@@ -279,3 +279,17 @@ def test_server_without_the_extra_says_how_to_install_it(tmp_path: Path) -> None
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "install the server extra" in result.stderr
+
+
+def test_save_relints_and_saving_the_configuration_reloads(server: LanguageServer, workspace: Path) -> None:
+    path = workspace / "site" / "os-layer.yaml"
+    assert [d["code"] for d in server.open(path)] == ["PAL108"]
+    server.notify("textDocument/didSave", {"textDocument": {"uri": path.as_uri()}})
+    assert [d["code"] for d in server.published(path.as_uri())] == ["PAL108"]
+    config = workspace / ".palette-lint.yaml"
+    config.write_text("rules:\n  PAL108: note\n", encoding="utf-8")
+    server.open(config)  # not a Palette file: nothing to say
+    server.forget_published()
+    server.notify("textDocument/didSave", {"textDocument": {"uri": config.as_uri()}})
+    (diagnostic,) = server.published(path.as_uri())
+    assert (diagnostic["code"], diagnostic["severity"]) == ("PAL108", 3)
