@@ -163,3 +163,17 @@ def test_json_surrogate_pair_escapes_parse_and_keep_columns(parser: YamlParser) 
     line, column = _column_of(text, '"AWS"')
     assert doc.span_of(("providerCredentials", "user")) == Span(line, column, line, column + 5)
     assert doc.span_of(("providerCredentials",), "key").column == _column_of(text, '"providerCredentials"')[1]
+
+
+def test_yaml_11_line_breaks_inside_strings_do_not_shift_lines() -> None:
+    """NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR are line breaks to a YAML 1.1 parser, ordinary characters to
+    YAML 1.2 (Palette's parser) and to the file's line numbers: values keep them, and positions after them stay
+    right. (Found by the fuzzer.)"""
+    from linter.yaml.composer import YamlParser
+
+    text = "a: 'x\x85y'\nb: 'p\u2028q\u2029r'\n? 'k\x85'\n: 1\nproviderCredentials: registry.example.com\n"
+    composed = YamlParser().parse(text)
+    assert composed.data == {"a": "x\x85y", "b": "p\u2028q\u2029r", "k\x85": 1,
+                             "providerCredentials": "registry.example.com"}
+    assert composed.nodes[("providerCredentials",)].value.line == 5
+    assert composed.nodes[("k\x85",)].value.line == 4

@@ -45,7 +45,8 @@ def _lint(engine: Engine, files: dict[str, bytes]) -> None:
             target = root / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
-        run = engine.run(RunRequest(paths=(str(root),), config=Config(root=root), now=FIXED_NOW, root=root))
+        run = engine.run(RunRequest(paths=(str(root),), config=Config(root=root), now=FIXED_NOW, root=root,
+                                    markdown=True))
         crashed = [f.message for f in run.findings if f.rule_id == "PAL999"]
         assert not crashed, crashed
         for finding in run.findings:
@@ -126,7 +127,7 @@ def _yaml(data: Any) -> str:
 @st.composite
 def clusters(draw: st.DrawFn) -> dict[str, bytes]:
     os_layer, user_data, addon = draw(OS_LAYER), draw(USER_DATA), draw(ADDON)
-    shape = draw(st.sampled_from(["values", "packs-list", "export", "terraform"]))
+    shape = draw(st.sampled_from(["values", "packs-list", "export", "terraform", "request", "markdown"]))
     files: dict[str, bytes] = {"site/user-data": ("#cloud-config\n" + _yaml(user_data)).encode()}
     if shape == "values":
         files["site/os-layer.yaml"] = _yaml(os_layer).encode()
@@ -149,6 +150,15 @@ def clusters(draw: st.DrawFn) -> dict[str, bytes]:
             files["site/profile.json"] = json.dumps(
                 {"spec": {"template": {"type": "infra", "packs": packs}}}, indent=2,
                 ensure_ascii=draw(st.booleans())).encode()
+        elif shape == "request":
+            files["site/cluster.json.tmpl"] = json.dumps(
+                {"spec": {"profiles": [{"uid": "u", "packValues": [{**pack, "tag": "1.0.0"} for pack in packs]}]}},
+                indent=2).encode()
+        elif shape == "markdown":
+            indent = draw(st.sampled_from(["", "   ", "> "]))
+            block = "".join(indent + line for line in _yaml(os_layer).splitlines(keepends=True))
+            files["site/runbook.md"] = (f"# Runbook\n\n{indent}```yaml\n{block}{indent}```\n\n"
+                                        f"```json\n{json.dumps({'packs': packs})}\n```\n").encode()
         else:
             files["site/profile.yaml"] = _yaml({"name": "p", "cloudType": "edge-native", "packs": packs}).encode()
     return files
@@ -164,13 +174,14 @@ def test_structured_documents_never_crash_a_rule(engine: Engine, files: dict[str
 
 def _seed_files() -> list[Path]:
     roots = [REPO / "tests" / "fixtures", REPO / "examples"]
-    return sorted(p for root in roots for p in root.rglob("*") if p.is_file() and accepts_name(p.name))
+    return sorted(p for root in roots for p in root.rglob("*")
+                  if p.is_file() and accepts_name(p.name, frozenset({"markdown"})))
 
 
 SEEDS = [(p.name if p.name == "user-data" else "f" + p.suffix, p.read_bytes()) for p in _seed_files()]
 INSERTS = [b"\t", b"\x00", b"{{", b"}}", b"&a ", b"*a", b"'", b'"', b"\xef\xbb\xbf", b"\r\n", b"\xff\xfe", b"\n- ",
            b": ", b"#", b"|\n", b"\\u", b"\\ud83d", b"[", b"{", b"<<: *a\n", b"-----BEGIN CERTIFICATE-----\n",
-           b"${", b"%{", b"$${", b"<<-EOT\n", b"\nEOT\n", b"}"]
+           b"${", b"%{", b"$${", b"<<-EOT\n", b"\nEOT\n", b"}", b"```", b"```yaml\n", b"\n> ", b"@"]
 
 
 @st.composite

@@ -101,3 +101,14 @@ def test_a_broken_palette_block_is_reported_and_other_broken_blocks_are_not(tmp_
     run = run_paths([tmp_path / "notes.md"], root=tmp_path)
     assert [(f.rule_id, f.location.span.line) for f in run.findings] == [("PAL000", 5)]
     assert run.findings[0].message.startswith("fenced block: invalid YAML")
+
+
+def test_a_file_of_too_many_blocks_says_where_reading_stopped(tmp_path: Path) -> None:
+    from linter.inputs.markdown import MAX_BLOCKS
+
+    block = "```yaml\nproviderCredentials:\n  registry: harbor.example.com\n```\n"
+    (tmp_path / "huge.md").write_text(block * (MAX_BLOCKS + 3), encoding="utf-8")
+    run = run_paths([tmp_path / "huge.md"], root=tmp_path)
+    limits = [f for f in run.findings if f.rule_id == "PAL000"]
+    assert [(f.location.span.line, f.message) for f in limits] == [
+        (MAX_BLOCKS * 4 + 1, f"more than {MAX_BLOCKS} fenced yaml or json blocks, the limit")]

@@ -28,6 +28,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: The info strings of the fences read (their first word, lower case).
 FENCE_LANGUAGES = frozenset({"yaml", "yml", "json", "jsonc"})
+#: The fenced blocks read in one file: a runbook holds a few dozen; past this, a finding says the rest was not.
+MAX_BLOCKS = 500
 
 
 def markdown_parser_available() -> bool:
@@ -60,12 +62,20 @@ class MarkdownReader:
         lines = source.text.split("\n")
         root = Document(source, {}, {(): NodeInfo(Span(1, 1, 1, 2), None, "block", "map")}, kind=UNKNOWN)
         parsed.documents.append(root)
+        read = 0
         for token in MarkdownIt("commonmark").parse(source.text):
             if token.type != "fence" or token.map is None:
                 continue
             language = (token.info.split() or [""])[0].lower()
             if language not in FENCE_LANGUAGES:
                 continue
+            if read == MAX_BLOCKS:
+                parsed.failures.append(ParseFailure(
+                    f"more than {MAX_BLOCKS} fenced yaml or json blocks, the limit", Span(token.map[0] + 1, 1,
+                                                                                         token.map[0] + 1, 2),
+                    kind="limit", help="the blocks from here on are not linted; split the file"))
+                break
+            read += 1
             self._read_block(parsed, parser, root, token, lines, READERS)
         if len(parsed.documents) > 1 or parsed.failures:
             root.kind = MARKDOWN  # a Palette file: some block is one, or looks meant to be one

@@ -131,6 +131,9 @@ class YamlParser:
         from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
         readable, shifts = _join_surrogate_escapes(text)
+        hidden = any(char in readable for char in _YAML11_BREAKS)
+        if hidden:
+            readable = readable.translate(_HIDE_BREAKS)
         events = self._events(readable)
         builder = _EventBuilder(events, readable, shifts)
         try:
@@ -147,7 +150,47 @@ class YamlParser:
                                help="flatten the structure") from None
         finally:
             events.dispose()
+        if hidden:
+            return _with_breaks_shown(ComposedYaml(data, builder.nodes, tuple(builder.duplicates),
+                                                   tuple(builder.problems)))
         return ComposedYaml(data, builder.nodes, tuple(builder.duplicates), tuple(builder.problems))
+
+
+#: Characters that libyaml, reading YAML 1.1, takes for line breaks (NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR),
+#: which YAML 1.2 (and Palette's Go parser) reads as ordinary characters, and palette-lint's line numbers too. They
+#: are hidden from the parser behind private-use characters and shown again in the values and keys it returns.
+_YAML11_BREAKS = "\x85\u2028\u2029"
+_HIDE_BREAKS = str.maketrans({"\x85": "\ue085", "\u2028": "\ue228", "\u2029": "\ue229"})
+_SHOW_BREAKS = str.maketrans({"\ue085": "\x85", "\ue228": "\u2028", "\ue229": "\u2029"})
+
+
+def _with_breaks_shown(composed: ComposedYaml) -> ComposedYaml:
+    """``composed`` with the line-break characters hidden before parsing put back in its strings and paths."""
+    seen: dict[int, Value] = {}
+
+    def show(value: Value) -> Value:
+        if isinstance(value, str):
+            return value.translate(_SHOW_BREAKS)
+        if isinstance(value, (dict, list)):
+            if id(value) in seen:
+                return seen[id(value)]
+            if isinstance(value, dict):
+                shown: Value = {}
+                seen[id(value)] = shown
+                shown.update((show(key), show(item)) for key, item in value.items())
+            else:
+                shown = []
+                seen[id(value)] = shown
+                shown.extend(show(item) for item in value)
+            return shown
+        return value
+
+    def path(steps: YamlPath) -> YamlPath:
+        return tuple(show(step) for step in steps)
+
+    return ComposedYaml(show(composed.data), {path(key): info for key, info in composed.nodes.items()},
+                        tuple(DuplicateKey(show(d.key), path(d.path), d.first, d.second) for d in composed.duplicates),
+                        tuple(ParseProblem(p.kind, p.message, path(p.path), p.span, p.help) for p in composed.problems))
 
 
 # As text: re compiles (and caches) it for the first text with a \u escape.
