@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from linter.document import Document
 from linter.inputs import read_file
+from linter.inputs.profile_packs import embedded_position_map
 from linter.model import Span
 from linter.yaml.composer import MAX_EXPANDED_NODES, ParseFailure, YamlParser
 from linter.yaml.paths import format_path
@@ -123,11 +126,6 @@ def test_merge_keys_are_applied(parser: YamlParser) -> None:
 
 
 # ---- JSON-string character maps: every decoded character lands on its own source column ----------------
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from linter.inputs.profile_packs import embedded_position_map
 
 # YAML refuses raw control characters (JSON escapes the C0 ones itself), so the text holds none; the escapes
 # JSON writes for newlines, tabs, quotes and backslashes are drawn explicitly.

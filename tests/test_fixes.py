@@ -100,6 +100,14 @@ def test_diff_shows_the_fix_and_writes_nothing(tmp_path: Path) -> None:
     assert (clean.returncode, clean.stdout) == (0, "")
 
 
+def test_diff_of_a_file_named_by_its_absolute_path_names_it_as_given(tmp_path: Path) -> None:
+    work = copy_expanded(FIXES / "provider-image-reference" / "scheme-and-path" / "before", tmp_path / "work")
+    target = (work / "os-layer.yaml").resolve()
+    shown = palette_lint("check", "--diff", "--no-cache", "--isolated", *NOW, str(target), cwd=tmp_path)
+    assert shown.returncode == 1, shown.stderr
+    assert shown.stdout.startswith(f"--- {target.as_posix()}\n+++ {target.as_posix()}\n@@ ")
+
+
 def test_diff_with_unsafe_fixes_prints_the_macro_to_create(tmp_path: Path) -> None:
     work = copy_expanded(FIXES / "plaintext-password" / "unsafe-os-layer" / "before", tmp_path / "work")
     safe_only = palette_lint("check", "--diff", "--no-cache", "--isolated", *NOW, ".", cwd=work)
@@ -213,8 +221,8 @@ def test_generated_files_keep_the_properties(tmp_path_factory: pytest.TempPathFa
 
 def test_the_properties_catch_a_fix_that_changes_other_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The property test can fail: a fix that also rewrites another value is caught."""
-    from linter.model import Replacement, Span
     from linter.fix import loop
+    from linter.model import Replacement, Span
 
     original = loop.apply_fixes
 

@@ -60,7 +60,9 @@ class FixOutcome(Struct):
             shown = self.shown.get(path, path)
             old = self.before[path].text.splitlines(keepends=True)
             new = self.after[path].splitlines(keepends=True)
-            for line in difflib.unified_diff(old, new, f"a/{shown}", f"b/{shown}"):
+            # git's a/ and b/ prefixes (so `git apply` takes the patch) on relative paths; absolute ones as they are
+            before, after = (shown, shown) if shown.startswith("/") else (f"a/{shown}", f"b/{shown}")
+            for line in difflib.unified_diff(old, new, before, after):
                 out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
         return "".join(out)
 

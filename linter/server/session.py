@@ -16,11 +16,11 @@ from typing import Any, Callable, Iterable, Optional
 
 from msgspec import Struct
 
+from linter.config.boundary import repository_root
 from linter.config.files import ConfigError
 from linter.config.load import Config
 from linter.config.resolver import ConfigChoice, ConfigResolver
 from linter.engine.clusters import cluster_key
-from linter.config.boundary import repository_root
 from linter.engine.discover import relative_path
 from linter.engine.pipeline import Engine
 from linter.engine.request import RunError, RunRequest
