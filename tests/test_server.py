@@ -168,6 +168,16 @@ def test_editing_user_data_rechecks_its_cluster(server: LanguageServer, workspac
     assert "PAL102" in [f["rule_id"] for f in _check(workspace, "site")]
 
 
+def test_new_buffers_never_saved_are_linted_as_a_cluster(server: LanguageServer, workspace: Path) -> None:
+    os_layer, user_data = workspace / "new-site" / "os-layer.yaml", workspace / "new-site" / "user-data"
+    assert [d["code"] for d in server.open(os_layer, OS_LAYER)] == ["PAL108"]
+    server.open(user_data, USER_DATA)
+    server.forget_published()
+    server.change(user_data, EXTERNAL)
+    assert "PAL102" in [d["code"] for d in server.published(os_layer.as_uri())]
+    assert not (workspace / "new-site").exists(), "the server wrote a buffer"
+
+
 def test_hover_shows_the_rule_documentation(server: LanguageServer, workspace: Path) -> None:
     path = workspace / "edge" / "profile.yaml"
     (diagnostic,) = server.open(path)

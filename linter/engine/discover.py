@@ -90,16 +90,19 @@ def relative_path(absolute: str, root: Path) -> str:
 
 
 def discover(paths: Iterable[str], excluded: Excluded, root: Path, notices: list[Notice],
-             named_as_walked: bool = False, opted_in: frozenset[str] = frozenset()) -> list[Candidate]:
+             named_as_walked: bool = False, opted_in: frozenset[str] = frozenset(),
+             unsaved: frozenset[str] = frozenset()) -> list[Candidate]:
     """Files to lint, each once, in a stable order. A path that does not exist stops the run
     (:class:`~linter.engine.request.RunError`); a directory that cannot be read is a notice of level ``error``;
     a link out of the repository is a warning. With ``named_as_walked`` a file named in ``paths`` is treated
     like one found in a directory: ``excluded`` applies, and it is not marked explicit (so the engine skips it
     silently when it is not Palette configuration). A walk reads the files of opt-in formats (Markdown) only
-    when ``opted_in`` names them."""
+    when ``opted_in`` names them. A path in ``unsaved`` (absolute: an editor's buffer never saved, whose text the
+    request holds) is found even though it is not on disk."""
     paths = list(paths)
     missing = [printable_path(given) for given in paths
-               if not os.path.exists(os.path.abspath(given)) and not os.path.islink(os.path.abspath(given))]
+               if not os.path.exists(os.path.abspath(given)) and not os.path.islink(os.path.abspath(given))
+               and os.path.abspath(given) not in unsaved]
     if missing:
         raise RunError([f"{path}: no such file or directory" for path in missing])
     seen: set[str] = set()
@@ -135,7 +138,7 @@ def discover(paths: Iterable[str], excluded: Excluded, root: Path, notices: list
                         os.path.normpath(os.path.join(given, os.path.relpath(file_path, absolute))))
                     if not outside(file_path, display, given, walked=True):
                         found.append(Candidate(file_path, display, explicit=False, given=given))
-        elif os.path.exists(absolute) or os.path.islink(absolute):
+        elif os.path.exists(absolute) or os.path.islink(absolute) or absolute in unsaved:
             if absolute not in seen and not (named_as_walked and excluded(absolute)) \
                     and not outside(absolute, os.path.normpath(given), given, walked=False):
                 seen.add(absolute)

@@ -82,7 +82,7 @@ class Engine:
             return is_excluded(absolute, request.governing(os.path.dirname(absolute)))
 
         candidates = discover(request.paths, excluded, root, notices, named_as_walked=request.skip_unknown,
-                              opted_in=request.opted_in)
+                              opted_in=request.opted_in, unsaved=frozenset(request.overlay))
         candidates, files_read = with_files_read(candidates, excluded, root)
         history = open_history(request.base, request.paths, notices)
         files = file_inputs(candidates, history, request, root, excluded)

@@ -54,7 +54,8 @@ class RunRequest(Struct, frozen=True):
     cache_root: Optional[Path] = None  # keep the result cache below this directory; None: no cache
     file_seconds: float = DEFAULT_FILE_SECONDS  # the time budget of one file (0: none)
     #: Contents to lint instead of what is on disk, by absolute path: an editor's unsaved buffers, the text
-    #: ``--fix`` has fixed but not written yet. A file must still exist on disk to be found.
+    #: ``--fix`` has fixed but not written yet. A path named here is linted even when it is not on disk (a new
+    #: buffer never saved).
     overlay: dict[str, bytes] = field(default_factory=dict)
     markdown: bool = False  # a walk reads Markdown files (also when the run's configuration says markdown: true)
 

@@ -167,9 +167,9 @@ class Session:
         return value if value.tzinfo else value.replace(tzinfo=_dt.timezone.utc)
 
     # ---- linting -----------------------------------------------------------------------------------------
-    def unit_of(self, path: str) -> list[str]:
-        """The files linted with ``path``: its folder's Palette files, its declared cluster's, and the Terraform
-        files that read it."""
+    def unit_of(self, path: str, unsaved: Iterable[str] = ()) -> list[str]:
+        """The files linted with ``path``: its folder's Palette files (those on disk and the ``unsaved`` buffers
+        in it), its declared cluster's, and the Terraform files that read it."""
         path = os.path.abspath(path)
         folder = os.path.dirname(path)
         found = {path}
@@ -178,6 +178,8 @@ class Session:
                          if entry.is_file() and accepts_name(entry.name.lower()))
         except OSError:
             pass
+        found.update(other for other in unsaved
+                     if os.path.dirname(other) == folder and accepts_name(os.path.basename(other).lower()))
         key = self._key(path)
         if key.startswith("config:"):
             found.update(self.index.get(key, ()))
@@ -188,7 +190,7 @@ class Session:
         """Lint ``path`` with its unit, the open documents' text (``overlay``, by absolute path) in place of the
         files on disk. Raises :class:`RunError` when the run cannot be made."""
         assert self.engine is not None
-        paths = [p for p in self.unit_of(path) if os.path.exists(p)]
+        paths = [p for p in self.unit_of(path, overlay) if os.path.exists(p) or p in overlay]
         if not paths:
             return Lint({}, tuple(self.engine.catalogue))
         root = self.root_of(os.path.abspath(path))
