@@ -92,6 +92,22 @@ def test_a_file_with_a_parse_error_counts_as_linted(tmp_path: Path) -> None:
     assert result.stdout.endswith("Found 1 problem (1 error) in 1 file.\n"), result.stdout
 
 
+@pytest.mark.parametrize("name, text, message", [
+    ("site.yaml", "providerCredentials:\n  password: {{.spectro.macro.PW}}-x\n",
+     "unquoted value starting with '{{' is read as a nested"),
+    ("site.yaml", "- {{.spectro.macro.A}} {{.spectro.macro.B}}\n", "unquoted value starting with '{{' is read as a nested"),
+    # a macro quoted inside a string is text: the error is elsewhere and says what it is
+    ("export.json", '{"spec": {"packs": [{"values": "image: \'{{.spectro.macro.IMAGE}}\'\\n', "invalid YAML: found unexpected end"),
+    ("site.yaml", "a: '{{.spectro.macro.X}}' ]\n", "invalid YAML: "),
+])
+def test_a_parse_error_names_an_unquoted_macro_only_when_there_is_one(tmp_path: Path, name: str, text: str,
+                                                                       message: str) -> None:
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    result = palette_lint("check", "--no-cache", "--isolated", name, cwd=tmp_path)
+    first = result.stdout.splitlines()[0]
+    assert first.split(" PAL000 ", 1)[1].startswith(message), first
+
+
 #: Configurations that are wrong, each with the start of the error both commands must give.
 INVALID_CONFIGURATIONS = [
     ("rules:\n  PAL203: {dayz: 5}\n", ".palette-lint.yaml:2:12: rules.PAL203.dayz: unknown option for PAL203"),

@@ -232,6 +232,11 @@ def _mark_span(mapper: PositionMap, line0: int, column0: int) -> Span:
     return Span(line, column, line, column + 1)
 
 
+#: A plain value starting with ``{{`` (a macro left unquoted): after a line's start, a ``key:`` or a list dash,
+#: not after a quote (``'{{...}}'`` inside a JSON string is text).
+_PLAIN_BRACES = re.compile(r"(?:^|[:-])[ ]*\{\{")
+
+
 def _describe_yaml_error(exc: Any, text: str, mapper: PositionMap) -> ParseFailure:
     """Turn a ruamel error into a message that names the common traps (tabs, a bare `*` or `{{`) and never quotes
     the file."""
@@ -256,7 +261,7 @@ def _describe_yaml_error(exc: Any, text: str, mapper: PositionMap) -> ParseFailu
             span = _mark_span(mapper, start.line, start.column)
         return ParseFailure("unquoted value starting with '*' is read as a YAML alias", span, kind="alias-star",
                             help="quote the value")
-    if "{{" in line_text:
+    if _PLAIN_BRACES.search(line_text[:column0 + 2]):
         return ParseFailure("unquoted value starting with '{{' is read as a nested flow mapping", span,
                             kind="unquoted-braces", help="quote the value")
     if "recursive" in problem:
