@@ -268,3 +268,46 @@ def test_exit_codes_follow_what_is_reported(tmp_path: Path) -> None:
     assert result.returncode == 0, "a warning (PAL900 unused: PAL106 did not run, so it is not reported) "
     result = _cli("check", "--fail-on", "warning", "os-layer.yaml", cwd=tmp_path)
     assert result.returncode == 1 and "warning PAL900 unused suppression" in result.stdout
+
+
+# ---- Terraform: '//' comments too ---------------------------------------------------------------------------
+
+TERRAFORM = """\
+{directive}
+resource "spectrocloud_cluster_profile" "edge" {{
+  name        = "edge-os"
+  description = "// palette-lint: disable-file=PAL106 -- text of a string, not a comment"
+  cloud       = "edge-native"
+  type        = "infra"
+  pack {{
+    name   = "edge-native-byoi"
+    tag    = "1.0.0"
+    values = <<-EOT
+      pack:
+        content:
+          images:
+            - image: '{{{{.spectro.pack.edge-native-byoi.options.system.uri}}}}'
+      providerCredentials:
+        registry: 123456789012.dkr.ecr.us-east-1.amazonaws.com
+        user: AWS
+        password: '{{{{.spectro.macro.ECR_LOGIN_PASSWORD}}}}'
+      options:
+        system.uri: 123456789012.dkr.ecr.us-east-1.amazonaws.com/edge/ubuntu-k3s:v1.30.4-v4.5.3
+    EOT
+  }}
+}}
+"""
+
+
+@pytest.mark.parametrize("directive", ["// palette-lint: disable-file=PAL106 -- ECR login refreshed by a job",
+                                       "# palette-lint: disable-file=PAL106 -- ECR login refreshed by a job"])
+def test_a_terraform_file_takes_both_comment_marks(tmp_path: Path, directive: str) -> None:
+    run = lint(tmp_path, TERRAFORM.format(directive=directive), name="profile.tf", select=("PAL106", "PAL9"))
+    assert reported(run) == []
+    assert [f.rule_id for f in run.findings if f.suppression is not None] == ["PAL106"]
+
+
+def test_slashes_in_a_terraform_string_or_in_yaml_are_not_comments(tmp_path: Path) -> None:
+    run = lint(tmp_path, TERRAFORM.format(directive=""), name="profile.tf", select=("PAL106", "PAL9"))
+    assert reported(run) == [(16, "PAL106")]
+    assert read_directives("a: 1  // palette-lint: disable=PAL106 -- YAML has no such comment\n", None, "a.yaml") == ()

@@ -45,6 +45,8 @@ NOT_BY_COMMENT = DIRECTIVE_RULES | {PARSE_ERROR_ID}
 ACTIONS = ("disable", "disable-next-line", "disable-file")
 # Patterns as text, which re compiles (and caches) when a file first mentions palette-lint: most files do not.
 _COMMENT = r"(?:^|(?<=\s))#\s*palette-lint\s*:"
+#: Terraform has ``//`` line comments too.
+_HCL_COMMENT = r"(?:^|(?<=\s))(?:#|//)\s*palette-lint\s*:"
 _BODY = (r"^\s*(?P<action>[A-Za-z-]+)\s*(?:=\s*(?P<rules>[^\s,-][^\s,]*(?:\s*,\s*[^\s,]+)*))?"
          r"\s*(?P<rest>.*)$")
 _TOKEN = r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$"
@@ -80,14 +82,15 @@ class Directive(Struct, frozen=True):
 InString = Callable[[int, int], bool]
 
 
-def read_directives(text: str, in_string: Optional[InString] = None) -> tuple[Directive, ...]:
-    """Every ``# palette-lint:`` comment of a file's text (none for JSON text). ``in_string`` tells a ``#``
-    inside a string, which is data (see :func:`strings_of`); without it every match counts."""
+def read_directives(text: str, in_string: Optional[InString] = None, path: str = "") -> tuple[Directive, ...]:
+    """Every ``# palette-lint:`` comment of a file's text (none for JSON text; in a Terraform file, ``path``
+    ending in ``.tf``, ``// palette-lint:`` too). ``in_string`` tells a comment mark inside a string, which is
+    data (see :func:`strings_of`); without it every match counts."""
     if "palette-lint" not in text or text.lstrip()[:1] in ("{", "["):
         return ()
     found = []
     for number, line in enumerate(text.splitlines(), start=1):
-        for match in re.finditer(_COMMENT, line):
+        for match in re.finditer(_HCL_COMMENT if path.endswith(".tf") else _COMMENT, line):
             if in_string is None or not in_string(number, match.start() + 1):
                 found.append(_directive(number, match.start(), len(line.rstrip()), line[match.end():]))
                 break
@@ -171,7 +174,7 @@ def apply_suppressions(findings: Iterable[Finding], sources: Mapping[str, Source
     their strings are); in ``partial`` files not every rule ran (they did not parse), so a comment there is
     never called unused."""
     by_token = {r.id: r for r in catalogue} | {r.name: r for r in catalogue}
-    directives = {path: read_directives(source.text, strings_of(documents.get(path, ())))
+    directives = {path: read_directives(source.text, strings_of(documents.get(path, ())), path)
                   for path, source in sources.items()}
     used: dict[tuple[str, int], set[str]] = {}
     out: list[Finding] = []

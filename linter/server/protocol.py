@@ -229,7 +229,7 @@ class PaletteLanguageServer(LanguageServer):
         for comment, offset, directive_line, span in candidates:
             trial = text[:offset] + comment + text[offset:]
             parsed = read_file(YamlParser(), SourceFile(trial, path, path), True, path)
-            directives = read_directives(trial, strings_of(parsed.documents))
+            directives = read_directives(trial, strings_of(parsed.documents), path)
             if parsed.failures or _data(trial, path) != original:
                 continue
             if not any(d.line == directive_line and not d.problem for d in directives):
