@@ -168,6 +168,9 @@ resource "spectrocloud_cluster_edge_native" "site" {
   cluster_profile {
     id = spectrocloud_cluster_profile.site.id
   }
+  cluster_profile {
+    id = "6543a1b2c3d4e5f6a7b8c9d0"
+  }
 }
 """, "nginx.yaml.tftpl": "providerCredentials:\n%{ if replicas > 1 }\n  user: ${replicas}\n%{ endif }\n"})
     run = run_paths([tmp_path], root=tmp_path)
@@ -182,6 +185,8 @@ resource "spectrocloud_cluster_edge_native" "site" {
     assert any("values/missing.yaml" in m for m in notes), notes
     assert any('dynamic "pack"' in m for m in notes), notes
     assert any("data.spectrocloud_cluster_profile.shared.id" in m for m in notes), notes
+    assert any("is a literal string (an id known only to Palette?)" in m for m in notes), notes
+    assert not any("_lit" in m or "expression (" in m for m in notes), "a parser's node name in a note"
     assert not any("os_values" in m for m in notes), "a local value is followed to its definition"
     result = palette_lint("check", "--no-cache", str(tmp_path), cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -270,7 +270,23 @@ def describe(hcl: HclFile, expression: Any) -> str:
     if call is not None:
         return f"a call of {call[0]}(...)"
     node = unwrap(expression)
-    return f"an expression ({node.type.replace('_', ' ')})"
+    return _EXPRESSION_WORDS.get(node.type, "an expression Terraform computes")
+
+
+#: What the other expressions are called in a note (tree-sitter-hcl's node types).
+_EXPRESSION_WORDS = {
+    "string_lit": "a literal string (an id known only to Palette?)",
+    "quoted_template": "a string template",
+    "heredoc_template": "a heredoc",
+    "numeric_lit": "a number",
+    "bool_lit": "true or false",
+    "null_lit": "null",
+    "tuple": "a list",
+    "object": "an object",
+    "conditional": "a conditional expression",
+    "for_expr": "a for expression",
+    "operation": "an operation",
+}
 
 
 def string_value(hcl: HclFile, expression: Any) -> Optional[Text]:
