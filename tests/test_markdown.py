@@ -68,9 +68,9 @@ def _findings(run: Run) -> list[tuple[str, int, int, str]]:
 def test_blocks_are_linted_at_their_place_in_the_markdown_file(tmp_path: Path) -> None:
     (tmp_path / "runbook.md").write_text(RUNBOOK, encoding="utf-8")
     run = run_paths([tmp_path / "runbook.md"], root=tmp_path)
-    # The JSON block's values are a string: its findings are at the string's start.
+    # Inside the JSON block's values string, each finding is at its own character (escapes counted as written).
     assert _findings(run) == [("runbook.md", 11, 13, "PAL106"), ("runbook.md", 28, 18, "PAL301"),
-                              ("runbook.md", 35, 15, "PAL108"), ("runbook.md", 35, 15, "PAL108")]
+                              ("runbook.md", 35, 16, "PAL108"), ("runbook.md", 35, 50, "PAL108")]
     assert run.files_checked == 1
 
 

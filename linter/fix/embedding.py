@@ -10,7 +10,9 @@ way its container writes text.
 - a double-quoted one-line string (an export's JSON ``"values"``): each decoded character sits where its text
   or escape does, and new text is escaped as JSON (which YAML's double-quoted style reads too);
 - a Terraform heredoc or quoted string: characters sit where their text or escape does; new text has ``${``
-  and ``%{`` doubled (literal in HCL), and is escaped in a quoted string, or indented like the heredoc's lines.
+  and ``%{`` doubled (literal in HCL), and is escaped in a quoted string, or indented like the heredoc's lines;
+- one of these inside another (a pack's values string in a profile quoted in a Markdown fence): the inner
+  container first, then the outer.
 
 Anything else (a folded or plain multi-line string, a Terraform profile's own data, which is HCL rather than
 YAML) has no embedding: a fix inside it is not offered.
@@ -24,7 +26,7 @@ from typing import TYPE_CHECKING, Optional
 
 from linter.model import Fix, Replacement, Span, TextEdit, TextFix
 from linter.yaml.composer import ParseFailure
-from linter.yaml.positions import BlockScalarMap, CharacterMap, LinesMap, OffsetMap, PositionMap
+from linter.yaml.positions import BlockScalarMap, CharacterMap, LinesMap, NestedMap, OffsetMap, PositionMap
 from linter.yaml.source import SourceFile
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -177,6 +179,30 @@ class HclEmbedding(Embedding):
         return _indented(TextEdit(edit.start, edit.end, literal), self.own, prefix, self.newline)
 
 
+class NestedEmbedding(Embedding):
+    """Text embedded in a document that is itself embedded (a pack's values string in a profile quoted in a
+    Markdown fence): ``inner`` places an edit in the holder's own text and writes it as the string's container
+    does; ``outer`` places that in the file and writes it as the holder's container does."""
+
+    def __init__(self, source: SourceFile, inner: Embedding, outer: Embedding) -> None:
+        super().__init__(source)
+        self.inner, self.outer = inner, outer
+
+    def _holder_offset(self, offset: int) -> Optional[int]:
+        place = self.inner.position(offset)
+        if place is None:
+            return None
+        return self.inner.source.offset(place[0], place[1])
+
+    def replacement(self, edit: TextEdit) -> Optional[Replacement]:
+        start = self._holder_offset(edit.start)
+        end = self._holder_offset(edit.end) if edit.end != edit.start else start
+        written = self.inner.write(edit)
+        if start is None or end is None or written is None or end < start:
+            return None
+        return self.outer.replacement(TextEdit(start, end, written))
+
+
 def _indented(edit: TextEdit, own: str, prefix: str, newline: str) -> str:
     """The new text of ``edit`` with each line it starts behind ``prefix`` (the container's indentation): empty
     lines stay empty, and so does the last when the edit ends its line."""
@@ -204,6 +230,13 @@ def embedding_of(doc: Document) -> Optional[Embedding]:
         return QuotedEmbedding(doc.source, mapper)
     if isinstance(mapper, OffsetMap):
         return HclEmbedding(doc.source, doc.own_text, mapper)
+    if isinstance(mapper, NestedMap) and doc.parent is not None:
+        from linter.document import Document
+
+        outer = embedding_of(doc.parent)
+        inner = embedding_of(Document(mapper.holder, None, {}, position_map=mapper.inner, parent=doc.parent,
+                                      text=doc.own_text))
+        return NestedEmbedding(doc.source, inner, outer) if inner is not None and outer is not None else None
     return None
 
 

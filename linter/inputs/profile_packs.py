@@ -10,9 +10,9 @@ from linter.document import Document, PackInfo
 from linter.inputs.kinds import OS_LAYER, PACK_VALUES, pack_entries, pack_is_os_layer
 from linter.inputs.parse_hints import compose
 from linter.inputs.reader import ParsedFile
-from linter.model import Span, YamlPath
+from linter.model import YamlPath
 from linter.yaml.composer import ParseFailure, YamlParser
-from linter.yaml.positions import FixedMap, PositionMap, QuotedStringMap, block_scalar_map
+from linter.yaml.positions import FixedMap, NestedMap, PositionMap, QuotedStringMap, block_scalar_map
 
 
 def read_packs(root: Document, parser: YamlParser, parsed: ParsedFile) -> None:
@@ -51,24 +51,21 @@ def read_packs(root: Document, parser: YamlParser, parsed: ParsedFile) -> None:
 
 def embedded_position_map(outer: Document, path: YamlPath) -> PositionMap:
     """How positions inside the string at ``path`` of ``outer`` map to the file: line by line for a ``|`` block,
-    character by character for a double-quoted (JSON) string, else everything at the string's start."""
+    character by character for a double-quoted (JSON) string, else everything at the string's start. When
+    ``outer`` is itself a part of the file (a Markdown fence), the map goes through ``outer``'s own text first."""
     info = outer.nodes.get(path)
     value = outer.get(path)
     if info is None or not isinstance(value, str):
         return FixedMap(1, 1)
-    # Positions of the outer document are already in file coordinates only for a whole-file document.
+    holder = outer.own_source()  # the file itself, for a whole-file document
     span = info.value
-    if outer.parent is None:
-        if info.style == "|":
-            mapped = block_scalar_map(outer.source, span.line - 1)
-            if mapped is not None:
-                return mapped
-        elif info.style == '"':
-            offset = outer.source.offset(span.line - 1, span.column - 1)
-            return QuotedStringMap(outer.source, offset, value, FixedMap(span.line, span.column))
-        return FixedMap(span.line, span.column)
-    start = outer.outer_span(Span(span.line, span.column, span.line, span.column + 1))
-    return FixedMap(start.line, start.column)  # in a part of the file (a Markdown block): at the string's start
+    start = FixedMap(span.line, span.column)
+    mapped: PositionMap = start
+    if info.style == "|":
+        mapped = block_scalar_map(holder, span.line - 1) or start
+    elif info.style == '"':
+        mapped = QuotedStringMap(holder, holder.offset(span.line - 1, span.column - 1), value, start)
+    return mapped if outer.parent is None else NestedMap(mapped, outer.position_map, holder)
 
 
 def _text(value: Any) -> str:

@@ -207,6 +207,19 @@ class QuotedStringMap(PositionMap):
         return self.resolved().outer(line0, column0)
 
 
+class NestedMap(PositionMap):
+    """Text embedded in text that is itself embedded in the file (a pack's values string in a profile quoted in a
+    Markdown fence): ``inner`` maps into the text of the document that holds the string (``holder``, its own
+    lines), and ``outer`` maps that document into the file."""
+
+    def __init__(self, inner: PositionMap, outer: PositionMap, holder: SourceFile) -> None:
+        self.inner, self.outer_map, self.holder = inner, outer, holder
+
+    def outer(self, line0: int, column0: int) -> tuple[int, int]:
+        line, column = self.inner.outer(line0, column0)
+        return self.outer_map.outer(line - 1, column - 1)
+
+
 class OffsetMap(PositionMap):
     """Text assembled from pieces of a file (a Terraform heredoc without its common indentation, an HCL string
     with its escapes decoded): where each character of the text is in the file, over any number of lines.
