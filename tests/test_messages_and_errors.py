@@ -97,11 +97,12 @@ def test_a_file_with_a_parse_error_counts_as_linted(tmp_path: Path) -> None:
      "unquoted value starting with '{{' is read as a nested"),
     ("site.yaml", "- {{.spectro.macro.A}} {{.spectro.macro.B}}\n", "unquoted value starting with '{{' is read as a nested"),
     # a macro quoted inside a string is text: the error is elsewhere and says what it is
-    ("export.json", '{"spec": {"packs": [{"values": "image: \'{{.spectro.macro.IMAGE}}\'\\n', "invalid YAML: found unexpected end"),
+    ("export.json", '{"spec": {"packs": [{"values": "image: \'{{.spectro.macro.IMAGE}}\'\\n', "invalid JSON: found unexpected end"),
     ("site.yaml", "a: '{{.spectro.macro.X}}' ]\n", "invalid YAML: "),
+    ("runbook.md", '```json\n{"providerCredentials": {"user": "edge",}\n```\n', "fenced block: invalid JSON: "),
 ])
-def test_a_parse_error_names_an_unquoted_macro_only_when_there_is_one(tmp_path: Path, name: str, text: str,
-                                                                       message: str) -> None:
+def test_a_parse_error_names_an_unquoted_macro_only_when_there_is_one_and_json_as_json(
+        tmp_path: Path, name: str, text: str, message: str) -> None:
     (tmp_path / name).write_text(text, encoding="utf-8")
     result = palette_lint("check", "--no-cache", "--isolated", name, cwd=tmp_path)
     first = result.stdout.splitlines()[0]

@@ -18,7 +18,7 @@ from linter.inputs.kinds import UNKNOWN
 from linter.inputs.markdown import MarkdownReader
 from linter.inputs.os_layer import OsLayerReader
 from linter.inputs.packs_list import PacksListReader
-from linter.inputs.parse_hints import compose
+from linter.inputs.parse_hints import compose, worded_for_json
 from linter.inputs.reader import FileOpener, ParsedFile, Reader, SyntaxReader
 from linter.inputs.terraform import TerraformReader
 from linter.inputs.user_data import UserDataReader
@@ -96,7 +96,7 @@ def read_file(parser: YamlParser, source: SourceFile, explicit: bool, absolute_p
             from linter.fix.embedding import place_failure
 
             place_failure(failure, Document(source, None, {}))
-        parsed.failures.append(failure)
+        parsed.failures.append(worded_for_json(failure, source.text))
         return parsed
     root = Document.from_yaml(source, composed, kind=UNKNOWN)
     parsed.documents.append(root)

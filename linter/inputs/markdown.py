@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from linter.document import Document
 from linter.inputs.decode import looks_like_palette_text
 from linter.inputs.kinds import MARKDOWN, UNKNOWN
-from linter.inputs.parse_hints import compose
+from linter.inputs.parse_hints import compose, worded_for_json
 from linter.inputs.reader import FileOpener, ParsedFile
 from linter.model import Span
 from linter.yaml.composer import NodeInfo, ParseFailure, YamlParser
@@ -103,6 +103,7 @@ class MarkdownReader:
 
                     place_failure(failure, Document(root.source, None, {}, position_map=mapper, parent=root,
                                                     text=content))
+                failure = worded_for_json(failure, content)
                 failure.message = f"fenced block: {failure.message}"
                 failure.help = "the block is not valid YAML or JSON; the other blocks of the file are linted"
                 parsed.failures.append(failure)

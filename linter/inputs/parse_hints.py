@@ -89,6 +89,18 @@ def compose(parser: YamlParser, text: str, position_map: Optional[PositionMap] =
                    masked=tuple(masked for _failure, masked in recovered))
 
 
+def worded_for_json(failure: ParseFailure, text: str) -> ParseFailure:
+    """A generic syntax error of a text that is JSON (it opens with ``{`` or ``[``) said as one: palette-lint
+    parses JSON with its YAML parser, but the user wrote JSON."""
+    if failure.message.startswith(_YAML_SYNTAX) and text.lstrip("\ufeff \t\r\n")[:1] in ("{", "["):
+        failure.message = "invalid JSON: " + failure.message[len(_YAML_SYNTAX):]
+        failure.help = "palette-lint cannot check the rest of the file until this is fixed"
+    return failure
+
+
+_YAML_SYNTAX = "invalid YAML: "
+
+
 def _placed(failure: ParseFailure, text: str, position_map: Optional[PositionMap]) -> ParseFailure:
     """The failure with its fix (in ``text``'s own offsets) and its span in the file's coordinates."""
     if failure.text_fix is None:
