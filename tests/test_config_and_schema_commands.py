@@ -190,11 +190,18 @@ EXAMPLES_BY_SCHEMA = {
 }
 
 
+#: Bundled examples no schema applies to as they are, with the reason.
+EXAMPLES_WITHOUT_SCHEMA = {
+    "depot-terraform/profiles.tf": "HCL: palette-lint reads the pack values out of it; check-jsonschema cannot",
+    "depot-terraform/k3s-values.yaml": "a k3s pack's values, which palette-lint has no schema for",
+}
+
+
 def test_every_example_is_covered() -> None:
     listed = {path for paths in EXAMPLES_BY_SCHEMA.values() for path in paths}
     present = {p.relative_to(EXAMPLES).as_posix() for p in EXAMPLES.rglob("*")
                if p.is_file() and p.name != "README.md"}
-    assert listed == present
+    assert listed | set(EXAMPLES_WITHOUT_SCHEMA) == present and not listed & set(EXAMPLES_WITHOUT_SCHEMA)
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES_BY_SCHEMA))
