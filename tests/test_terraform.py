@@ -286,7 +286,8 @@ def test_broken_binary_and_huge_tf_files(tmp_path: Path) -> None:
 
 def test_a_yaml_only_run_does_not_import_tree_sitter() -> None:
     code = ("import sys\nfrom linter.cli import main\n"
-            "sys.argv = ['palette-lint', 'check', '--no-cache', 'examples']\n"
+            "sys.argv = ['palette-lint', 'check', '--no-cache', 'examples/trouble-site', 'examples/clean-site',"
+            " 'examples/override-site']\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
             "print('tree_sitter' in sys.modules, 'linter.inputs.hcl' in sys.modules)\n")
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
