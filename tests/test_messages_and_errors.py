@@ -199,3 +199,21 @@ def test_the_skipped_change_rules_note_only_where_a_change_rule_would_apply(tmp_
     with_os_layer = palette_lint("check", ".", cwd=tmp_path)
     assert with_os_layer.stderr.count("change rules (PAL105, PAL401, PAL402) skipped") == 1, with_os_layer.stderr
     assert "skipped" not in palette_lint("check", "--quiet", ".", cwd=tmp_path).stderr
+
+
+def test_a_folder_with_two_os_layers_and_user_data_says_it_is_not_one_site(tmp_path: Path) -> None:
+    """Such a folder forms no cluster, so PAL101 to PAL104 cannot run there: a note says so, and how to declare
+    the sites. A folder of OS layers alone (a profile library) is not one site either, and says nothing."""
+    layer = ("providerCredentials:\n  registry: quay.io\n  user: acme+edge\n  password: '{{.spectro.macro.P}}'\n"
+             "options:\n  system.uri: quay.io/acme/ubuntu-k3s:v1.30.4-v4.5.3\n")
+    for site in ("sites/depot", "library"):
+        (tmp_path / site).mkdir(parents=True)
+        (tmp_path / site / "a.yaml").write_text(layer, encoding="utf-8")
+        (tmp_path / site / "b.yaml").write_text(layer, encoding="utf-8")
+    (tmp_path / "sites" / "depot" / "user-data").write_text("#cloud-config\nstylus:\n  site:\n    name: depot\n",
+                                                            encoding="utf-8")
+    result = palette_lint("check", "--no-cache", ".", cwd=tmp_path)
+    notes = [line for line in result.stderr.splitlines() if "OS layers" in line]
+    assert notes == ["palette-lint: note: sites/depot: 2 OS layers beside user-data in one folder, so it is not one "
+                     "edge site and the rules across files did not run there; list each site's files under "
+                     "clusters: in the configuration"], result.stderr

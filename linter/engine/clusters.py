@@ -81,6 +81,10 @@ def _os_layer_count(parsed: ParsedFile) -> int:
     return sum(1 for doc in parsed.documents if doc.kind == kinds.OS_LAYER)
 
 
+def _has_user_data(parsed: ParsedFile) -> bool:
+    return any(doc.kind == kinds.USER_DATA for doc in parsed.documents)
+
+
 def cluster_key(absolute_path: str, relative_path: str, config: Config) -> str:
     """Which group a file's cluster is formed in, known from its path alone: ``config:NAME`` for the first
     declared cluster whose patterns match it, else ``dir:DIRECTORY``. Files with different keys are never in
@@ -118,10 +122,15 @@ def group_clusters(files: Iterable[ParsedFile], config: Config,
         if declaring:
             formed, members = declared_clusters(declaring, [p for p in members if p not in declaring], notices)
             clusters.extend(formed)
-        if sum(_os_layer_count(p) for p in members) == 1 and len(members) > 1:
+        layers = sum(_os_layer_count(p) for p in members)
+        if layers == 1 and len(members) > 1:
             clusters.append(Cluster(directory or ".", "directory", sorted(members, key=lambda p: p.source.path)))
         else:
             clusters.extend(Cluster(p.source.path, "file", [p]) for p in sorted(members, key=lambda p: p.source.path))
+            if layers > 1 and notices is not None and any(_has_user_data(p) for p in members):
+                notices.append(Notice(f"{layers} OS layers beside user-data in one folder, so it is not one edge "
+                                      "site and the rules across files did not run there; list each site's files "
+                                      "under clusters: in the configuration", path=directory or "."))
     return clusters
 
 
