@@ -32,6 +32,12 @@ def test_url_credentials(text: str, expected: str) -> None:
     assert redact(text) == expected
 
 
+def test_a_password_before_an_ipv6_host_is_masked() -> None:
+    # A short password, so only the URL pattern can catch it (no known-secret scrub behind it).
+    message = "cannot pull oci://robot:pw@[fd00::1]:5000/edge/os:v1 or robot:pw@[fd00::1]:5000"
+    assert redact(message) == "cannot pull oci://***@[fd00::1]:5000/edge/os:v1 or ***@[fd00::1]:5000"
+
+
 def test_private_keys_are_removed_whole_or_truncated() -> None:
     key = catalogue()["private-key"]
     body = key.splitlines()[3]
