@@ -16,7 +16,6 @@ from tests.fixture_expansion import copy_expanded
 from tests.git_repo import BASE_BRANCH, repository_from_fixture
 from tests.helpers import FIXTURES, expectations, run_paths
 
-
 Found = set[tuple[str, int, str, int]]
 
 
