@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from linter.config.load import Config
+from linter.config.load import ClusterSpec, Config
+from linter.config.patterns import PathPatterns
 from linter.engine.clusters import Cluster, cluster_key, group_clusters
 from linter.inputs import read_file
 from linter.inputs.reader import ParsedFile
@@ -76,3 +77,46 @@ def test_a_cluster_lists_the_packs_of_its_profiles_with_name_and_layer() -> None
 def test_two_add_on_profiles_in_a_folder_without_an_os_layer_are_not_one_cluster() -> None:
     run = run_paths([FIXTURES / "single-provider-registry" / "addons-without-os-layer"], root=FIXTURES)
     assert sorted(f.rule_id for f in run.active_findings) == ["PAL005", "PAL005"], "no PAL101 across the files"
+
+
+def test_a_folder_with_one_os_layer_and_several_other_files_is_one_cluster() -> None:
+    files = [parsed("site/user-data", USER_DATA), parsed("site/os.yaml", OS_LAYER),
+             parsed("site/addons.yaml", ADD_ON.format(name="nginx"))]
+    assert shape(group_clusters(files, Config())) == [
+        ("site", "directory", ["site/addons.yaml", "site/os.yaml", "site/user-data"])]
+
+
+def test_each_pack_knows_the_yaml_path_of_its_entry() -> None:
+    profile = parsed("p/addons.yaml", ADD_ON.format(name="nginx"))
+    [(_doc, info)] = list(Cluster("p", "file", [profile]).packs())
+    assert info.path == ("packs", 0)
+
+
+def _declared(root: Path, patterns: list[str]) -> Config:
+    return Config(path=root / ".palette-lint.yaml", root=root,
+                  clusters=(ClusterSpec("store-1", PathPatterns.compile(patterns)),))
+
+
+def test_a_declared_cluster_matches_paths_relative_to_its_configuration(tmp_path: Path) -> None:
+    """Patterns are relative to the configuration's folder, which may be below the repository root: a file is
+    matched by its absolute path when the run knows it, else by the path it was given."""
+    config = _declared(tmp_path / "sites", ["store-1/**"])
+    assert cluster_key(str(tmp_path / "sites/store-1/os.yaml"), "sites/store-1/os.yaml", config) == "config:store-1"
+    assert cluster_key("", "store-1/os.yaml", config) == "config:store-1"
+    assert cluster_key(str(tmp_path / "sites/store-2/os.yaml"), "sites/store-2/os.yaml", config) == "dir:sites/store-2"
+    files = [read_file(YamlParser(), SourceFile(text, f"sites/store-1/{name}", f"sites/store-1/{name}"), False,
+                       str(tmp_path / "sites/store-1" / name)) for name, text in (("os.yaml", OS_LAYER),
+                                                                                   ("user-data", USER_DATA))]
+    assert shape(group_clusters(files, config)) == [
+        ("store-1", "config", ["sites/store-1/os.yaml", "sites/store-1/user-data"])]
+
+
+def test_each_fenced_block_of_a_markdown_file_is_a_cluster_named_by_its_line() -> None:
+    text = ("# Runbook\n\n```yaml\n" + OS_LAYER + "```\n\nthen\n\n```yaml\n" + USER_DATA + "```\n")
+    markdown = read_file(YamlParser(), SourceFile(text, "docs/runbook.md", "docs/runbook.md"), True)
+    assert len(markdown.blocks) == 2
+    clusters = group_clusters([markdown, parsed("docs/os.yaml", OS_LAYER)], Config())
+    assert shape(clusters) == [("docs/runbook.md:4", "block", ["docs/runbook.md"]),
+                               ("docs/runbook.md:12", "block", ["docs/runbook.md"]),
+                               ("docs/os.yaml", "file", ["docs/os.yaml"])]
+    assert [[d.kind for d in c.documents] for c in clusters[:2]] == [["os-layer"], ["user-data"]]
