@@ -8,7 +8,9 @@ and ``mutation score: K/N``: K mutants killed, N mutants in all less the equival
 equivalent when no test can tell it from the original; each is listed, with the reason, in
 ``tools/mutation-equivalents.txt`` (one line each, reviewed like code). ``--report`` prints the table from the
 last runs' results without running; ``--survivors`` also prints each living mutant's diff and the line to add
-to the equivalents file when it is one. Install with ``.venv/bin/pip install -e '.[mutation]'``.
+to the equivalents file when it is one; ``--alive`` runs again only the mutants the last run left alive, which is
+how to check new tests (a module named otherwise runs all its mutants again). Install with
+``.venv/bin/pip install -e '.[mutation]'``.
 
 What it adds to ``mutmut run`` (docs/testing.md says why):
 
@@ -67,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="mutants tested at once (default 2)")
     parser.add_argument("--report", action="store_true", help="print the last results, run nothing")
     parser.add_argument("--survivors", action="store_true", help="print the diff of every living mutant")
+    parser.add_argument("--alive", action="store_true",
+                        help="run again only the mutants the last run left alive (after adding tests)")
     args = parser.parse_args(argv)
     os.chdir(ROOT)  # mutmut reads pyproject.toml and writes mutants/ in the working directory
     settings = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
@@ -76,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     owners = _owners(settings["mutation-tests"], modules)
     if not args.report:
-        _run(modules, owners, args.jobs)
+        _run(modules, owners, args.jobs, alive_only=args.alive)
     return _report(modules, show_survivors=args.survivors)
 
 
@@ -110,7 +114,7 @@ def _owners(table: dict[str, list[str]], modules: Iterable[str]) -> dict[str, li
     return owners
 
 
-def _run(modules: list[str], owners: dict[str, list[str]], jobs: int) -> None:
+def _run(modules: list[str], owners: dict[str, list[str]], jobs: int, alive_only: bool = False) -> None:
     import mutmut.__main__ as mutmut_main
     from mutmut.state import state
     from mutmut.utils.format_utils import get_module_from_key
@@ -129,13 +133,29 @@ def _run(modules: list[str], owners: dict[str, list[str]], jobs: int) -> None:
                 tests[function] = {t for t in tests[function] if any(fnmatch.fnmatch(t, p) for p in patterns)}
 
     mutmut_main.collect_or_load_stats = collect_then_narrow
-    names = [f"{_dotted(m)}.*" for m in modules if _has_mutants(m)]
+    names: list[str] = []
+    for module in modules:
+        if alive_only and (MUTANTS / (module + ".meta")).exists():
+            names.extend(_alive(module))  # killed mutants stay killed while tests are only added
+        elif _has_mutants(module):
+            names.append(f"{_dotted(module)}.*")
     if names:
         try:
             mutmut_main._run(names, jobs)
         except SystemExit as stop:  # mutmut exits on a failed clean run; its output says why
             if stop.code not in (0, None):
                 raise
+
+
+def _alive(module: str) -> list[str]:
+    """The names of the mutants of ``module`` that the last run did not kill (or did not run)."""
+    from mutmut.mutation.data import SourceFileMutationData
+    from mutmut.stats import status_by_exit_code
+
+    data = SourceFileMutationData(path=Path(module))
+    data.load()
+    return sorted(key for key, code in data.exit_code_by_key.items()
+                  if code is None or status_by_exit_code[code] not in KILLED)
 
 
 def _has_mutants(module: str) -> bool:
