@@ -357,9 +357,31 @@ def test_a_comment_right_after_a_block_scalar_is_a_comment(tmp_path: Path) -> No
 
 
 def test_per_file_ignores_silence_the_findings_no_comment_can(tmp_path: Path) -> None:
-    """PAL900, PAL901 and PAL000 cannot be suppressed by a comment, but ``per-file-ignores`` can."""
-    (tmp_path / ".palette-lint.yaml").write_text("per-file-ignores:\n  'os-layer.yaml': [PAL901]\n")
+    """PAL900, PAL901 and PAL000 cannot be suppressed by a comment, but ``per-file-ignores`` can; the suppression
+    points at the pattern's entry in the configuration."""
+    (tmp_path / ".palette-lint.yaml").write_text("per-file-ignores:\n  'os-layer.yaml': [PAL901, PAL000]\n")
     run = lint(tmp_path, ecr(registry="  # palette-lint: disable=PAL106"))
     assert reported(run) == []
     assert [(f.rule_id, f.suppression.kind) for f in run.findings] == [("PAL106", "inSource"),
                                                                        ("PAL901", "external")]
+    where = run.findings[1].suppression.location
+    assert (where.path, where.span.line) == (".palette-lint.yaml", 2)
+    assert where.display_path == str(tmp_path / ".palette-lint.yaml"), "the configuration as the run shows it"
+    run = lint(tmp_path, "providerCredentials:\n  password: [\n")
+    assert [(f.rule_id, f.suppression.kind if f.suppression else None) for f in run.findings] == [
+        ("PAL000", "external")]
+
+
+def test_per_file_ignores_silence_only_the_rules_they_name(tmp_path: Path) -> None:
+    (tmp_path / ".palette-lint.yaml").write_text("per-file-ignores:\n  'os-layer.yaml': [PAL106]\n")
+    run = lint(tmp_path, ecr(user="  # palette-lint: disable=PAL108"))
+    assert [(f.rule_id, f.suppression.kind if f.suppression else None) for f in run.findings] == [
+        ("PAL106", "external"), ("PAL900", None), ("PAL901", None)]
+    assert run.findings[0].suppression.justification == \
+        f"per-file-ignores 'os-layer.yaml' in {tmp_path / '.palette-lint.yaml'}"
+
+
+def test_a_comment_one_space_after_a_quoted_string_is_read(tmp_path: Path) -> None:
+    text = ecr().replace("  user: AWS", '  user: "AWS" # palette-lint: disable-file=PAL106 -- lab')
+    run = lint(tmp_path, text)
+    assert reported(run) == [] and run.findings[0].suppression is not None
