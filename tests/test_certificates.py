@@ -270,3 +270,83 @@ def test_cryptography_is_imported_only_for_a_certificate(tmp_path: Path, text: s
     result = subprocess.run([sys.executable, "-c", _PROBE, str(tmp_path)], cwd=REPO, capture_output=True,
                             text=True, timeout=120)
     assert result.stdout.strip() == str(imported), result.stderr
+
+
+# ---- certificate fields of every key type (linter/certs/certificate.py) ------------------------------------------
+
+def _self_signed(key, subject: list, algorithm=None, extensions: tuple = ()) -> bytes:
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    name = x509.Name(subject)
+    builder = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+               .serial_number(7).not_valid_before(dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+               .not_valid_after(dt.datetime(2027, 1, 1, tzinfo=dt.timezone.utc)))
+    for extension, critical in extensions:
+        builder = builder.add_extension(extension, critical=critical)
+    return builder.sign(key, algorithm).public_bytes(serialization.Encoding.DER)
+
+
+def test_key_types_sizes_and_signature_hashes_of_every_kind_of_key() -> None:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519
+    from cryptography.x509 import NameAttribute
+    from cryptography.x509.oid import NameOID
+
+    from linter.certs.certificate import read_certificate
+
+    org = [NameAttribute(NameOID.ORGANIZATION_NAME, "Example Edge")]
+    cases = [(ed25519.Ed25519PrivateKey.generate(), None, ("Ed25519", 256, "")),
+             (ed448.Ed448PrivateKey.generate(), None, ("Ed448", 456, "")),
+             (dsa.generate_private_key(1024), hashes.SHA256(), ("DSA", 1024, "sha256")),
+             (ec.generate_private_key(ec.SECP384R1()), hashes.SHA384(), ("EC", 384, "sha384"))]
+    for key, algorithm, expected in cases:
+        cert = read_certificate(_self_signed(key, org, algorithm))
+        assert cert is not None
+        assert (cert.key_type, cert.key_bits, cert.signature_hash) == expected
+        # no common name: the whole subject; no extensions: not a CA, no alternative names
+        assert (cert.subject, cert.self_signed, cert.is_ca, cert.dns_names, cert.ip_addresses) == (
+            "O=Example Edge", True, False, (), ())
+    assert read_certificate(b"\x30\x03\x02\x01\x00") is None, "not X.509: None, not an exception"
+
+
+def test_subject_basic_constraints_and_alternative_names_are_read() -> None:
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    from linter.certs.certificate import read_certificate
+
+    key = ed25519.Ed25519PrivateKey.generate()
+    assert read_certificate(_self_signed(key, [])).subject == "(no subject)"
+    names = x509.SubjectAlternativeName([x509.DNSName("a.example.com"), x509.IPAddress(ipaddress.ip_address("fd00::1")),
+                                         x509.DNSName("b.example.com")])
+    cert = read_certificate(_self_signed(key, [x509.NameAttribute(x509.NameOID.COMMON_NAME, "cn.example.com")],
+                                         extensions=((names, False),
+                                                     (x509.BasicConstraints(ca=False, path_length=None), True))))
+    assert cert is not None
+    assert (cert.subject, cert.is_ca, cert.dns_names, cert.ip_addresses) == (
+        "cn.example.com", False, ("a.example.com", "b.example.com"), ("fd00::1",))
+    ca = read_certificate(_self_signed(key, [], extensions=((x509.BasicConstraints(ca=True, path_length=0), True),)))
+    assert ca is not None and ca.is_ca
+
+
+def test_host_coverage_by_dns_and_ip_entries() -> None:
+    """RFC 6125: names compare without case or a final dot; a wildcard stands for exactly one non-empty left-most
+    label; an IP address matches IP entries only, in any spelling."""
+    import datetime as dt
+
+    from linter.certs.certificate import Certificate
+
+    moment = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    cert = Certificate("x", False, False, moment, moment, ("Harbor.Example.com.", "*.Edge.example.com", "10.0.0.9"),
+                       ("fd00::1",), "RSA", 2048, "sha256")
+    covered = {host: cert.covers(host) for host in (
+        "harbor.example.com", "HARBOR.EXAMPLE.COM.", "x.edge.example.com", "X.EDGE.EXAMPLE.COM", ".edge.example.com",
+        "edge.example.com", "fd00:0::1", "fd00::2", "10.0.0.9", "example.com")}
+    assert covered == {"harbor.example.com": True, "HARBOR.EXAMPLE.COM.": True, "x.edge.example.com": True,
+                       "X.EDGE.EXAMPLE.COM": True, ".edge.example.com": False, "edge.example.com": False,
+                       "fd00:0::1": True, "fd00::2": False, "10.0.0.9": False, "example.com": False}
