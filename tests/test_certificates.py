@@ -350,3 +350,70 @@ def test_host_coverage_by_dns_and_ip_entries() -> None:
     assert covered == {"harbor.example.com": True, "HARBOR.EXAMPLE.COM.": True, "x.edge.example.com": True,
                        "X.EDGE.EXAMPLE.COM": True, ".edge.example.com": False, "edge.example.com": False,
                        "fd00:0::1": True, "fd00::2": False, "10.0.0.9": False, "example.com": False}
+
+
+# ---- PEM text in documents (linter/certs/pem.py) -----------------------------------------------------------------
+
+def _doc(text: str):
+    parsed = read_file(YamlParser(), SourceFile(text, "values.yaml", "values.yaml"), True)
+    return parsed.documents[0]
+
+
+def test_a_truncated_block_before_a_one_line_block_is_reported_whole() -> None:
+    text = "-----BEGIN CERTIFICATE-----\nAAAA\n-----BEGIN CERTIFICATE----- BBBB -----END CERTIFICATE-----"
+    assert pem.split_pem(text) == [pem.PemBlock("CERTIFICATE", 0, "", "truncated"),
+                                   pem.PemBlock("CERTIFICATE", 2, "BBBB", "one-line")]
+
+
+def test_pem_text_anywhere_and_certificate_fields_are_found_with_their_owner() -> None:
+    """A string with a BEGIN or an END line is PEM text wherever it is; a certificate field is one even without
+    PEM (base64-encoded PEM is decoded and marked so); each knows its field and the mapping that holds it."""
+    encoded = base64.b64encode((LEAF + "\n").encode()).decode()
+    wrapped = "\n".join(encoded[i:i + 64] for i in range(0, len(encoded), 64))
+    text = ("note: |\n  -----BEGIN CERTIFICATE-----\n  AAAA\nend-only: '-----END CERTIFICATE-----'\n"
+            "stylus:\n  site:\n    caCerts:\n      - |\n" + _indent(wrapped, 8) + "\n"
+            "      - 'bm90IGEgY2VydGlmaWNhdGU='\n"  # base64 of 'not a certificate'
+            f"      - '{encoded[:40]}!{encoded[40:]}'\n"  # not base64
+            "providerCredentials:\n  certificates: |\n" + _indent(LEAF, 4) + "\n")
+    found = [(t.path, t.field, t.owner, t.encoded, [(b.label, b.problem) for b in t.blocks])
+             for t in pem.pem_texts(_doc(text))]
+    assert found == [
+        (("note",), "", (), False, [("CERTIFICATE", "truncated")]),
+        (("end-only",), "", (), False, [("CERTIFICATE", "no-begin")]),
+        (("stylus", "site", "caCerts", 0), "caCerts", ("stylus", "site"), True, [("CERTIFICATE", "")]),
+        (("stylus", "site", "caCerts", 1), "caCerts", ("stylus", "site"), False, []),
+        (("stylus", "site", "caCerts", 2), "caCerts", ("stylus", "site"), False, []),
+        (("providerCredentials", "certificates"), "certificates", ("providerCredentials",), False,
+         [("CERTIFICATE", "")])]
+
+
+def test_the_registry_a_certificate_field_is_given_for() -> None:
+    doc = _doc("providerCredentials:\n  registry: Harbor.Example.com:8443\n  certificates: |\n" + _indent(LEAF, 4)
+               + "\nstylus:\n  externalRegistries:\n    registries:\n      - domain: '{{.spectro.macro.HOST}}'\n"
+               "        certificates: ['" + LEAF.replace("\n", "\\n") + "']\n"
+               "      - domain: mirror.example.com\n        certificates: ['" + LEAF.replace("\n", "\\n") + "']\n"
+               "other:\n  certificates-note: |\n" + _indent(LEAF, 4) + "\n")
+    texts = pem.pem_texts(doc)
+    assert [pem.registry_of(doc, t) for t in texts] == [
+        ("harbor.example.com", ("providerCredentials", "registry")),
+        ("", ()),  # a macro names no host the linter can know
+        ("mirror.example.com", ("stylus", "externalRegistries", "registries", 1, "domain")),
+        ("", ())]  # PEM text that is no certificate field
+    list_owner = pem.PemText(("certificates", 0), (), "certificates", ("certificates",))
+    assert pem.registry_of(_doc("certificates: [a]\n"), list_owner) == ("", ()), "a field not in a mapping"
+
+
+@pytest.mark.parametrize("registry, host", [
+    ("Harbor.Example.com.:8443", "harbor.example.com"), ("Registry.BOX.", "registry.box"),
+    ("[FD00::1]x]/edge", "fd00::1"),
+])
+def test_registry_host_loses_case_port_and_final_dot(registry: str, host: str) -> None:
+    assert pem.host_of(registry) == host
+
+
+def test_a_certificate_is_described_by_its_subject_and_whether_it_is_a_ca() -> None:
+    ca = pem.load_certificate(pem.split_pem(CA)[0])
+    leaf = pem.load_certificate(pem.split_pem(LEAF)[0])
+    assert ca is not None and leaf is not None
+    assert pem.describe(ca) == "the CA certificate 'Example Edge Registry CA'"
+    assert pem.describe(leaf) == "the certificate 'harbor.example.com'"
