@@ -704,16 +704,18 @@ def test_fixed_findings_come_from_the_base_and_from_baseline_entries_in_linted_f
     baseline entry no finding matches is absent when its rule ran and its file was linted, with the entry's
     message or else the rule's summary."""
     base = (_finding("gone", path="z.yaml"), _finding("gone", path="z.yaml"), _finding("still"),
-            _finding("hidden", suppression=Suppression("inSource", "lab")))
+            _finding("hidden", suppression=Suppression("inSource", "lab")), _finding("also-gone", path="y.yaml"))
     entries = (BaselineEntry("gone", "PAL106", "z.yaml", "", "from the entry"),
                BaselineEntry("entry-fixed", "PAL108", "a.yaml", "a.b", ""),
                BaselineEntry("entry-kept", "PAL106", "sites/os.yaml", "", "kept"),
                BaselineEntry("unknown-rule", "PAL777", "a.yaml", "", "x"),
                BaselineEntry("not-linted", "PAL106", "elsewhere.yaml", "", "x"),
                BaselineEntry("entry-also-fixed", "PAL106", "a.yaml", "", "was here"))
-    spans = {"a.yaml": Span(2, 1, 2, 5)}
+    spans = {"a.yaml": Span(2, 1, 2, 5), "z.yaml": Span(9, 1, 9, 2), "sites/os.yaml": Span(9, 1, 9, 2)}
+    asked: list[tuple[str, str]] = []
 
     def locate(path: str, yaml_path: str) -> Optional[Span]:
+        asked.append((path, yaml_path))
         return spans.get(path)
 
     _marked, fixed, comparison = compare((_finding("still"), _finding("entry-kept")), base_findings=base,
@@ -724,10 +726,15 @@ def test_fixed_findings_come_from_the_base_and_from_baseline_entries_in_linted_f
         ("entry-also-fixed", "PAL106", "token-auth-registry", "a.yaml", "", Span(2, 1, 2, 5), "was here", "absent"),
         ("entry-fixed", "PAL108", RULES_BY_ID["PAL108"].name, "a.yaml", "a.b", Span(2, 1, 2, 5),
          RULES_BY_ID["PAL108"].doc.summary, "absent"),
+        ("also-gone", "PAL106", "token-auth-registry", "y.yaml", "providerCredentials.registry", Span(3, 3, 3, 9),
+         "token auth", "absent"),
         ("gone", "PAL106", "token-auth-registry", "z.yaml", "providerCredentials.registry", Span(3, 3, 3, 9),
          "token auth", "absent")]
     assert fixed[1].severity == RULES_BY_ID["PAL108"].severity and fixed[1].location.display_path == "a.yaml"
-    assert comparison.fixed == 3
+    assert comparison.fixed == 4
+    assert ("a.yaml", "a.b") in asked, "an entry is located at its YAML path"
+    assert not [path for path, _yaml_path in asked if path in ("z.yaml", "sites/os.yaml")], \
+        "an entry a finding matches, or already fixed in the base, is not looked for"
 
 
 # ---- baselines in process: locating entries ------------------------------------------------------------------------
@@ -750,6 +757,13 @@ def test_an_entry_is_located_at_its_yaml_path_in_a_linted_file(tmp_path: Path) -
     assert locate("os.yaml", "providerCredentials.user") == Span(3, 9, 3, 14)
     assert locate("os.yaml", "providerCredentials.password").line == 1, "the nearest ancestor: the mapping's key"
     assert locate("broken.yaml", "a.b") == Span(1, 1, 1, 2), "a linted file that does not parse: its start"
+    profile = ("packs:\n  - name: edge-native-byoi\n    layer: os\n    values: |\n      providerCredentials:\n"
+               "        user: robot\n")
+    located = locator(["profile.yaml"], lambda path: read_file(YamlParser(), SourceFile(profile, path, path), True),
+                      [], tmp_path)
+    assert located("profile.yaml", "packs[0].values.providerCredentials.user") == Span(6, 15, 6, 20), \
+        "in the embedded document of a pack's values, at its line in the file"
+    assert located("profile.yaml", "packs[0].layer").line == 3
     assert locate("sites/gone.yaml", "a") == Span(1, 1, 1, 2), "deleted under a linted folder: its start"
     assert locate("other/gone.yaml", "a") is None, "not under a linted folder: this run says nothing about it"
     (tmp_path / "sites" / "here.yaml").write_text(BASELINE_OS_LAYER, encoding="utf-8")
