@@ -417,3 +417,53 @@ def test_a_certificate_is_described_by_its_subject_and_whether_it_is_a_ca() -> N
     assert ca is not None and leaf is not None
     assert pem.describe(ca) == "the CA certificate 'Example Edge Registry CA'"
     assert pem.describe(leaf) == "the certificate 'harbor.example.com'"
+
+
+def test_a_key_type_the_rules_do_not_know_has_no_type_or_size() -> None:
+    """An X25519 key (key agreement only, certified by another key) is none of the types the rules weigh."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519, x25519
+
+    from linter.certs.certificate import read_certificate
+
+    issuer = x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, "ca")])
+    cert = (x509.CertificateBuilder().subject_name(x509.Name([])).issuer_name(issuer)
+            .public_key(x25519.X25519PrivateKey.generate().public_key()).serial_number(1)
+            .not_valid_before(dt.datetime(2026, 1, 1)).not_valid_after(dt.datetime(2027, 1, 1))
+            .sign(ed25519.Ed25519PrivateKey.generate(), None))
+    found = read_certificate(cert.public_bytes(serialization.Encoding.DER))
+    assert found is not None and (found.key_type, found.key_bits, found.self_signed) == ("", 0, False)
+
+
+def test_a_name_without_a_wildcard_covers_only_itself() -> None:
+    import datetime as dt
+
+    from linter.certs.certificate import Certificate
+
+    moment = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    cert = Certificate("x", False, False, moment, moment, ("harbor.example.com",), (), "RSA", 2048, "sha256")
+    assert not cert.covers("q.rbor.example.com") and not cert.covers("q.harbor.example.com")
+
+
+def test_split_pem_reports_each_broken_block_at_its_line_with_no_body() -> None:
+    text = ("-----END CERTIFICATE-----\n"  # 0: an END alone
+            "-----BEGIN CERTIFICATE-----\nAAAA\n-----END X509 CRL-----\n"  # 1: labels differ
+            "-----BEGIN CERTIFICATE-----\nAAAA\n"  # 4: cut short by the next BEGIN
+            "-----BEGIN CERTIFICATE----- ***** -----END CERTIFICATE-----\n"  # 6: a one-line placeholder
+            "-----BEGIN CERTIFICATE-----\nAAAA\n------END CERTIFICATE------\n"  # 7: END armour of six dashes
+            "-----BEGIN CERTIFICATE-----\nAAAA")  # 10: cut short by the end of the text
+    assert pem.split_pem(text) == [
+        pem.PemBlock("CERTIFICATE", 0, "", "no-begin"), pem.PemBlock("CERTIFICATE", 1, "", "mismatched"),
+        pem.PemBlock("CERTIFICATE", 4, "", "truncated"), pem.PemBlock("CERTIFICATE", 6, "*****", "placeholder"),
+        pem.PemBlock("CERTIFICATE", 7, "AAAA", "armour"), pem.PemBlock("CERTIFICATE", 10, "", "truncated")]
+
+
+def test_the_headers_of_a_legacy_encrypted_key_are_not_its_body() -> None:
+    text = ("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,0011\n\nAAAA\nBBBB\n"
+            "-----END RSA PRIVATE KEY-----\n-----BEGIN CERTIFICATE-----\nAAAA\nnot: a header\n"
+            "-----END CERTIFICATE-----")
+    assert pem.split_pem(text) == [pem.PemBlock("RSA PRIVATE KEY", 0, "AAAABBBB", ""),
+                                   pem.PemBlock("CERTIFICATE", 7, "AAAAnot: a header", "bad-base64")]
