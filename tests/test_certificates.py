@@ -467,3 +467,17 @@ def test_the_headers_of_a_legacy_encrypted_key_are_not_its_body() -> None:
             "-----END CERTIFICATE-----")
     assert pem.split_pem(text) == [pem.PemBlock("RSA PRIVATE KEY", 0, "AAAABBBB", ""),
                                    pem.PemBlock("CERTIFICATE", 7, "AAAAnot: a header", "bad-base64")]
+
+
+def test_a_begin_line_with_text_after_it_is_a_one_line_block_and_its_end_stands_alone() -> None:
+    text = "-----BEGIN CERTIFICATE----- AAAA\nBBBB\n-----END CERTIFICATE-----"
+    assert pem.split_pem(text) == [pem.PemBlock("CERTIFICATE", 0, "", "one-line"),
+                                   pem.PemBlock("CERTIFICATE", 2, "", "no-begin")]
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("note: |\n  -----BEGIN CERTIFICATE-----\n  AAAA\n", "truncated"),
+    ("note: '-----END CERTIFICATE-----'\n", "no-begin"),
+])
+def test_a_document_with_only_a_begin_or_only_an_end_line_holds_pem_text(text: str, problem: str) -> None:
+    assert [[b.problem for b in t.blocks] for t in pem.pem_texts(_doc(text))] == [[problem]]
