@@ -379,3 +379,20 @@ def test_a_configuration_above_the_repository_is_not_found(tmp_path: Path) -> No
     (tmp_path / "repo" / "sites").mkdir()
     assert find_config(tmp_path / "repo" / "sites") is None
     assert find_config(tmp_path / "elsewhere.yaml") == tmp_path / ".palette-lint.yaml"
+
+
+def test_deployed_and_new_patterns_and_rule_dirs_allowed_or_declined(tmp_path: Path) -> None:
+    (tmp_path / "policy").mkdir()
+    (tmp_path / ".palette-lint.yaml").write_text("deployed: [sites/**]\nnew: [staging/**]\nrule-dirs: [policy]\n")
+    allowed = load_config(tmp_path / ".palette-lint.yaml", YamlParser(), SchemaStore(), allow_rule_dirs=True)
+    declined = load_config(tmp_path / ".palette-lint.yaml", YamlParser(), SchemaStore())
+    assert (allowed.deployed.texts, allowed.new.texts) == (("sites/**",), ("staging/**",))
+    assert (allowed.rule_dirs, allowed.declined_rule_dirs) == (((tmp_path / "policy").resolve(),), ())
+    assert (declined.rule_dirs, declined.declined_rule_dirs) == ((), ((tmp_path / "policy").resolve(),))
+    assert _load_defaults(tmp_path).deployed.texts == ()
+
+
+def _load_defaults(tmp_path: Path):
+    (tmp_path / "empty").mkdir(exist_ok=True)
+    (tmp_path / "empty" / ".palette-lint.yaml").write_text("ignore: []\n")
+    return load_config(tmp_path / "empty" / ".palette-lint.yaml", YamlParser(), SchemaStore())
