@@ -469,6 +469,12 @@ def test_the_headers_of_a_legacy_encrypted_key_are_not_its_body() -> None:
                                    pem.PemBlock("CERTIFICATE", 7, "AAAAnot: a header", "bad-base64")]
 
 
+def test_a_block_cut_short_by_a_begin_line_is_reported_and_the_next_block_read() -> None:
+    text = "-----BEGIN CERTIFICATE-----\nAAAA\n-----BEGIN PUBLIC KEY-----\nBBBB\n-----END PUBLIC KEY-----"
+    assert pem.split_pem(text) == [pem.PemBlock("CERTIFICATE", 0, "", "truncated"),
+                                   pem.PemBlock("PUBLIC KEY", 2, "BBBB", "")]
+
+
 def test_a_begin_line_with_text_after_it_is_a_one_line_block_and_its_end_stands_alone() -> None:
     text = "-----BEGIN CERTIFICATE----- AAAA\nBBBB\n-----END CERTIFICATE-----"
     assert pem.split_pem(text) == [pem.PemBlock("CERTIFICATE", 0, "", "one-line"),
