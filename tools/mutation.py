@@ -278,6 +278,9 @@ def _report(modules: list[str], show_survivors: bool) -> int:
             else:
                 counts[mutant.status] += 1
                 survivors.append(mutant)
+        if counts["all"] and counts["not checked"] == counts["all"]:  # generated, never run
+            rows.append((module, 0, 0, 0, 0, "not run"))
+            continue
         counted = counts["all"] - counts["equivalent"] - counts["skipped"]
         alive = ", ".join(f"{counts[s]} {s}" for s in ("survived", "no tests", "suspicious", "not checked")
                           if counts[s])
