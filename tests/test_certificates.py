@@ -487,3 +487,16 @@ def test_a_begin_line_with_text_after_it_is_a_one_line_block_and_its_end_stands_
 ])
 def test_a_document_with_only_a_begin_or_only_an_end_line_holds_pem_text(text: str, problem: str) -> None:
     assert [[b.problem for b in t.blocks] for t in pem.pem_texts(_doc(text))] == [[problem]]
+
+
+def test_a_signature_algorithm_cryptography_cannot_name_reads_as_unknown() -> None:
+    """The certificate is still read (its names, dates and key); only its signature hash is ``unknown``."""
+    from linter.certs.certificate import read_certificate
+    from tests.certs import _SHA256_RSA
+
+    der = pem.split_pem(LEAF)[0].der()
+    assert der is not None
+    unnamed = der.replace(_SHA256_RSA, bytes.fromhex("300d06092a864886f70d0101630500"))  # 1.2.840.113549.1.1.99
+    cert = read_certificate(unnamed)
+    assert cert is not None and (cert.signature_hash, cert.subject, cert.key_type) == (
+        "unknown", "harbor.example.com", "RSA")
