@@ -11,6 +11,8 @@ bundle), which :mod:`tests.fixture_expansion` replaces with the PEM text before 
 | ``ec-p256`` | like ``leaf`` with an EC P-256 key (strong) |
 | ``expired`` | like ``leaf``, expired 30 days before the clock |
 | ``expires-soon`` | like ``leaf``, expires 10 days after the clock |
+| ``expires-at-the-clock`` | like ``leaf``, ``notAfter`` at the clock's very second (RFC 5280: still valid then) |
+| ``valid-from-the-clock`` | like ``leaf``, ``notBefore`` at the clock's very second (valid from then on) |
 | ``not-yet-valid`` | like ``leaf``, valid from 30 days after the clock |
 | ``rsa1024`` | like ``leaf`` with an RSA 1024-bit key |
 | ``sha1`` | like ``leaf``, signed by ``ca`` with SHA-1 |
@@ -83,6 +85,8 @@ def catalogue(now: dt.datetime = FIXED_NOW) -> dict[str, str]:
         "expired": leaf(4, before=now - 400 * DAY, after=now - 30 * DAY),
         "expires-soon": leaf(5, before=now - 355 * DAY, after=now + 10 * DAY),
         "not-yet-valid": leaf(6, before=now + 30 * DAY, after=now + 400 * DAY),
+        "expires-at-the-clock": leaf(13, before=now - 365 * DAY, after=now),
+        "valid-from-the-clock": leaf(14, before=now, after=now + 365 * DAY),
         "rsa1024": leaf(7, key=rsa.generate_private_key(public_exponent=65537, key_size=1024)),
         "sha1": leaf(8, hash_algorithm="sha1"),
         "ec-p224": leaf(9, key=ec.generate_private_key(ec.SECP224R1())),

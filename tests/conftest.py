@@ -43,3 +43,13 @@ def pre_commit_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     env["PRE_COMMIT_HOME"] = str(tmp_path_factory.mktemp("pre-commit-home"))
     env["NO_COLOR"] = "1"
     return env
+
+
+@pytest.fixture(autouse=True)
+def _certificates_read_afresh() -> None:
+    """Each test reads its certificates itself: the run-wide memo of linter.certs.certificate would otherwise
+    carry one test's reading into the next (and hide the reading code from mutation testing, whose mutants run
+    in processes forked after the memo was filled)."""
+    from linter.certs.certificate import read_certificate
+
+    read_certificate.cache_clear()

@@ -270,3 +270,233 @@ def test_cryptography_is_imported_only_for_a_certificate(tmp_path: Path, text: s
     result = subprocess.run([sys.executable, "-c", _PROBE, str(tmp_path)], cwd=REPO, capture_output=True,
                             text=True, timeout=120)
     assert result.stdout.strip() == str(imported), result.stderr
+
+
+# ---- certificate fields of every key type (linter/certs/certificate.py) ------------------------------------------
+
+def _self_signed(key, subject: list, algorithm=None, extensions: tuple = ()) -> bytes:
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    name = x509.Name(subject)
+    builder = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+               .serial_number(7).not_valid_before(dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+               .not_valid_after(dt.datetime(2027, 1, 1, tzinfo=dt.timezone.utc)))
+    for extension, critical in extensions:
+        builder = builder.add_extension(extension, critical=critical)
+    return builder.sign(key, algorithm).public_bytes(serialization.Encoding.DER)
+
+
+def test_key_types_sizes_and_signature_hashes_of_every_kind_of_key() -> None:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519
+    from cryptography.x509 import NameAttribute
+    from cryptography.x509.oid import NameOID
+
+    from linter.certs.certificate import read_certificate
+
+    org = [NameAttribute(NameOID.ORGANIZATION_NAME, "Example Edge")]
+    cases = [(ed25519.Ed25519PrivateKey.generate(), None, ("Ed25519", 256, "")),
+             (ed448.Ed448PrivateKey.generate(), None, ("Ed448", 456, "")),
+             (dsa.generate_private_key(1024), hashes.SHA256(), ("DSA", 1024, "sha256")),
+             (ec.generate_private_key(ec.SECP384R1()), hashes.SHA384(), ("EC", 384, "sha384"))]
+    for key, algorithm, expected in cases:
+        cert = read_certificate(_self_signed(key, org, algorithm))
+        assert cert is not None
+        assert (cert.key_type, cert.key_bits, cert.signature_hash) == expected
+        # no common name: the whole subject; no extensions: not a CA, no alternative names
+        assert (cert.subject, cert.self_signed, cert.is_ca, cert.dns_names, cert.ip_addresses) == (
+            "O=Example Edge", True, False, (), ())
+    assert read_certificate(b"\x30\x03\x02\x01\x00") is None, "not X.509: None, not an exception"
+
+
+def test_subject_basic_constraints_and_alternative_names_are_read() -> None:
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    from linter.certs.certificate import read_certificate
+
+    key = ed25519.Ed25519PrivateKey.generate()
+    assert read_certificate(_self_signed(key, [])).subject == "(no subject)"
+    names = x509.SubjectAlternativeName([x509.DNSName("a.example.com"), x509.IPAddress(ipaddress.ip_address("fd00::1")),
+                                         x509.DNSName("b.example.com")])
+    cert = read_certificate(_self_signed(key, [x509.NameAttribute(x509.NameOID.COMMON_NAME, "cn.example.com")],
+                                         extensions=((names, False),
+                                                     (x509.BasicConstraints(ca=False, path_length=None), True))))
+    assert cert is not None
+    assert (cert.subject, cert.is_ca, cert.dns_names, cert.ip_addresses) == (
+        "cn.example.com", False, ("a.example.com", "b.example.com"), ("fd00::1",))
+    ca = read_certificate(_self_signed(key, [], extensions=((x509.BasicConstraints(ca=True, path_length=0), True),)))
+    assert ca is not None and ca.is_ca
+
+
+def test_host_coverage_by_dns_and_ip_entries() -> None:
+    """RFC 6125: names compare without case or a final dot; a wildcard stands for exactly one non-empty left-most
+    label; an IP address matches IP entries only, in any spelling."""
+    import datetime as dt
+
+    from linter.certs.certificate import Certificate
+
+    moment = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    cert = Certificate("x", False, False, moment, moment, ("Harbor.Example.com.", "*.Edge.example.com", "10.0.0.9"),
+                       ("fd00::1",), "RSA", 2048, "sha256")
+    covered = {host: cert.covers(host) for host in (
+        "harbor.example.com", "HARBOR.EXAMPLE.COM.", "x.edge.example.com", "X.EDGE.EXAMPLE.COM", ".edge.example.com",
+        "edge.example.com", "fd00:0::1", "fd00::2", "10.0.0.9", "example.com")}
+    assert covered == {"harbor.example.com": True, "HARBOR.EXAMPLE.COM.": True, "x.edge.example.com": True,
+                       "X.EDGE.EXAMPLE.COM": True, ".edge.example.com": False, "edge.example.com": False,
+                       "fd00:0::1": True, "fd00::2": False, "10.0.0.9": False, "example.com": False}
+
+
+# ---- PEM text in documents (linter/certs/pem.py) -----------------------------------------------------------------
+
+def _doc(text: str):
+    parsed = read_file(YamlParser(), SourceFile(text, "values.yaml", "values.yaml"), True)
+    return parsed.documents[0]
+
+
+def test_a_truncated_block_before_a_one_line_block_is_reported_whole() -> None:
+    text = "-----BEGIN CERTIFICATE-----\nAAAA\n-----BEGIN CERTIFICATE----- BBBB -----END CERTIFICATE-----"
+    assert pem.split_pem(text) == [pem.PemBlock("CERTIFICATE", 0, "", "truncated"),
+                                   pem.PemBlock("CERTIFICATE", 2, "BBBB", "one-line")]
+
+
+def test_pem_text_anywhere_and_certificate_fields_are_found_with_their_owner() -> None:
+    """A string with a BEGIN or an END line is PEM text wherever it is; a certificate field is one even without
+    PEM (base64-encoded PEM is decoded and marked so); each knows its field and the mapping that holds it."""
+    encoded = base64.b64encode((LEAF + "\n").encode()).decode()
+    wrapped = "\n".join(encoded[i:i + 64] for i in range(0, len(encoded), 64))
+    text = ("note: |\n  -----BEGIN CERTIFICATE-----\n  AAAA\nend-only: '-----END CERTIFICATE-----'\n"
+            "stylus:\n  site:\n    caCerts:\n      - |\n" + _indent(wrapped, 8) + "\n"
+            "      - 'bm90IGEgY2VydGlmaWNhdGU='\n"  # base64 of 'not a certificate'
+            f"      - '{encoded[:40]}!{encoded[40:]}'\n"  # not base64
+            "providerCredentials:\n  certificates: |\n" + _indent(LEAF, 4) + "\n")
+    found = [(t.path, t.field, t.owner, t.encoded, [(b.label, b.problem) for b in t.blocks])
+             for t in pem.pem_texts(_doc(text))]
+    assert found == [
+        (("note",), "", (), False, [("CERTIFICATE", "truncated")]),
+        (("end-only",), "", (), False, [("CERTIFICATE", "no-begin")]),
+        (("stylus", "site", "caCerts", 0), "caCerts", ("stylus", "site"), True, [("CERTIFICATE", "")]),
+        (("stylus", "site", "caCerts", 1), "caCerts", ("stylus", "site"), False, []),
+        (("stylus", "site", "caCerts", 2), "caCerts", ("stylus", "site"), False, []),
+        (("providerCredentials", "certificates"), "certificates", ("providerCredentials",), False,
+         [("CERTIFICATE", "")])]
+
+
+def test_the_registry_a_certificate_field_is_given_for() -> None:
+    doc = _doc("providerCredentials:\n  registry: Harbor.Example.com:8443\n  certificates: |\n" + _indent(LEAF, 4)
+               + "\nstylus:\n  externalRegistries:\n    registries:\n      - domain: '{{.spectro.macro.HOST}}'\n"
+               "        certificates: ['" + LEAF.replace("\n", "\\n") + "']\n"
+               "      - domain: mirror.example.com\n        certificates: ['" + LEAF.replace("\n", "\\n") + "']\n"
+               "other:\n  certificates-note: |\n" + _indent(LEAF, 4) + "\n")
+    texts = pem.pem_texts(doc)
+    assert [pem.registry_of(doc, t) for t in texts] == [
+        ("harbor.example.com", ("providerCredentials", "registry")),
+        ("", ()),  # a macro names no host the linter can know
+        ("mirror.example.com", ("stylus", "externalRegistries", "registries", 1, "domain")),
+        ("", ())]  # PEM text that is no certificate field
+    list_owner = pem.PemText(("certificates", 0), (), "certificates", ("certificates",))
+    assert pem.registry_of(_doc("certificates: [a]\n"), list_owner) == ("", ()), "a field not in a mapping"
+
+
+@pytest.mark.parametrize("registry, host", [
+    ("Harbor.Example.com.:8443", "harbor.example.com"), ("Registry.BOX.", "registry.box"),
+    ("[FD00::1]x]/edge", "fd00::1"),
+])
+def test_registry_host_loses_case_port_and_final_dot(registry: str, host: str) -> None:
+    assert pem.host_of(registry) == host
+
+
+def test_a_certificate_is_described_by_its_subject_and_whether_it_is_a_ca() -> None:
+    ca = pem.load_certificate(pem.split_pem(CA)[0])
+    leaf = pem.load_certificate(pem.split_pem(LEAF)[0])
+    assert ca is not None and leaf is not None
+    assert pem.describe(ca) == "the CA certificate 'Example Edge Registry CA'"
+    assert pem.describe(leaf) == "the certificate 'harbor.example.com'"
+
+
+def test_a_key_type_the_rules_do_not_know_has_no_type_or_size() -> None:
+    """An X25519 key (key agreement only, certified by another key) is none of the types the rules weigh."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519, x25519
+
+    from linter.certs.certificate import read_certificate
+
+    issuer = x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, "ca")])
+    cert = (x509.CertificateBuilder().subject_name(x509.Name([])).issuer_name(issuer)
+            .public_key(x25519.X25519PrivateKey.generate().public_key()).serial_number(1)
+            .not_valid_before(dt.datetime(2026, 1, 1)).not_valid_after(dt.datetime(2027, 1, 1))
+            .sign(ed25519.Ed25519PrivateKey.generate(), None))
+    found = read_certificate(cert.public_bytes(serialization.Encoding.DER))
+    assert found is not None and (found.key_type, found.key_bits, found.self_signed) == ("", 0, False)
+
+
+def test_a_name_without_a_wildcard_covers_only_itself() -> None:
+    import datetime as dt
+
+    from linter.certs.certificate import Certificate
+
+    moment = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    cert = Certificate("x", False, False, moment, moment, ("harbor.example.com",), (), "RSA", 2048, "sha256")
+    assert not cert.covers("q.rbor.example.com") and not cert.covers("q.harbor.example.com")
+
+
+def test_split_pem_reports_each_broken_block_at_its_line_with_no_body() -> None:
+    text = ("-----END CERTIFICATE-----\n"  # 0: an END alone
+            "-----BEGIN CERTIFICATE-----\nAAAA\n-----END X509 CRL-----\n"  # 1: labels differ
+            "-----BEGIN CERTIFICATE-----\nAAAA\n"  # 4: cut short by the next BEGIN
+            "-----BEGIN CERTIFICATE----- ***** -----END CERTIFICATE-----\n"  # 6: a one-line placeholder
+            "-----BEGIN CERTIFICATE-----\nAAAA\n------END CERTIFICATE------\n"  # 7: END armour of six dashes
+            "-----BEGIN CERTIFICATE-----\nAAAA")  # 10: cut short by the end of the text
+    assert pem.split_pem(text) == [
+        pem.PemBlock("CERTIFICATE", 0, "", "no-begin"), pem.PemBlock("CERTIFICATE", 1, "", "mismatched"),
+        pem.PemBlock("CERTIFICATE", 4, "", "truncated"), pem.PemBlock("CERTIFICATE", 6, "*****", "placeholder"),
+        pem.PemBlock("CERTIFICATE", 7, "AAAA", "armour"), pem.PemBlock("CERTIFICATE", 10, "", "truncated")]
+
+
+def test_the_headers_of_a_legacy_encrypted_key_are_not_its_body() -> None:
+    text = ("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,0011\n\nAAAA\nBBBB\n"
+            "-----END RSA PRIVATE KEY-----\n-----BEGIN CERTIFICATE-----\nAAAA\nnot: a header\n"
+            "-----END CERTIFICATE-----")
+    assert pem.split_pem(text) == [pem.PemBlock("RSA PRIVATE KEY", 0, "AAAABBBB", ""),
+                                   pem.PemBlock("CERTIFICATE", 7, "AAAAnot: a header", "bad-base64")]
+
+
+def test_a_block_cut_short_by_a_begin_line_is_reported_and_the_next_block_read() -> None:
+    text = "-----BEGIN CERTIFICATE-----\nAAAA\n-----BEGIN PUBLIC KEY-----\nBBBB\n-----END PUBLIC KEY-----"
+    assert pem.split_pem(text) == [pem.PemBlock("CERTIFICATE", 0, "", "truncated"),
+                                   pem.PemBlock("PUBLIC KEY", 2, "BBBB", "")]
+
+
+def test_a_begin_line_with_text_after_it_is_a_one_line_block_and_its_end_stands_alone() -> None:
+    text = "-----BEGIN CERTIFICATE----- AAAA\nBBBB\n-----END CERTIFICATE-----"
+    assert pem.split_pem(text) == [pem.PemBlock("CERTIFICATE", 0, "", "one-line"),
+                                   pem.PemBlock("CERTIFICATE", 2, "", "no-begin")]
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("note: |\n  -----BEGIN CERTIFICATE-----\n  AAAA\n", "truncated"),
+    ("note: '-----END CERTIFICATE-----'\n", "no-begin"),
+])
+def test_a_document_with_only_a_begin_or_only_an_end_line_holds_pem_text(text: str, problem: str) -> None:
+    assert [[b.problem for b in t.blocks] for t in pem.pem_texts(_doc(text))] == [[problem]]
+
+
+def test_a_signature_algorithm_cryptography_cannot_name_reads_as_unknown() -> None:
+    """The certificate is still read (its names, dates and key); only its signature hash is ``unknown``."""
+    from linter.certs.certificate import read_certificate
+    from tests.certs import _SHA256_RSA
+
+    der = pem.split_pem(LEAF)[0].der()
+    assert der is not None
+    unnamed = der.replace(_SHA256_RSA, bytes.fromhex("300d06092a864886f70d0101630500"))  # 1.2.840.113549.1.1.99
+    cert = read_certificate(unnamed)
+    assert cert is not None and (cert.signature_hash, cert.subject, cert.key_type) == (
+        "unknown", "harbor.example.com", "RSA")

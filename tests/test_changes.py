@@ -13,8 +13,23 @@ from typing import Any, Optional
 
 import pytest
 
-from linter.changes.baseline import parse_baseline
+from linter.changes.baseline import (
+    Baseline,
+    BaselineEntry,
+    BaselineError,
+    baseline_findings,
+    compare,
+    dump_baseline,
+    locator,
+    parse_baseline,
+)
 from linter.changes.history import BaseRequest
+from linter.engine.rule_loader import load_rules
+from linter.inputs import read_file
+from linter.model import Comparison, Finding, Location, Severity, Span, Suppression
+from linter.resources import rules_dir
+from linter.yaml.composer import YamlParser
+from linter.yaml.source import SourceFile
 from tests import helpers
 from tests.external_tools import missing
 from tests.git_repo import BASE_BRANCH, GitRepo
@@ -551,3 +566,205 @@ def test_a_base_version_over_the_size_limit_is_not_read(repo: GitRepo) -> None:
     code, largest_kb, found = result.stdout.split()
     assert code == "1" and found == "True", result.stdout + result.stderr
     assert int(largest_kb) < 60_000, f"a process held {largest_kb} KB: the 60 MB base version was read"
+
+
+RULES_BY_ID = {rule.id: rule for rule in load_rules([rules_dir()])}
+
+
+def _finding(fingerprint: str, rule_id: str = "PAL106", path: str = "sites/os.yaml", line: int = 3,
+            yaml_path: str = "providerCredentials.registry", message: str = "token auth",
+            suppression: Optional[Suppression] = None) -> Finding:
+    return Finding(rule_id, RULES_BY_ID[rule_id].name, Severity.ERROR, message,
+                   Location(path, path, Span(line, 3, line, 9), yaml_path), fingerprint=fingerprint,
+                   suppression=suppression)
+
+
+# ---- baselines in process (linter/changes/baseline.py): the file ---------------------------------------------------
+
+@pytest.mark.parametrize("text, problem", [
+    ("{\n  nope", "b.json:2:3: not valid JSON: Expecting property name enclosed in double quotes"),
+    ('[1]', 'b.json: not a palette-lint baseline (expected an object with "version": 1); write one with '
+            '--write-baseline'),
+    ('{"findings": []}', "b.json: not a palette-lint baseline"),
+    ('{"version": 1}', 'b.json: "findings" must be a list'),
+    ('{"version": 1, "findings": [{"fingerprint": "f", "rule": "PAL1", "path": "a"}, 7]}',
+     "b.json: findings[1] needs a fingerprint, a rule and a path (strings)"),
+    ('{"version": 1, "findings": [{"fingerprint": "", "rule": "PAL1", "path": "a"}]}', "b.json: findings[0] needs"),
+    ('{"version": 1, "findings": [{"fingerprint": "f", "rule": 1, "path": "a"}]}', "b.json: findings[0] needs"),
+    ('{"version": 1, "findings": [{"fingerprint": "f", "rule": "PAL1", "path": null}]}', "b.json: findings[0] needs"),
+])
+def test_a_baseline_that_cannot_be_used_says_where_and_why(text: str, problem: str) -> None:
+    with pytest.raises(BaselineError) as raised:
+        parse_baseline(text, "b.json")
+    assert str(raised.value).startswith(problem)
+
+
+def test_an_entry_without_a_yaml_path_or_message_reads_as_empty() -> None:
+    text = json.dumps({"version": 1, "findings": [
+        {"fingerprint": "f1", "rule": "PAL106", "path": "a.yaml", "yamlPath": "x.y", "message": "m"},
+        {"fingerprint": "f2", "rule": "PAL108", "path": "b.yaml", "yamlPath": 3, "message": None}]})
+    baseline = parse_baseline(text, "b.json")
+    assert baseline.source == "b.json"
+    assert baseline.entries == (BaselineEntry("f1", "PAL106", "a.yaml", "x.y", "m"),
+                                BaselineEntry("f2", "PAL108", "b.yaml", "", ""))
+    assert baseline.keys == frozenset({("PAL106", "a.yaml", "f1"), ("PAL108", "b.yaml", "f2")})
+
+
+def test_a_written_baseline_is_sorted_indented_and_keeps_its_text() -> None:
+    written = dump_baseline([_finding("f3", path="b.yaml"), _finding("f2", "PAL108", path="a.yaml", message="é"),
+                             _finding("f1", path="a.yaml", yaml_path="z"),
+                             _finding("f0", path="a.yaml", yaml_path="z")])
+    assert written == """\
+{
+  "version": 1,
+  "tool": "palette-lint",
+  "findings": [
+    {
+      "rule": "PAL106",
+      "path": "a.yaml",
+      "yamlPath": "z",
+      "fingerprint": "f0",
+      "message": "token auth"
+    },
+    {
+      "rule": "PAL106",
+      "path": "a.yaml",
+      "yamlPath": "z",
+      "fingerprint": "f1",
+      "message": "token auth"
+    },
+    {
+      "rule": "PAL108",
+      "path": "a.yaml",
+      "yamlPath": "providerCredentials.registry",
+      "fingerprint": "f2",
+      "message": "é"
+    },
+    {
+      "rule": "PAL106",
+      "path": "b.yaml",
+      "yamlPath": "providerCredentials.registry",
+      "fingerprint": "f3",
+      "message": "token auth"
+    }
+  ]
+}
+"""
+    assert [e.fingerprint for e in parse_baseline(written, "b.json").entries] == ["f0", "f1", "f2", "f3"]
+
+
+def test_a_baseline_written_now_takes_reported_and_accepted_findings_only() -> None:
+    comment = Suppression("inSource", "lab")
+    accepted = Suppression("external", "accepted in the baseline b.json")
+    findings = [_finding("reported"), _finding("commented", suppression=comment),
+                _finding("kept", suppression=accepted)]
+    assert [f.fingerprint for f in baseline_findings(findings, Comparison(accepted=frozenset({"kept"})))] == [
+        "reported", "kept"]
+    assert [f.fingerprint for f in baseline_findings(findings, None)] == ["reported"]
+
+
+# ---- baselines in process: comparing -------------------------------------------------------------------------------
+
+def _nowhere(path: str, yaml_path: str) -> Optional[Span]:
+    return None
+
+
+def test_findings_are_new_unchanged_or_accepted() -> None:
+    """A finding whose fingerprint the base has is unchanged (reported, unless --new-only); one the baseline file
+    lists with its rule and path is unchanged and accepted; the others are new. Suppressed findings are marked
+    but not counted, and never accepted twice."""
+    comment = Suppression("inSource", "lab")
+    findings = (_finding("in-base"), _finding("in-file"), _finding("fresh"), _finding("in-file", rule_id="PAL108"),
+                _finding("in-base", path="other.yaml", suppression=comment))
+    base = (_finding("in-base"),)
+    baseline = Baseline("b.json", (BaselineEntry("in-file", "PAL106", "sites/os.yaml", "", ""),))
+    marked, fixed, comparison = compare(findings, base_findings=base, base_label="main", baseline=baseline,
+                                        new_only=False, rules=RULES_BY_ID, locate=_nowhere)
+    assert [(f.fingerprint, f.rule_id, f.baseline_state, f.suppression.justification if f.suppression else None)
+            for f in marked] == [
+        ("in-base", "PAL106", "unchanged", None),
+        ("in-file", "PAL106", "unchanged", "accepted in the baseline b.json"),
+        ("fresh", "PAL106", "new", None),
+        ("in-file", "PAL108", "new", None),
+        ("in-base", "PAL106", "unchanged", "lab")]
+    assert marked[1].suppression.kind == "external"
+    assert fixed == ()
+    assert (comparison.base, comparison.baseline, comparison.new_only, comparison.new, comparison.unchanged,
+            comparison.fixed, comparison.accepted) == ("main", "b.json", False, 2, 2, 0, frozenset({"in-file"}))
+
+    marked, _fixed, comparison = compare(findings, base_findings=base, base_label="main", baseline=None,
+                                         new_only=True, rules=RULES_BY_ID, locate=_nowhere)
+    assert marked[0].suppression.justification == "unchanged since main; --new-only reports new findings only"
+    assert [f.baseline_state for f in marked[:2]] == ["unchanged", "new"]
+    assert (comparison.baseline, comparison.new_only, comparison.accepted) == ("", True, frozenset({"in-base"}))
+
+
+def test_fixed_findings_come_from_the_base_and_from_baseline_entries_in_linted_files() -> None:
+    """A base finding no longer found is absent (once per fingerprint, and not when it was suppressed there); a
+    baseline entry no finding matches is absent when its rule ran and its file was linted, with the entry's
+    message or else the rule's summary."""
+    base = (_finding("gone", path="z.yaml"), _finding("gone", path="z.yaml"), _finding("still"),
+            _finding("hidden", suppression=Suppression("inSource", "lab")), _finding("also-gone", path="y.yaml"))
+    entries = (BaselineEntry("gone", "PAL106", "z.yaml", "", "from the entry"),
+               BaselineEntry("entry-fixed", "PAL108", "a.yaml", "a.b", ""),
+               BaselineEntry("entry-kept", "PAL106", "sites/os.yaml", "", "kept"),
+               BaselineEntry("unknown-rule", "PAL777", "a.yaml", "", "x"),
+               BaselineEntry("not-linted", "PAL106", "elsewhere.yaml", "", "x"),
+               BaselineEntry("entry-also-fixed", "PAL106", "a.yaml", "", "was here"))
+    spans = {"a.yaml": Span(2, 1, 2, 5), "z.yaml": Span(9, 1, 9, 2), "sites/os.yaml": Span(9, 1, 9, 2)}
+    asked: list[tuple[str, str]] = []
+
+    def locate(path: str, yaml_path: str) -> Optional[Span]:
+        asked.append((path, yaml_path))
+        return spans.get(path)
+
+    _marked, fixed, comparison = compare((_finding("still"), _finding("entry-kept")), base_findings=base,
+                                         base_label="main", baseline=Baseline("b.json", entries), new_only=False,
+                                         rules=RULES_BY_ID, locate=locate)
+    assert [(f.fingerprint, f.rule_id, f.rule_name, f.location.path, f.location.yaml_path, f.location.span,
+             f.message, f.baseline_state) for f in fixed] == [
+        ("entry-also-fixed", "PAL106", "token-auth-registry", "a.yaml", "", Span(2, 1, 2, 5), "was here", "absent"),
+        ("entry-fixed", "PAL108", RULES_BY_ID["PAL108"].name, "a.yaml", "a.b", Span(2, 1, 2, 5),
+         RULES_BY_ID["PAL108"].doc.summary, "absent"),
+        ("also-gone", "PAL106", "token-auth-registry", "y.yaml", "providerCredentials.registry", Span(3, 3, 3, 9),
+         "token auth", "absent"),
+        ("gone", "PAL106", "token-auth-registry", "z.yaml", "providerCredentials.registry", Span(3, 3, 3, 9),
+         "token auth", "absent")]
+    assert fixed[1].severity == RULES_BY_ID["PAL108"].severity and fixed[1].location.display_path == "a.yaml"
+    assert comparison.fixed == 4
+    assert ("a.yaml", "a.b") in asked, "an entry is located at its YAML path"
+    assert not [path for path, _yaml_path in asked if path in ("z.yaml", "sites/os.yaml")], \
+        "an entry a finding matches, or already fixed in the base, is not looked for"
+
+
+# ---- baselines in process: locating entries ------------------------------------------------------------------------
+
+BASELINE_OS_LAYER = "providerCredentials:\n  registry: h.example.com\n  user: robot\noptions:\n  system.uri: h/os:v1\n"
+
+
+def test_an_entry_is_located_at_its_yaml_path_in_a_linted_file(tmp_path: Path) -> None:
+    (tmp_path / "sites").mkdir()
+    (tmp_path / "sites" / "gone.yaml").write_text(BASELINE_OS_LAYER, encoding="utf-8")
+    (tmp_path / "sites" / "gone.yaml").unlink()
+
+    def parse(path: str):
+        if path == "broken.yaml":
+            return None
+        return read_file(YamlParser(), SourceFile(BASELINE_OS_LAYER, path, path), True)
+
+    locate = locator(["os.yaml", "broken.yaml"], parse, [str(tmp_path / "sites"), str(tmp_path / "os.yaml")],
+                     tmp_path)
+    assert locate("os.yaml", "providerCredentials.user") == Span(3, 9, 3, 14)
+    assert locate("os.yaml", "providerCredentials.password").line == 1, "the nearest ancestor: the mapping's key"
+    assert locate("broken.yaml", "a.b") == Span(1, 1, 1, 2), "a linted file that does not parse: its start"
+    profile = ("packs:\n  - name: edge-native-byoi\n    layer: os\n    values: |\n      providerCredentials:\n"
+               "        user: robot\n")
+    located = locator(["profile.yaml"], lambda path: read_file(YamlParser(), SourceFile(profile, path, path), True),
+                      [], tmp_path)
+    assert located("profile.yaml", "packs[0].values.providerCredentials.user") == Span(6, 15, 6, 20), \
+        "in the embedded document of a pack's values, at its line in the file"
+    assert located("profile.yaml", "packs[0].layer").line == 3
+    assert locate("sites/gone.yaml", "a") == Span(1, 1, 1, 2), "deleted under a linted folder: its start"
+    assert locate("other/gone.yaml", "a") is None, "not under a linted folder: this run says nothing about it"
+    (tmp_path / "sites" / "here.yaml").write_text(BASELINE_OS_LAYER, encoding="utf-8")
+    assert locate("sites/here.yaml", "a") is None, "a file that exists and was not linted (excluded, say)"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from linter.config.files import toml_position
-from linter.config.load import ConfigError, check_rule_names, find_config, load_config
+from linter.config.load import Config, ConfigError, RuleConfig, check_rule_names, find_config, load_config
 from linter.engine.rule_loader import load_rules
 from linter.model import Severity
 from linter.resources import rules_dir
@@ -282,3 +282,117 @@ def test_the_documented_configuration_examples_load(tmp_path: Path) -> None:
         assert config.rule_config("PAL103", "user-data-credentials-override").severity is Severity.WARNING
         assert len(config.sources) == 2
     assert from_toml.settings["per-file-ignores"]["legacy/**"] == from_yaml.settings["per-file-ignores"]["legacy/**"]
+
+
+# ---- errors and merging, stated one by one (linter/config/load.py) ------------------------------------------------
+
+@pytest.mark.parametrize("text, git, expected", [
+    ("extends: ../../outside.yaml\n", False, ".palette-lint.yaml:1:10: extends: '../../outside.yaml' is outside the "
+     "configuration's folder (.): a configuration extends files of its own repository only"),
+    ("extends: ../outside.yaml\n", True, ".palette-lint.yaml:1:10: extends: '../outside.yaml' is outside the "
+     "repository (.): a configuration extends files of its own repository only"),
+    ("rule-dirs: [../elsewhere]\n", False, ".palette-lint.yaml:1:13: rule-dirs[0]: '../elsewhere' is outside the "
+     "configuration's folder (.): rule modules are loaded from inside it only"),
+    ("rule-dirs: [policy]\n", False,
+     ".palette-lint.yaml:1:13: rule-dirs[0]: directory not found: 'policy' (a path relative to this file)"),
+    ("fail-on: 3\n", False, '.palette-lint.yaml:1:10: fail-on: expected one of "error", "warning", "note", "never"'),
+    ("select: {PAL1: x}\n", False, ".palette-lint.yaml:1:1: select: expected a list, found a mapping"),
+    ("rules:\n  PAL203: {days: soon}\n", False, ".palette-lint.yaml:2:12: rules.PAL203.days: expected a whole number"),
+    ("rules:\n  certificate-expires-soon: {dayz: 3}\n", False,
+     ".palette-lint.yaml:2:30: rules.certificate-expires-soon.dayz: unknown option for PAL203 "
+     "(certificate-expires-soon) (did you mean 'days'?); its options: days"),
+    ("select: [PAL1O6]\n", False, ".palette-lint.yaml:1:10: select[0]: unknown rule selector 'PAL1O6' (did you mean "
+     "'PAL106'?): use an id such as PAL106, an id prefix such as PAL1, or a rule name; `palette-lint rules` lists "
+     "them"),
+    ("select: [zzzzzz]\n", False, ".palette-lint.yaml:1:10: select[0]: unknown rule selector 'zzzzzz': use an id "
+     "such as PAL106, an id prefix such as PAL1, or a rule name; `palette-lint rules` lists them"),
+    ("rules:\n  token-auth-registy: warning\n", False, ".palette-lint.yaml:2:3: rules.token-auth-registy: unknown "
+     "rule 'token-auth-registy' (did you mean 'token-auth-registry'?): rules are keyed by a rule id (PAL106) or "
+     "name (token-auth-registry)"),
+    ("rules:\n  pal1066: warning\n", False, ".palette-lint.yaml:2:3: rules.pal1066: unknown rule 'pal1066' (did you "
+     "mean 'PAL106'?): rules are keyed by a rule id (PAL106) or name (token-auth-registry)"),
+    ("clusters:\n  - files: [a]\n    nme: x\n", False,
+     ".palette-lint.yaml:3:5: clusters[0]: unknown key 'nme' (did you mean 'name'?)"),
+])
+def test_each_configuration_error_says_where_and_what(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str,
+                                                      git: bool, expected: str) -> None:
+    folder = tmp_path / "a" / "b"
+    folder.mkdir(parents=True)
+    if git:
+        (folder / ".git").mkdir()
+    monkeypatch.chdir(folder)
+    (folder / ".palette-lint.yaml").write_text(text)
+    assert _error(folder / ".palette-lint.yaml") == expected
+
+
+def test_a_valid_configuration_passes_the_rule_name_check(tmp_path: Path) -> None:
+    (tmp_path / ".palette-lint.yaml").write_text("select: [PAL1]\nrules:\n  PAL106: warning\n"
+                                                 "  PAL203: {severity: error, days: 10}\n")
+    check_rule_names(_load(tmp_path / ".palette-lint.yaml"), CATALOGUE)  # no per-file-ignores: nothing raised
+
+
+def test_with_rule_dirs_declined_an_unknown_rule_may_be_theirs_and_the_next_is_still_checked(tmp_path: Path) -> None:
+    (tmp_path / "policy").mkdir()
+    (tmp_path / ".palette-lint.yaml").write_text(
+        "rule-dirs: [policy]\nrules:\n  PAL800: warning\n  PAL203: {dayz: 3}\n")
+    config = load_config(tmp_path / ".palette-lint.yaml", YamlParser(), SchemaStore())
+    assert config.rule_dirs == () and config.declined_rule_dirs == ((tmp_path / "policy").resolve(),)
+    with pytest.raises(ConfigError, match=r"rules\.PAL203\.dayz: unknown option for PAL203"):
+        check_rule_names(config, CATALOGUE)
+
+
+def test_rule_entries_severity_off_and_options(tmp_path: Path) -> None:
+    """``off`` disables a rule and keeps its options; a severity enables it; options alone leave both unset; an
+    entry written later that sets only an option keeps the earlier severity and state."""
+    (tmp_path / ".palette-lint.yaml").write_text(
+        "rules:\n  PAL203: {severity: 'off', days: 5}\n  PAL202: error\n  PAL204: {days: 3}\n"
+        "  PAL101: {severity: warning}\n  single-provider-registry: {option: 1}\n")
+    config = _load(tmp_path / ".palette-lint.yaml")
+    assert config.rule_config("PAL203", "certificate-expires-soon") == RuleConfig(None, False, (("days", 5),))
+    assert config.rule_config("PAL202", "certificate-expired") == RuleConfig(Severity.ERROR, True, ())
+    assert config.rule_config("PAL204", "x") == RuleConfig(None, None, (("days", 3),))
+    assert config.rule_config("PAL101", "single-provider-registry") == RuleConfig(Severity.WARNING, True,
+                                                                                  (("option", 1),))
+
+
+def test_merged_settings_and_defaults(tmp_path: Path) -> None:
+    """``extends`` itself is no setting of the merged configuration; clusters without a name are numbered from 1;
+    Markdown is read only when ``markdown`` is true; the settings' files are known, and a setting no file wrote
+    has no origin."""
+    (tmp_path / "base.yaml").write_text("fail-on: note\n")
+    (tmp_path / ".palette-lint.yaml").write_text(
+        "extends: base.yaml\nclusters:\n  - files: [a/**]\n  - name: store\n    files: [b/**]\n  - files: [c/**]\n")
+    config = load_config(tmp_path / ".palette-lint.yaml", YamlParser(), SchemaStore())
+    assert "extends" not in config.settings
+    assert [c.name for c in config.clusters] == ["cluster-1", "store", "cluster-3"]
+    assert config.markdown is False and config.declined_rule_dirs == ()
+    assert config.origin(()) is None and config.origin(("select",)) is None
+    assert str(config.error(("select",), "no file wrote it")) == "no file wrote it"
+    assert load_config(None, YamlParser(), SchemaStore()) == Config()
+    (tmp_path / "base.yaml").write_text("markdown: true\n")
+    assert load_config(tmp_path / ".palette-lint.yaml", YamlParser(), SchemaStore()).markdown is True
+
+
+def test_a_configuration_above_the_repository_is_not_found(tmp_path: Path) -> None:
+    (tmp_path / ".palette-lint.yaml").write_text("ignore: [PAL001]\n")
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    (tmp_path / "repo" / "sites").mkdir()
+    assert find_config(tmp_path / "repo" / "sites") is None
+    assert find_config(tmp_path / "elsewhere.yaml") == tmp_path / ".palette-lint.yaml"
+
+
+def test_deployed_and_new_patterns_and_rule_dirs_allowed_or_declined(tmp_path: Path) -> None:
+    (tmp_path / "policy").mkdir()
+    (tmp_path / ".palette-lint.yaml").write_text("deployed: [sites/**]\nnew: [staging/**]\nrule-dirs: [policy]\n")
+    allowed = load_config(tmp_path / ".palette-lint.yaml", YamlParser(), SchemaStore(), allow_rule_dirs=True)
+    declined = load_config(tmp_path / ".palette-lint.yaml", YamlParser(), SchemaStore())
+    assert (allowed.deployed.texts, allowed.new.texts) == (("sites/**",), ("staging/**",))
+    assert (allowed.rule_dirs, allowed.declined_rule_dirs) == (((tmp_path / "policy").resolve(),), ())
+    assert (declined.rule_dirs, declined.declined_rule_dirs) == ((), ((tmp_path / "policy").resolve(),))
+    assert _load_defaults(tmp_path).deployed.texts == ()
+
+
+def _load_defaults(tmp_path: Path):
+    (tmp_path / "empty").mkdir(exist_ok=True)
+    (tmp_path / "empty" / ".palette-lint.yaml").write_text("ignore: []\n")
+    return load_config(tmp_path / "empty" / ".palette-lint.yaml", YamlParser(), SchemaStore())

@@ -6,10 +6,16 @@ Each directory is copied to a temporary ``tests/fixtures/<name>/`` first, with i
 placeholders expanded into certificates generated for this run (tests/fixture_expansion.py). A fixture
 directory with ``before/`` and ``after/`` (change rules) becomes a real git repository: ``before/`` committed on
 the base branch, ``after/`` staged in the work tree of a branch; it is linted with that base, and the
-expectations are written in the ``after/`` files."""
+expectations are written in the ``after/`` files.
+
+The expectations say where each finding is; the directory's golden file ``tests/golden/fixtures/<name>.txt``
+says what it tells the user: its severity, YAML path, fingerprint, message, help and related places, as a
+reviewer reads them in any output format. Regenerate on purpose with ``pytest --regenerate`` and review the
+diff."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Optional
@@ -22,10 +28,11 @@ from linter.inputs import accepts_name
 from linter.resources import rules_dir
 from tests.fixture_expansion import copy_expanded
 from tests.git_repo import BASE_BRANCH, is_change_fixture, repository_from_fixture
-from tests.helpers import FIXTURES, expectations, run_paths
+from tests.helpers import FIXTURES, REPO, expectations, run_paths
 
 FIXTURE_DIRS = sorted(p for p in FIXTURES.iterdir() if p.is_dir()) if FIXTURES.is_dir() else []
 CATALOGUE = load_rules([rules_dir()])
+FINDINGS_GOLDEN = REPO / "tests" / "golden" / "fixtures"
 
 
 def _fixture_files(directory: Path) -> list[Path]:
@@ -35,7 +42,7 @@ def _fixture_files(directory: Path) -> list[Path]:
 
 
 @pytest.mark.parametrize("directory", FIXTURE_DIRS, ids=[p.name for p in FIXTURE_DIRS])
-def test_fixture_directory(directory: Path, tmp_path: Path, git_env: dict[str, str]) -> None:
+def test_fixture_directory(directory: Path, tmp_path: Path, git_env: dict[str, str], regenerate: bool) -> None:
     copy = copy_expanded(directory, tmp_path / "tests" / "fixtures" / directory.name)
     if is_change_fixture(copy):
         repo = repository_from_fixture(copy, tmp_path / "repo")
@@ -61,6 +68,32 @@ def test_fixture_directory(directory: Path, tmp_path: Path, git_env: dict[str, s
                if (p, line, rid, column) in unexpected}
     assert not missing and not unexpected, f"missing={sorted(missing, key=str)} unexpected={details}"
     assert not [n for n in run.notices if n.level == "error"], run.notices
+    golden = FINDINGS_GOLDEN / f"{directory.name}.txt"
+    told = findings_text(run.active_findings).replace(str(tmp_path), "<tmp>")  # messages may name a file
+    if is_change_fixture(copy):  # and the base's commit, made afresh by each run
+        told = re.sub(r"\b[0-9a-f]{10}\b", "<commit>", told)
+    if regenerate:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(told, encoding="utf-8")
+    assert golden.is_file(), f"{golden} is missing: run pytest --regenerate and review it"
+    assert told == golden.read_text(encoding="utf-8"), \
+        f"the findings of {directory.name} say other than {golden.name}: run pytest --regenerate, review the diff"
+
+
+def findings_text(findings) -> str:
+    """Each finding as the user reads it, one block each: place, rule, severity, YAML path and fingerprint, then
+    the message, the help and the related places."""
+    blocks = []
+    for f in sorted(findings, key=lambda f: f.sort_key()):
+        where = f.location
+        lines = [f"{where.path}:{where.span.line}:{where.span.column} {f.rule_id} {f.rule_name}"
+                 f" {f.severity.name.lower()} at={where.yaml_path or '-'} fingerprint={f.fingerprint}",
+                 f"  {f.message}"]
+        lines += [f"  help: {f.help}"] if f.help else []
+        lines += [f"  related {r.location.path}:{r.location.span.line}:{r.location.span.column}"
+                  f" at={r.location.yaml_path or '-'}: {r.message}" for r in f.related]
+        blocks.append("\n".join(lines))
+    return "".join(block + "\n" for block in blocks)
 
 
 def compare_expectations(expected: Counter[tuple[str, int, str, Optional[int]]],

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from linter.model import Run
+from linter.model import Finding, Location, Notice, RelatedLocation, Run, Severity, Span
 from linter.output import FORMATTERS, render
 from linter.palette import credentials
-from linter.redact import PRIVATE_KEY_REDACTED, REDACTED, Secrets, redact
+from linter.redact import PRIVATE_KEY_REDACTED, REDACTED, Secrets, escaped_forms, redact, redact_run
 from tests.certs import catalogue
 from tests.helpers import run_paths
 
@@ -30,6 +30,12 @@ from tests.helpers import run_paths
 ])
 def test_url_credentials(text: str, expected: str) -> None:
     assert redact(text) == expected
+
+
+def test_a_password_before_an_ipv6_host_is_masked() -> None:
+    # A short password, so only the URL pattern can catch it (no known-secret scrub behind it).
+    message = "cannot pull oci://robot:pw@[fd00::1]:5000/edge/os:v1 or robot:pw@[fd00::1]:5000"
+    assert redact(message) == "cannot pull oci://***@[fd00::1]:5000/edge/os:v1 or ***@[fd00::1]:5000"
 
 
 def test_private_keys_are_removed_whole_or_truncated() -> None:
@@ -138,3 +144,94 @@ def test_the_run_carries_its_secrets_and_render_scrubs_any_format(tmp_path: Path
     monkeypatch.setitem(FORMATTERS, "leaky", leaky)
     assert "Leaky-Value-99" not in render("leaky", run)
     assert "Leaky-Value-99" in leaky(run)
+
+
+def test_github_command_escapes_of_a_secret_are_scrubbed() -> None:
+    """GitHub workflow commands percent-encode ``%``, CR and LF in messages, and ``:`` and ``,`` too in
+    properties (``file=``, ``title=``), in upper-case hex as the runner writes them, and nothing else (a space
+    stays a space, unlike in a URL)."""
+    secret = "p ss:w,rd%\rX"
+    secrets = Secrets([secret])
+    for form in ("p ss:w,rd%25%0DX", "p ss%3Aw%2Crd%25%0DX"):
+        assert form in escaped_forms(secret)
+        assert redact(f"<{form}>", secrets) == f"<{REDACTED}>", form
+    assert "a b%0Ac" in escaped_forms("a b\nc")
+
+
+def test_html_and_url_escapes_of_a_secret_are_scrubbed() -> None:
+    """XML and HTML formats escape ``&<>`` and quotes as entities (``&#x27;`` or ``&apos;``), or ``&<>`` only in
+    text; URLs percent-encode every reserved character, ``/`` included, with ``%20`` or ``+`` for a space."""
+    secret = "it's <\"q\"> a/b"
+    forms = escaped_forms(secret)
+    assert {"it&#x27;s &lt;&quot;q&quot;&gt; a/b", "it&apos;s &lt;&quot;q&quot;&gt; a/b", "it's &lt;\"q\"&gt; a/b",
+            "it%27s%20%3C%22q%22%3E%20a%2Fb", "it%27s+%3C%22q%22%3E+a%2Fb"} <= forms
+    secrets = Secrets([secret])
+    for form in forms:
+        assert redact(f"<{form}>", secrets) == f"<{REDACTED}>", form
+
+
+def test_secrets_at_the_length_limits_are_kept() -> None:
+    """A value of exactly MIN_SECRET_LENGTH characters is a secret, as is a line of exactly MIN_SECRET_LINE
+    characters of a multi-line value; a value that is not text does not stop the ones after it."""
+    assert redact("pass abcd", Secrets([None, "abcd"])) == f"pass {REDACTED}"
+    line = "0123456789abcdef"  # 16 characters
+    assert redact(f"x {line} y", Secrets([f"first-line-of-a-key-body\n{line}\n"])) == f"x {REDACTED} y"
+
+
+@pytest.mark.parametrize("length", [255, 256, 257, 5000])
+def test_long_secrets_are_scrubbed_on_both_sides_of_the_long_limit(length: int) -> None:
+    secret = ("Zq9-" * 2000)[:length]
+    assert redact(f"a {secret} b {json.dumps(secret)}", Secrets([secret])) == f'a {REDACTED} b "{REDACTED}"'
+
+
+def test_a_long_secret_inside_a_longer_one_does_not_leave_the_longer_ones_tail() -> None:
+    inner = "x" * 300
+    outer = "0" + inner + "-tail-of-the-outer-secret"
+    assert redact(f"[{outer}]", Secrets([inner, outer])) == f"[{REDACTED}]"
+
+
+def test_secrets_of_two_runs_combine() -> None:
+    both = Secrets(["first-secret"]) | Secrets(["second-secret"])
+    assert len(both) == 2
+    assert redact("first-secret second-secret", both) == f"{REDACTED} {REDACTED}"
+
+
+def test_digests_are_of_every_value_or_of_those_found_in_the_texts() -> None:
+    """The result cache records digests, never values: of every value, or of the values a cached result's
+    texts hold in any escaped form (short values through the pattern, long ones as text)."""
+    short, exact, long, absent = "short-secret", "e" * 256, "L" * 300, "never-quoted"
+    secrets = Secrets([short, exact, long, absent])
+    assert secrets.digests(str.upper) == {v.upper() for v in (short, exact, long, absent)}
+    texts = [f"message {json.dumps(short)}", f"help {exact}", f"related {html.escape(long)}"]
+    assert secrets.digests(str.upper, within=texts) == {short.upper(), exact.upper(), long.upper()}
+    assert secrets.digests(str.upper, within=["nothing here"]) == set()
+    assert secrets.digests(str.upper, within=[]) == set()
+    assert Secrets().digests(str.upper, within=["short-secret"]) == set()
+    # each text is searched on its own: a value is not found across the end of one and the start of the next
+    assert Secrets(["secretXX"]).digests(str.upper, within=["a secret", "XX b"]) == set()
+
+
+def _finding(text: str, yaml_path: str = "") -> Finding:
+    location = Location("dir/kairos.yaml", "dir/kairos.yaml", Span(1, 1, 1, 2), yaml_path=yaml_path)
+    return Finding("PAL301", "plaintext-password", Severity.ERROR, f"message {text}", location,
+                   related=(RelatedLocation(location, f"related {text}"),), help=f"help {text}")
+
+
+def test_redact_run_scrubs_every_message_and_url_credentials_in_yaml_paths() -> None:
+    """Messages, help and related messages of reported and absent findings, and notices, lose the run's
+    secrets; YAML paths lose URL credentials only, and file paths nothing."""
+    secrets = Secrets(["Hunter-22", "kairos"])
+    run = Run(findings=(_finding("Hunter-22", 'registryMappingRules["https://u:pw@h.example.com"]'),),
+              rules=(), files_checked=1, notices=(Notice("cannot read Hunter-22", path="dir/kairos.yaml"),),
+              absent=(_finding("Hunter-22 gone", "password"),))
+    redacted = redact_run(run, secrets)
+    assert redacted.secrets is secrets
+    for found in (*redacted.findings, *redacted.absent):
+        assert found.message.startswith("message ***") and found.help.startswith("help ***")
+        assert [r.message.split(" ", 1)[1][:3] for r in found.related] == ["***"]
+        assert found.location.path == "dir/kairos.yaml"
+    assert redacted.findings[0].location.yaml_path == 'registryMappingRules["https://***@h.example.com"]'
+    assert redacted.findings[0].related[0].location.yaml_path == 'registryMappingRules["https://***@h.example.com"]'
+    assert redacted.absent[0].location.yaml_path == "password"
+    assert [(n.message, n.path) for n in redacted.notices] == [("cannot read ***", "dir/kairos.yaml")]
+    assert redacted.findings[0].related[0].location.path == "dir/kairos.yaml"

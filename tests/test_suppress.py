@@ -311,3 +311,120 @@ def test_slashes_in_a_terraform_string_or_in_yaml_are_not_comments(tmp_path: Pat
     run = lint(tmp_path, TERRAFORM.format(directive=""), name="profile.tf", select=("PAL106", "PAL9"))
     assert reported(run) == [(16, "PAL106")]
     assert read_directives("a: 1  // palette-lint: disable=PAL106 -- YAML has no such comment\n", None, "a.yaml") == ()
+
+
+# ---- boundaries a reviewer's slip would break ---------------------------------------------------------------
+
+@pytest.mark.parametrize("comment, action", [
+    ("# palette-lint: 42 -- not a word", "42 -- not a word"),
+    ("# palette-lint:", ""),
+    ("# palette-lint: disable-line=PAL106 -- x", "disable-line"),
+])
+def test_a_comment_that_is_no_directive_keeps_its_line_and_what_was_written(comment: str, action: str) -> None:
+    (directive,) = read_directives(f"a: 1\nb: 2  {comment}\n")
+    assert (directive.line, directive.span.line, directive.action) == (2, 2, action)
+    assert directive.problem == f"'{action}' is not a directive (use disable, disable-next-line, disable-file)"
+
+
+def test_a_directive_with_a_bad_rule_token_keeps_what_it_names() -> None:
+    (directive,) = read_directives("a: 1\nb: 2  # palette-lint: disable-next-line=PAL106,PAL1@6 -- x\n")
+    assert (directive.line, directive.span, directive.action, directive.rules) == (
+        2, Span(2, 7, 2, 59), "disable-next-line", ("PAL106", "PAL1@6"))
+    assert directive.problem == "'PAL1@6' is not a rule id or name"
+    (no_rule,) = read_directives("a: 1\nb: 2  # palette-lint: disable -- everything\n")
+    assert (no_rule.line, no_rule.action, no_rule.rules) == (2, "disable", ())
+
+
+@pytest.mark.parametrize("token, suggestion", [
+    ("toke-auth-registry", " (did you mean 'token-auth-registry'?)"),
+    ("pal1066", " (did you mean 'PAL106'?)"),  # matched in capitals
+    ("zzzz", ""),
+])
+def test_an_unknown_rule_in_a_comment_suggests_the_closest_one(tmp_path: Path, token: str, suggestion: str) -> None:
+    run = lint(tmp_path, ecr(registry=f"  # palette-lint: disable={token},PAL106 -- lab"))
+    (problem,) = run.active_findings
+    assert (problem.rule_id, problem.message) == ("PAL900", f"suppression names no known rule: '{token}'{suggestion}")
+    assert problem.location.display_path.endswith("os-layer.yaml")
+
+
+def test_several_unknown_unused_or_inline_only_rules_are_listed_in_one_finding(tmp_path: Path) -> None:
+    run = lint(tmp_path, ecr(registry="  # palette-lint: disable=PAL1x,PAL2x,PAL106,PAL900,PAL901,PAL108,PAL201 -- r"))
+    assert [f.message for f in run.active_findings] == [
+        "PAL900, PAL901 cannot be suppressed by a comment",
+        "suppression names no known rule: 'PAL1x', 'PAL2x' (did you mean 'PAL901'?)",
+        "unused suppression: no PAL108, PAL201 finding on this line"]
+    assert run.active_findings[0].help == "use `ignore`, `per-file-ignores` or `exclude` in the configuration"
+    assert len({f.fingerprint for f in run.active_findings}) == 3
+
+
+def test_each_problem_of_a_comment_is_told_apart_by_what_it_wrote_and_the_kind_of_problem() -> None:
+    """A suppression finding's value (what its fingerprint, and so a baseline, tells it by) is the directive as
+    written and the kind of problem: stable across releases."""
+    from linter.engine.rule_loader import load_rules
+    from linter.engine.suppress import apply_suppressions
+    from linter.resources import rules_dir
+    from linter.yaml.source import SourceFile
+
+    text = "a: 1  # palette-lint: disable=PAL000,PAL106,nope\nb: 2  # palette-lint: disable=PAL106\n"
+    catalogue = load_rules([rules_dir()])
+    outcome = apply_suppressions([], {"f.yaml": SourceFile(text, "f.yaml", "shown/f.yaml")}, {}, set(), catalogue,
+                                 {r.id for r in catalogue})
+    assert [(p.rule_id, p.span.line, p.value, p.display_path) for p in outcome.problems] == [
+        ("PAL900", 1, "disable=PAL000,PAL106,nope:unknown", "shown/f.yaml"),
+        ("PAL900", 1, "disable=PAL000,PAL106,nope:inline-only", "shown/f.yaml"),
+        ("PAL900", 1, "disable=PAL000,PAL106,nope:unused", "shown/f.yaml"),
+        ("PAL901", 1, "disable=PAL000,PAL106,nope:no-reason", "shown/f.yaml"),
+        ("PAL900", 2, "disable=PAL106:unused", "shown/f.yaml"),
+        ("PAL901", 2, "disable=PAL106:no-reason", "shown/f.yaml")]
+    assert outcome.problems[1].help.endswith("; a file that does not parse is not checked at all, so a comment "
+                                             "must not hide that")
+
+
+def test_a_comment_for_another_line_does_not_stop_the_search(tmp_path: Path) -> None:
+    """The comments of a file are looked at in turn: one that covers another line (or cannot be read) before the
+    one on the finding's line does not hide it."""
+    text = ecr(registry="  # palette-lint: disable=PAL106 -- lab",
+               before="# palette-lint: disable-next-line=PAL106 -- elsewhere\nname: x\n# palette-lint: nonsense\n")
+    run = lint(tmp_path, text)
+    (finding,) = [f for f in run.findings if f.rule_id == "PAL106"]
+    assert finding.suppression is not None and finding.suppression.justification == "lab"
+    assert finding.suppression.location.display_path == finding.location.display_path
+
+
+def test_a_comment_right_after_a_block_scalar_is_a_comment(tmp_path: Path) -> None:
+    """A block scalar's text ends where the next line begins: a directive at column 1 there is no part of it."""
+    text = ecr().replace("  registry:", "  user: |\n    AWS\n# palette-lint: disable-next-line=PAL106 -- lab\n"
+                                        "  registry:").replace("  user: AWS\n", "")
+    run = lint(tmp_path, text)
+    assert [f.rule_id for f in run.findings if f.suppression is not None] == ["PAL106"]
+
+
+def test_per_file_ignores_silence_the_findings_no_comment_can(tmp_path: Path) -> None:
+    """PAL900, PAL901 and PAL000 cannot be suppressed by a comment, but ``per-file-ignores`` can; the suppression
+    points at the pattern's entry in the configuration."""
+    (tmp_path / ".palette-lint.yaml").write_text("per-file-ignores:\n  'os-layer.yaml': [PAL901, PAL000]\n")
+    run = lint(tmp_path, ecr(registry="  # palette-lint: disable=PAL106"))
+    assert reported(run) == []
+    assert [(f.rule_id, f.suppression.kind) for f in run.findings] == [("PAL106", "inSource"),
+                                                                       ("PAL901", "external")]
+    where = run.findings[1].suppression.location
+    assert (where.path, where.span.line) == (".palette-lint.yaml", 2)
+    assert where.display_path == str(tmp_path / ".palette-lint.yaml"), "the configuration as the run shows it"
+    run = lint(tmp_path, "providerCredentials:\n  password: [\n")
+    assert [(f.rule_id, f.suppression.kind if f.suppression else None) for f in run.findings] == [
+        ("PAL000", "external")]
+
+
+def test_per_file_ignores_silence_only_the_rules_they_name(tmp_path: Path) -> None:
+    (tmp_path / ".palette-lint.yaml").write_text("per-file-ignores:\n  'os-layer.yaml': [PAL106]\n")
+    run = lint(tmp_path, ecr(user="  # palette-lint: disable=PAL108"))
+    assert [(f.rule_id, f.suppression.kind if f.suppression else None) for f in run.findings] == [
+        ("PAL106", "external"), ("PAL900", None), ("PAL901", None)]
+    assert run.findings[0].suppression.justification == \
+        f"per-file-ignores 'os-layer.yaml' in {tmp_path / '.palette-lint.yaml'}"
+
+
+def test_a_comment_one_space_after_a_quoted_string_is_read(tmp_path: Path) -> None:
+    text = ecr().replace("  user: AWS", '  user: "AWS" # palette-lint: disable-file=PAL106 -- lab')
+    run = lint(tmp_path, text)
+    assert reported(run) == [] and run.findings[0].suppression is not None

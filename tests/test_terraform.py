@@ -308,3 +308,53 @@ def test_a_reader_that_crashes_gives_an_internal_error_finding_not_a_traceback(t
     message = run.findings[0].message
     assert message.startswith("the terraform reader failed with ValueError at test_terraform.py:") \
         and "CANARY" not in message, message
+
+
+def test_a_cluster_resource_sees_its_profiles_once_its_additions_and_its_overrides_only(tmp_path: Path) -> None:
+    """A profile attached twice is seen once; an unknown profile is a note and the ones after it still count;
+    an add-on deployment joins the cluster it names and no other, and a pack it adds that the profile does not
+    list is linted with the cluster. With two cluster resources in a module the folder's user-data belongs to
+    neither; with one, it joins it. A profile no cluster attaches is a cluster of its own."""
+    user_data = "#cloud-config\nstylus:\n  site:\n    paletteEndpoint: api.spectrocloud.com\n"
+    files = _parsed(tmp_path, {
+        "two/profiles.tf": _profile("infra", '"options: {}\\n"') + _profile("addons", '"a: 1\\n"', pack="nginx"),
+        "two/clusters.tf": 'resource "spectrocloud_cluster_edge_native" "one" {\n'
+                           '  cluster_profile { id = spectrocloud_cluster_profile.missing.id }\n'
+                           '  cluster_profile { id = spectrocloud_cluster_profile.infra.id }\n'
+                           '  cluster_profile { id = spectrocloud_cluster_profile.infra.id }\n}\n'
+                           'resource "spectrocloud_addon_deployment" "more" {\n'
+                           '  cluster_uid = spectrocloud_cluster_edge_native.one.id\n'
+                           '  cluster_profile {\n    id = spectrocloud_cluster_profile.addons.id\n'
+                           '    pack {\n      name   = "extra"\n      values = "e: 1\\n"\n    }\n  }\n}\n'
+                           'resource "spectrocloud_cluster_edge_native" "other" {\n'
+                           '  cluster_profile { id = spectrocloud_cluster_profile.addons.id }\n}\n',
+        "two/user-data": user_data,
+        "one/main.tf": _profile("infra", '"options: {}\\n"') + _profile("spare", '"b: 2\\n"', pack="nginx")
+        + 'resource "spectrocloud_cluster_edge_native" "only" {\n'
+          '  cluster_profile { id = spectrocloud_cluster_profile.infra.id }\n}\n',
+        "one/user-data": user_data})
+    notices: list = []
+    clusters = group_clusters(files, Config(root=tmp_path), notices)
+
+    def described(cluster) -> list[tuple[str, str]]:
+        return [(d.kind, d.describe()) for d in cluster.documents]
+
+    assert [(c.name, c.origin, [p.source.path for p in c.files]) for c in clusters] == [
+        ("spectrocloud_cluster_edge_native.only", "terraform", ["one/main.tf", "one/user-data"]),
+        ("spectrocloud_cluster_profile.spare", "profile", ["one/main.tf"]),
+        ("spectrocloud_cluster_edge_native.one", "terraform", ["two/clusters.tf", "two/profiles.tf"]),
+        ("spectrocloud_cluster_edge_native.other", "terraform", ["two/clusters.tf", "two/profiles.tf"]),
+        ("two/user-data", "file", ["two/user-data"])]
+    only, spare, one, other, _user_data = clusters
+    assert described(only) == [("terraform", "one/main.tf"), ("profile", "one/main.tf"),
+                               ("os-layer", "one/main.tf (pack edge-native-byoi)"), ("user-data", "one/user-data")]
+    assert described(spare) == [("profile", "one/main.tf"), ("pack-values", "one/main.tf (pack nginx)")]
+    assert described(one) == [
+        ("terraform", "two/clusters.tf"), ("profile", "two/profiles.tf"),
+        ("os-layer", "two/profiles.tf (pack edge-native-byoi)"), ("terraform", "two/clusters.tf"),
+        ("profile", "two/profiles.tf"), ("pack-values", "two/profiles.tf (pack nginx)"),
+        ("pack-values", "two/clusters.tf (pack extra)")]
+    assert described(other) == [("terraform", "two/clusters.tf"), ("profile", "two/profiles.tf"),
+                                ("pack-values", "two/profiles.tf (pack nginx)")]
+    assert [(n.message.split(",")[0], n.path) for n in notices] == [
+        ("spectrocloud_cluster_edge_native.one attaches spectrocloud_cluster_profile.missing", "two/clusters.tf")]

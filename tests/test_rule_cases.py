@@ -1,0 +1,78 @@
+"""Rule boundaries stated one by one: the clean, edge and exception cases a reviewer's slip would break.
+
+Each test lints one fixture file (or a change fixture) from the rule's own fixture directory, the same file
+tests/test_fixtures.py checks against its ``# expect:`` comments, and names the behaviour it holds. Mutation
+testing (tools/mutation.py) runs a rule's mutants against its fixture directory, its documentation and the
+tests here whose names start with ``test_<rule id>_``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from linter.changes.history import BaseRequest
+from linter.model import Run
+from tests.fixture_expansion import copy_expanded
+from tests.git_repo import BASE_BRANCH, repository_from_fixture
+from tests.helpers import FIXTURES, expectations, run_paths
+
+Found = set[tuple[str, int, str, int]]
+
+
+def lint_fixture(relative: str, tmp_path: Path) -> tuple[Run, Found, Found]:
+    """Lint the fixture file or folder ``relative`` (under tests/fixtures/) alone: the run, what it reported and
+    what the files' expectations say, each as (file name, line, rule id, column)."""
+    source = FIXTURES / relative
+    folder = source if source.is_dir() else source.parent
+    copy = copy_expanded(folder, tmp_path / "fixture")
+    target = copy if source.is_dir() else copy / source.name
+    run = run_paths([target], root=copy)
+    found = {(f.location.path, f.location.span.line, f.rule_id, f.location.span.column) for f in run.active_findings}
+    files = sorted(p for p in target.rglob("*") if p.is_file()) if target.is_dir() else [target]
+    expected = {(path.relative_to(copy).as_posix(), line, rule_id, column or 0) for path in files
+                for (line, rule_id, column) in expectations(path)}
+    return run, found, expected
+
+
+def lint_change(relative: str, tmp_path: Path) -> set[tuple[str, int, str]]:
+    """Lint the change fixture directory ``relative`` (its ``before/`` at the base, ``after/`` staged): what it
+    reported as (path, line, rule id)."""
+    copy = copy_expanded(FIXTURES / relative, tmp_path / "fixture")
+    repo = repository_from_fixture(copy, tmp_path / "repo")
+    run = run_paths([repo.path], root=repo.path, base=BaseRequest(BASE_BRANCH))
+    return {(f.location.path, f.location.span.line, f.rule_id) for f in run.active_findings}
+
+
+def rule_ids(found: Found) -> set[str]:
+    return {rule_id for _path, _line, rule_id, _column in found}
+
+
+# PAL106 token-auth-registry
+
+def test_pal106_google_artifact_registry_with_macro_user_and_password_is_token_auth(tmp_path: Path) -> None:
+    _run, found, expected = lint_fixture("token-auth-registry/gar-macro-credentials.yaml", tmp_path)
+    assert ("gar-macro-credentials.yaml", 8, "PAL106", 13) in found
+    assert found == expected
+
+
+# PAL102 external-registry-ignores-provider-credentials
+
+def test_pal102_an_agent_mode_os_layer_is_skipped(tmp_path: Path) -> None:
+    _run, found, expected = lint_fixture("external-registry-ignores-provider-credentials/agent-mode", tmp_path)
+    assert "PAL102" not in rule_ids(found)
+    assert found == expected
+
+
+# PAL202 certificate-expired
+
+def test_pal202_a_certificate_is_not_expired_at_its_exact_not_after_instant(tmp_path: Path) -> None:
+    _run, found, expected = lint_fixture("certificate-expired/expires-at-the-clock.yaml", tmp_path)
+    assert "PAL202" not in rule_ids(found)
+    assert found == expected
+
+
+# PAL105 tls-certificate-on-existing-cluster
+
+def test_pal105_trailing_spaces_removed_from_certificate_lines_are_no_change(tmp_path: Path) -> None:
+    found = lint_change("tls-certificate-on-existing-cluster", tmp_path)
+    assert not [f for f in found if f[0].startswith("trailing-spaces/")]
