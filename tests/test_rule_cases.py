@@ -56,6 +56,28 @@ def test_pal004_a_missing_header_is_marked_on_the_first_character_of_the_file(tm
     assert finding.location.span == Span(1, 1, 1, 2)
 
 
+# PAL301 plaintext-password
+
+def _lint_with_config(relative: str, config: str, tmp_path: Path) -> Run:
+    """Lint the fixture folder ``relative`` with ``config`` as its .palette-lint.yaml."""
+    copy = copy_expanded(FIXTURES / relative, tmp_path / "fixture")
+    (copy / ".palette-lint.yaml").write_text(config, encoding="utf-8")
+    return run_paths([copy], root=copy)
+
+
+def test_pal301_user_data_severity_off_reports_no_password_in_user_data(tmp_path: Path) -> None:
+    run = _lint_with_config("plaintext-password/site", "rules:\n  plaintext-password: {user-data-severity: 'off'}\n",
+                            tmp_path)
+    assert not [f for f in run.active_findings if f.rule_id in ("PAL301", "PAL999")]  # and the rule did not fail
+
+
+def test_pal301_user_data_severity_sets_the_level_of_user_data_findings(tmp_path: Path) -> None:
+    run = _lint_with_config("plaintext-password/site", "rules:\n  plaintext-password: {user-data-severity: note}\n",
+                            tmp_path)
+    levels = {f.severity.name.lower() for f in run.active_findings if f.rule_id == "PAL301"}
+    assert levels == {"note"}
+
+
 # PAL106 token-auth-registry
 
 def test_pal106_google_artifact_registry_with_macro_user_and_password_is_token_auth(tmp_path: Path) -> None:
