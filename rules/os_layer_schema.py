@@ -168,7 +168,8 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
         if len(path) == 2 and path[0] == "options" and isinstance(error.instance, (dict, list)):
             # Palette may fall back to nested keys (palette-formats.md 2.2 suggests accepting them with a
             # warning): report it one degree lower than a wrong type.
-            yield Issue(f"{where}: option values must be scalars, not a nested mapping",
+            shape = "a list" if isinstance(error.instance, list) else "a nested mapping"
+            yield Issue(f"{where}: option values must be scalars, not {shape}",
                         help="the documented options are flat keys such as 'system.uri', and a nested mapping may "
                              "not be read as them; write each key flat (e.g. 'system.uri: ...' under options)",
                         at=path, part="auto", value="nested-option", severity=Severity.WARNING)

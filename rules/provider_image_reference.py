@@ -140,7 +140,8 @@ def _check_uri(doc: Document, image: macros.ProviderImage, has_credentials: bool
         cited = culprits or list(image.sources)
         related = tuple(Related(f"system.uri is templated from {key}", at=path) for key, path in cited)
         names = ", ".join(key for key, _path in culprits)
-        hint = f"{names} has a scheme: write only the host; " if culprits else ""
+        verb = "has" if len(culprits) == 1 else "have"
+        hint = f"{names} {verb} a scheme: write only the host; " if culprits else ""
         yield Issue(
             "options.system.uri does not resolve to an image reference",
             help=f"{hint}it resolves to '{image.display}': the edge host cannot pull the provider image; fix the options "
@@ -170,10 +171,15 @@ def _check_registry(doc: Document) -> Iterator[Issue]:
     host, path = images.split_registry(registry)
     if images.has_scheme(registry):
         scheme = registry.strip().split("://", 1)[0]
+        bare = registry.strip()
+        while images.has_scheme(bare):  # a scheme written twice (https://https://...) is dropped whole
+            bare = bare[bare.index("://") + 3:]
+        host = images.split_registry(bare)[0]
+        write = f"write '{host}'" if host else "write the registry host alone, e.g. harbor.example.com:8443"
         yield Issue(
             f"providerCredentials.registry has a scheme ({scheme}://)",
             help=f"Palette wants a registry domain or IP address, and the credentials are matched to the provider "
-                 f"image by host; write '{host}'",
+                 f"image by host; {write}",
             at=REGISTRY, value="scheme", fix=_host_only(doc, registry, host),
         )
     elif path:
@@ -218,8 +224,8 @@ def _problem(reference: str) -> str:
     first, _, rest = name.partition("/")
     repository = rest if rest and ("." in first or ":" in first or first == "localhost") else name
     last = repository.rsplit("/", 1)[-1]
-    if ":" in last:
-        repository = repository[: len(repository) - len(last)] + last.rsplit(":", 1)[0]
+    if ":" in last:  # the tag starts at the first colon of the last segment: a tag holds none
+        repository = repository[: len(repository) - len(last)] + last.split(":", 1)[0]
     if repository != repository.lower():
         return "repository names are lower case"
     return "expected registry/repository:tag"

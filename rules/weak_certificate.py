@@ -68,15 +68,15 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
     for text, block, cert in pem.certificates(doc):
         weaknesses = []
         if cert.key_type in ("RSA", "DSA") and cert.key_bits < 2048:
-            weaknesses.append(f"a {cert.key_bits}-bit {cert.key_type} key (2048 bits at least)")
+            weaknesses.append(f"a {cert.key_bits}-bit {cert.key_type} key")
         if cert.key_type == "EC" and cert.key_bits < 256:
-            weaknesses.append(f"a {cert.key_bits}-bit elliptic-curve key (P-256 at least)")
+            weaknesses.append(f"a {cert.key_bits}-bit elliptic-curve key")
         if cert.signature_hash in _WEAK_HASHES and not (cert.self_signed and cert.is_ca):
-            weaknesses.append(f"a {_WEAK_HASHES[cert.signature_hash]} signature (SHA-256 at least)")
+            weaknesses.append(f"a {_WEAK_HASHES[cert.signature_hash]} signature")
         if not weaknesses:
             continue
         yield Issue(
             f"{pem.describe(cert)} is weak: {' and '.join(weaknesses)}",
             help="it can be forged, and current TLS clients refuse it, so image pulls fail; reissue it with a "
-                 "2048-bit RSA or P-256 key signed with SHA-256",
+                 "2048-bit RSA or P-256 key (at least) signed with SHA-256",
             at=text.path, span=pem.block_span(doc, text, block), value=f"{block.line}")

@@ -17,6 +17,10 @@ bundle), which :mod:`tests.fixture_expansion` replaces with the PEM text before 
 | ``rsa1024`` | like ``leaf`` with an RSA 1024-bit key |
 | ``sha1`` | like ``leaf``, signed by ``ca`` with SHA-1 |
 | ``ec-p224`` | like ``leaf`` with an EC P-224 key (weak) |
+| ``rsa1024-sha1`` | like ``leaf`` with an RSA 1024-bit key, signed by ``ca`` with SHA-1 (weak twice) |
+| ``dsa1024`` | like ``leaf`` with a DSA 1024-bit key (weak) |
+| ``sha1-intermediate`` | an intermediate CA ("Example Edge Issuing CA") signed by ``ca`` with SHA-1 |
+| ``sha1-root`` | a self-signed CA ("Example Edge Legacy Root CA"), RSA 2048, signed by itself with SHA-1 |
 | ``secp256k1`` | like ``leaf`` with a secp256k1 key: a shape :mod:`linter.x509_fields` leaves to cryptography |
 | ``other-host`` | like ``leaf``, SANs registry.other.example only |
 | ``no-san`` | like ``leaf``, common name harbor.example.com and no SANs |
@@ -45,7 +49,7 @@ def catalogue(now: dt.datetime = FIXED_NOW) -> dict[str, str]:
     """Every test PEM by name (see the module docstring), valid relative to ``now``."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+    from cryptography.hazmat.primitives.asymmetric import dsa, ec, rsa
     from cryptography.x509.oid import NameOID
 
     def name(common: str) -> Any:
@@ -66,11 +70,11 @@ def catalogue(now: dt.datetime = FIXED_NOW) -> dict[str, str]:
     def leaf(serial: int, *, key: Any = leaf_key, before: dt.datetime = now - 30 * DAY,
              after: dt.datetime = now + 365 * DAY, sans: Optional[tuple[str, ...]] = SANS,
              ips: tuple[str, ...] = SAN_IPS, hash_algorithm: Optional[str] = None,
-             common: str = "harbor.example.com") -> str:
+             common: str = "harbor.example.com", is_ca: bool = False) -> str:
         builder = (x509.CertificateBuilder().subject_name(name(common)).issuer_name(ca_name)
                    .public_key(key.public_key()).serial_number(serial).not_valid_before(before)
                    .not_valid_after(after)
-                   .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True))
+                   .add_extension(x509.BasicConstraints(ca=is_ca, path_length=None), critical=True))
         if sans is not None:
             entries = [x509.DNSName(n) for n in sans] + [x509.IPAddress(ipaddress.ip_address(i)) for i in ips]
             builder = builder.add_extension(x509.SubjectAlternativeName(entries), critical=False)
@@ -78,6 +82,13 @@ def catalogue(now: dt.datetime = FIXED_NOW) -> dict[str, str]:
         return pem(cert) if hash_algorithm is None else _resigned_with_sha1(cert, ca_key)
 
     ca_pem = pem(ca)
+    legacy_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    legacy_name = name("Example Edge Legacy Root CA")
+    legacy_root = (x509.CertificateBuilder().subject_name(legacy_name).issuer_name(legacy_name)
+                   .public_key(legacy_key.public_key()).serial_number(20).not_valid_before(now - 365 * DAY)
+                   .not_valid_after(now + 10 * 365 * DAY)
+                   .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+                   .sign(legacy_key, hashes.SHA256()))
     return {
         "ca": ca_pem,
         "leaf": leaf(2),
@@ -90,6 +101,12 @@ def catalogue(now: dt.datetime = FIXED_NOW) -> dict[str, str]:
         "rsa1024": leaf(7, key=rsa.generate_private_key(public_exponent=65537, key_size=1024)),
         "sha1": leaf(8, hash_algorithm="sha1"),
         "ec-p224": leaf(9, key=ec.generate_private_key(ec.SECP224R1())),
+        "rsa1024-sha1": leaf(15, key=rsa.generate_private_key(public_exponent=65537, key_size=1024),
+                             hash_algorithm="sha1"),
+        "dsa1024": leaf(16, key=dsa.generate_private_key(key_size=1024)),
+        "sha1-intermediate": leaf(17, sans=None, common="Example Edge Issuing CA", is_ca=True,
+                                  hash_algorithm="sha1"),
+        "sha1-root": _resigned_with_sha1(legacy_root, legacy_key),
         "secp256k1": leaf(12, key=ec.generate_private_key(ec.SECP256K1())),
         "other-host": leaf(10, sans=("registry.other.example",), ips=(), common="registry.other.example"),
         "no-san": leaf(11, sans=None),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from linter.changes.history import BaseRequest
-from linter.model import Run
+from linter.model import Run, Span
 from tests.fixture_expansion import copy_expanded
 from tests.git_repo import BASE_BRANCH, repository_from_fixture
 from tests.helpers import FIXTURES, expectations, run_paths
@@ -45,6 +45,37 @@ def lint_change(relative: str, tmp_path: Path) -> set[tuple[str, int, str]]:
 
 def rule_ids(found: Found) -> set[str]:
     return {rule_id for _path, _line, rule_id, _column in found}
+
+
+# PAL004 user-data-schema
+
+def test_pal004_a_missing_header_is_marked_on_the_first_character_of_the_file(tmp_path: Path) -> None:
+    run, found, expected = lint_fixture("user-data-schema/header/user-data.indented", tmp_path)
+    assert found == expected
+    [finding] = [f for f in run.active_findings if f.rule_id == "PAL004"]
+    assert finding.location.span == Span(1, 1, 1, 2)
+
+
+# PAL301 plaintext-password
+
+def _lint_with_config(relative: str, config: str, tmp_path: Path) -> Run:
+    """Lint the fixture folder ``relative`` with ``config`` as its .palette-lint.yaml."""
+    copy = copy_expanded(FIXTURES / relative, tmp_path / "fixture")
+    (copy / ".palette-lint.yaml").write_text(config, encoding="utf-8")
+    return run_paths([copy], root=copy)
+
+
+def test_pal301_user_data_severity_off_reports_no_password_in_user_data(tmp_path: Path) -> None:
+    run = _lint_with_config("plaintext-password/site", "rules:\n  plaintext-password: {user-data-severity: 'off'}\n",
+                            tmp_path)
+    assert not [f for f in run.active_findings if f.rule_id in ("PAL301", "PAL999")]  # and the rule did not fail
+
+
+def test_pal301_user_data_severity_sets_the_level_of_user_data_findings(tmp_path: Path) -> None:
+    run = _lint_with_config("plaintext-password/site", "rules:\n  plaintext-password: {user-data-severity: note}\n",
+                            tmp_path)
+    levels = {f.severity.name.lower() for f in run.active_findings if f.rule_id == "PAL301"}
+    assert levels == {"note"}
 
 
 # PAL106 token-auth-registry
