@@ -78,6 +78,23 @@ def test_a_weak_password_does_not_break_paths_or_uris(tmp_path: Path) -> None:
         assert "***" not in json.dumps(location)
 
 
+def test_a_field_name_under_credentials_is_shown_and_a_key_that_may_be_a_password_is_not(tmp_path: Path) -> None:
+    """``cert:`` under providerCredentials is a misspelt field: shown in the path and the message, and not a
+    secret (redacting it turned every "certificates" into "***ificates"). A key that may be a password typed where
+    a key goes stays hidden as ``(key)`` and redacted everywhere."""
+    (tmp_path / "os.yaml").write_text(
+        "providerCredentials:\n  registry: harbor.example.com\n  user: robot\n"
+        "  password: '{{.spectro.macro.P}}'\n  cert: x\n  Hx7-kq2Lm9: y\n"
+        "options:\n  system.uri: harbor.example.com/edge/os:v1\n", encoding="utf-8")
+    run = run_paths([tmp_path / "os.yaml"], root=tmp_path)
+    shown = {(f.location.yaml_path, f.message) for f in run.active_findings if f.rule_id == "PAL003"}
+    assert ("providerCredentials.cert", "unknown key in providerCredentials: did you mean 'certificates'?") in shown
+    assert any(path == 'providerCredentials["(key)"]' for path, _message in shown), shown
+    assert redact("certificates", run.secrets) == "certificates"
+    assert redact("key Hx7-kq2Lm9", run.secrets) == f"key {REDACTED}"
+    assert credentials.may_hide_a_secret("ca_cert") is False and credentials.may_hide_a_secret("S3cr3t!") is True
+
+
 def test_known_values_are_scrubbed_in_every_escaped_form() -> None:
     secret = 'pa"ss<&>\\wörd:1,%'
     secrets = Secrets([secret])

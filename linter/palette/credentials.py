@@ -127,6 +127,25 @@ CREDENTIAL_MAPPINGS = frozenset({"providerCredentials", "registryCredentials"})
 #: typed where a key goes (``password:`` forgotten), so it is treated as a secret and never quoted.
 CREDENTIAL_KEYS = frozenset({"registry", "user", "username", "password", "encodedPassword", "certificates",
                              "domain", "insecure", "repositoryName"})
+#: Keys that are field names, not passwords, although such a mapping does not take them: the names people write
+#: for its fields from other tools (``cert``, ``caCert``, ``url``, ``skipVerify``...), compared in lower case
+#: without ``_`` and ``-``. They are shown and never treated as secrets: redacting ``cert`` everywhere would turn
+#: every "certificates" in a report into "***ificates".
+FIELD_NAMES = frozenset({
+    "cert", "certs", "certificate", "ca", "cacert", "cacerts", "cabundle", "cafile", "tls", "tlscert",
+    "clientcert", "clientkey", "insecureskipverify", "skipverify", "skiptlsverify", "verify", "url", "uri",
+    "host", "hostname", "server", "endpoint", "port", "address", "name", "email", "mirror", "mirrors",
+    "namespace", "project", "repository", "path", "protocol", "scheme", "type", "auth", "token", "pass",
+    "passwd", "pwd", "secret", "key", "apikey", "identitytoken", "registrytoken", "login",
+})
+
+
+def may_hide_a_secret(key: Key) -> bool:
+    """Whether a key of a credential mapping may be a password typed where a key goes: any key but the mapping's
+    own fields and the field names of :data:`FIELD_NAMES`."""
+    if not isinstance(key, str) or key in CREDENTIAL_KEYS:
+        return False
+    return key.lower().replace("_", "").replace("-", "") not in FIELD_NAMES
 
 
 def is_credential_mapping(path: tuple[Key, ...]) -> bool:
@@ -148,22 +167,22 @@ HIDDEN_KEY = "(key)"
 def shown_path(path: tuple[Key, ...]) -> tuple[Key, ...]:
     """``path`` as a finding shows it: a key of a credential mapping that is not a credential key (it may be a
     password typed where a key goes) is shown as ``(key)``. Built this way, a path never needs redacting."""
-    if not any(isinstance(step, str) and step not in CREDENTIAL_KEYS for step in path[1:]):
+    if not any(may_hide_a_secret(step) for step in path[1:]):
         return path
-    return tuple(HIDDEN_KEY if isinstance(step, str) and index and step not in CREDENTIAL_KEYS
-                 and is_credential_mapping(path[:index]) else step for index, step in enumerate(path))
+    return tuple(HIDDEN_KEY if index and may_hide_a_secret(step) and is_credential_mapping(path[:index]) else step
+                 for index, step in enumerate(path))
 
 
 def credential_mapping_keys(doc: Document) -> set[str]:
-    """The keys of a document's credential mappings (:func:`is_credential_mapping`) that are not credential
-    keys: possibly secrets, so redacted wherever they would be printed (a message, a YAML path). The mappings
+    """The keys of a document's credential mappings (:func:`is_credential_mapping`) that may hide a secret
+    (:func:`may_hide_a_secret`): possibly secrets, so redacted wherever they would be printed (a message, a YAML path). The mappings
     are found in the document's table of nodes, without walking its data."""
     found: set[str] = set()
     for path, info in doc.nodes.items():
         if info.tag == "map" and is_credential_mapping(path):
             mapping = doc.get(path)
             if isinstance(mapping, dict):
-                found.update(str(key) for key in mapping if str(key) not in CREDENTIAL_KEYS)
+                found.update(str(key) for key in mapping if may_hide_a_secret(str(key)))
     return found
 
 
