@@ -171,10 +171,7 @@ def _check_registry(doc: Document) -> Iterator[Issue]:
     host, path = images.split_registry(registry)
     if images.has_scheme(registry):
         scheme = registry.strip().split("://", 1)[0]
-        bare = registry.strip()
-        while images.has_scheme(bare):  # a scheme written twice (https://https://...) is dropped whole
-            bare = bare[bare.index("://") + 3:]
-        host = images.split_registry(bare)[0]
+        host = images.split_registry(registry)[0]  # a scheme written twice (https://https://...) is dropped whole
         write = f"write '{host}'" if host else "write the registry host alone, e.g. harbor.example.com:8443"
         yield Issue(
             f"providerCredentials.registry has a scheme ({scheme}://)",

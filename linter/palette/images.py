@@ -15,6 +15,9 @@ DOCKER_HUB = "docker.io"
 _DOCKER_ALIASES = {"docker.io", "registry-1.docker.io", "index.docker.io", "registry.hub.docker.com",
                    "hub.docker.com"}
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+#: Every scheme at the start, a scheme written twice too (``https://https://host``); linear: a scheme's
+#: characters cannot be its ``://``.
+_SCHEMES = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*://)+")
 _COMPONENT = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")
 _TAG = re.compile(r"^[\w][\w.-]{0,127}$")
 _DIGEST = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$")
@@ -33,9 +36,14 @@ def has_scheme(text: str) -> bool:
     return bool(_SCHEME.match(text.strip()))
 
 
+def without_schemes(text: str) -> str:
+    """``text`` stripped, without the scheme (or schemes) it starts with."""
+    return _SCHEMES.sub("", text.strip())
+
+
 def split_registry(text: str) -> tuple[str, str]:
-    """A registry field's (host with port, path) once scheme and credentials are dropped."""
-    value = _SCHEME.sub("", text.strip())
+    """A registry field's (host with port, path) once schemes and credentials are dropped."""
+    value = without_schemes(text)
     if "@" in value.split("/", 1)[0]:
         value = value.rsplit("@", 1)[1]  # user information runs to the last "@"
     host, _, path = value.partition("/")
