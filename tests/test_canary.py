@@ -544,7 +544,6 @@ def test_the_language_server_sends_no_secret(tree: Path, tmp_path: Path) -> None
 
     from tests.lsp import LanguageServer
 
-    pytest.importorskip("pygls", reason="the server extra is part of the test extra")
     files = [p for p in sorted(tree.rglob("*")) if p.is_file() and ".palette-lint-cache" not in p.parts]
     command = [sys.executable, "-m", "linter", "server", "--now", "2026-06-01"]
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
