@@ -88,6 +88,29 @@ def palette_lint(*args: str, cwd: Path, env: Optional[Mapping[str, str]] = None,
     return result
 
 
+def palette_lint_in_process(*args: str, cwd: Path,
+                            env: Optional[Mapping[str, str]] = None) -> subprocess.CompletedProcess[str]:
+    """``palette-lint ARGS`` in ``cwd``, run in this process by click's test runner (``env`` added to the
+    environment while it runs): what :func:`palette_lint` gives, for the tests whose code mutation testing must
+    see (a subprocess runs the installed code, not the mutant). An exception is raised, never caught."""
+    from click.testing import CliRunner
+
+    from linter.cli import cli
+
+    try:
+        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click < 8.2 mixes by default
+    except TypeError:
+        runner = CliRunner()  # click >= 8.2 keeps standard error apart
+    previous = os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = runner.invoke(cli, list(args), env=dict(env or {}), prog_name="palette-lint",
+                               catch_exceptions=False)
+    finally:
+        os.chdir(previous)
+    return subprocess.CompletedProcess(["palette-lint", *args], result.exit_code, result.stdout, result.stderr)
+
+
 def line_hashes(text: str) -> list[str]:
     """The hash of every line of ``text`` (item 0 is line 1), as GitHub counts lines: CR and CRLF are one LF,
     and a text that ends with a line break has one line more."""

@@ -3,7 +3,9 @@ started on 127.0.0.1 by the tests, one with htpasswd basic authentication and TL
 one with ``auth: token`` and a token service in the test process, and the registries and servers the failure
 cases need (a certificate for another host, an expired one, a refused port, a server that never answers, a
 redirect to another host). The tests push their own multi-architecture image through the registry API, then run
-the real CLI on files written for each case and read the JSON report: rule, line and column."""
+the real CLI on files written for each case and read the JSON report: rule, line and column. Most cases run the
+CLI in the test process (mutation testing must see the rules); a few, and the canary tests, run it as a user
+does, in a process of its own."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from typing import Any, Iterator
 import httpx
 import pytest
 
-from tests.helpers import palette_lint
+from tests.helpers import palette_lint, palette_lint_in_process
 from tests.registry import (
     Pki,
     Registry,
@@ -108,8 +110,9 @@ def os_layer(host: str, uri: str, certificates: str = "", password: str = "'{{.s
 
 
 def verify(directory: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, list[dict[str, Any]], str]:
-    result = palette_lint("verify", "--format", "json", *args, ".", cwd=directory,
-                          env={**ENV, "PALETTE_MACRO_REGISTRY_PASSWORD": PASSWORD, **(env or {})})
+    """The CLI's verify in this process (so that mutation testing sees the rules run): exit code, findings."""
+    result = palette_lint_in_process("verify", "--format", "json", *args, ".", cwd=directory,
+                                     env={**ENV, "PALETTE_MACRO_REGISTRY_PASSWORD": PASSWORD, **(env or {})})
     assert result.returncode in (0, 1), result.stderr
     report = json.loads(result.stdout)
     return result.returncode, report["findings"], result.stdout + result.stderr
