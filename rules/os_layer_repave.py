@@ -4,8 +4,9 @@
 Compares the OS layer of a deployed profile with its base revision (`--base-ref`, or pre-commit's refs)
 and reports when the provider image changes: `options.system.uri` itself, or a `system.*` option it is
 templated from (`{{.spectro.pack.edge-native-byoi.options.system.registry}}/...`, followed through
-options that are templates themselves). The finding is at `system.uri` when its text changed, else at
-each option that changed; the base version is cited. Rewriting `system.uri` so that it names the same
+options that are templates themselves), including such an option removed from the profile. The finding is
+at `system.uri` when its text changed or an option it uses was removed, else at each option that changed;
+the base version is cited. Rewriting `system.uri` so that it names the same
 image (inlining an option, say) is not reported; Agent Mode (`system.uri: NA`) has no provider image.
 
 It is a note, not a problem: it tells the reviewer what the change does to the running fleet.
@@ -98,25 +99,35 @@ def check(before: Optional[Document], after: Document, ctx: RuleContext) -> Iter
                     help=f"it changes {was}to {image.display}: {impact}",
                     at=image.path, related=related, value=image.display)
         return
-    for key in _sources(options):
-        if _text(options.get(key)) != _text(old_options.get(key)):
+    for key in _sources(options, old_options):
+        if _text(options.get(key)) == _text(old_options.get(key)):
+            continue
+        if key not in paths:  # removed: system.uri now renders without it
             yield Issue(
-                f"{key} changes the provider image of a deployed profile (a repave)",
+                f"removing {key} changes the provider image of a deployed profile (a repave)",
                 help=f"options.system.uri is templated from {key}, so the provider image changes: {impact}",
-                at=paths[key], related=(Related(f"options.system.uri ({image.display}) is templated from it",
-                                                at=image.path), *related),
-                value=f"{key}|{_text(options.get(key))}",
+                at=image.path, related=related, value=f"{key}|removed",
             )
+            continue
+        yield Issue(
+            f"{key} changes the provider image of a deployed profile (a repave)",
+            help=f"options.system.uri is templated from {key}, so the provider image changes: {impact}",
+            at=paths[key], related=(Related(f"options.system.uri ({image.display}) is templated from it",
+                                            at=image.path), *related),
+            value=f"{key}|{_text(options.get(key))}",
+        )
 
 
-def _sources(options: dict[str, Any]) -> list[str]:
-    """The options ``system.uri`` is templated from, directly or through other templated options."""
+def _sources(options: dict[str, Any], old_options: dict[str, Any]) -> list[str]:
+    """The options ``system.uri`` is templated from, directly or through other templated options, in this
+    version or, for an option this version removed, in the base version."""
     found: list[str] = []
     pending = [URI]
     while pending:
-        value = options.get(pending.pop(0))
+        name = pending.pop(0)
+        value = options[name] if name in options else old_options.get(name)
         for key in macros.option_references(value) if isinstance(value, str) else []:
-            if key in options and key not in found and key != URI:
+            if (key in options or key in old_options) and key not in found and key != URI:
                 found.append(key)
                 pending.append(key)
     return found

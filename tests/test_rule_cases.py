@@ -107,3 +107,10 @@ def test_pal202_a_certificate_is_not_expired_at_its_exact_not_after_instant(tmp_
 def test_pal105_trailing_spaces_removed_from_certificate_lines_are_no_change(tmp_path: Path) -> None:
     found = lint_change("tls-certificate-on-existing-cluster", tmp_path)
     assert not [f for f in found if f[0].startswith("trailing-spaces/")]
+
+
+# PAL401 os-layer-repave
+
+def test_pal401_removing_an_option_system_uri_is_templated_from_is_a_repave(tmp_path: Path) -> None:
+    found = lint_change("os-layer-repave", tmp_path)
+    assert ("removed-option/byoos-values.yaml", 5, "PAL401") in found
