@@ -188,7 +188,8 @@ def _check_block(doc: Document, block: Block) -> Optional[Issue]:
     scheme = (service if service is not None and anchor == block.path + (block.host_key,) else None) \
         or user_token or password_token or service
     return Issue(
-        f"{block.label} uses token authentication ({scheme})",
+        # The scheme's name alone ("Google Cloud", not what it means): the help gives the detail.
+        f"{block.label} uses token authentication ({scheme.split(' (')[0]})",
         help=f"{', '.join(reasons)}: Palette Edge supports only basic user name and password authentication, so "
              f"the image pulls fail; {advice}",
         at=anchor, part=part, value=f"{host}|{user.strip() if user_token and user else ''}",
