@@ -183,3 +183,38 @@ def test_pal002_an_empty_password_gets_no_fix(tmp_path: Path) -> None:
     lines, seen = fix_fixture("ambiguous-credential-value/byoos-values-empty-password.yaml", tmp_path, True)
     assert lines[10] == "  password:"
     assert not [fix for fix in seen if fix[:2] == ("PAL002", 11)]
+
+
+# PAL303 malformed-macro
+
+def test_pal303_a_missing_closing_brace_is_repaired_by_a_safe_fix(tmp_path: Path) -> None:
+    lines, seen = fix_fixture("malformed-macro/byoos-values.yaml", tmp_path)
+    assert lines[10] == "  system.registry: '{{.spectro.macro.OS_REGISTRY}}'  # expect: PAL303@20"
+    assert ("PAL303", 11, "repair the macro's braces", True) in seen
+
+
+def test_pal303_a_macro_never_closed_or_never_opened_gets_both_its_braces(tmp_path: Path) -> None:
+    lines, seen = fix_fixture("malformed-macro/byoos-values-braces.yaml", tmp_path)
+    assert lines[9] == "  password: '{{.spectro.macro.REGISTRY_PASSWORD}}'  # expect: PAL303@13, PAL301@13"
+    assert lines[11] == "  system.registry: '{{.spectro.macro.OS_REGISTRY}}'  # expect: PAL303@20"
+    assert {("PAL303", 10), ("PAL303", 12)} <= {fix[:2] for fix in seen}
+
+
+def test_pal303_a_brace_apart_from_its_macro_is_reported_but_not_moved(tmp_path: Path) -> None:
+    lines, seen = fix_fixture("malformed-macro/byoos-values-braces.yaml", tmp_path)
+    assert lines[7] == "  registry: '{ {.spectro.macro.REGISTRY_HOST}}'  # expect: PAL303@13, PAL108@13"
+    assert lines[8] == "  user: '{{.spectro.var.registry_user} }'  # expect: PAL303@9"
+    assert not [fix for fix in seen if fix[0] == "PAL303" and fix[1] in (8, 9)]
+
+
+def test_pal303_a_macro_in_a_packs_images_is_repaired_inside_the_values(tmp_path: Path) -> None:
+    lines, seen = fix_fixture("malformed-macro/profile-addon.yaml", tmp_path)
+    assert lines[19] == "        controller: '{{.spectro.macro.EDGE_REGISTRY}}/ingress-nginx/controller:v1.11.2'" \
+                        "  # expect: PAL303@21"
+    assert ("PAL303", 20, "repair the macro's braces", True) in seen
+
+
+def test_pal303_braces_are_not_repaired_when_the_macro_is_wrong_otherwise_too(tmp_path: Path) -> None:
+    lines, seen = fix_fixture("malformed-macro/byoos-values-scope-and-brace.yaml", tmp_path)
+    assert lines[9] == "  password: '{{.spectro.macros.REGISTRY_PASSWORD}'  # expect: PAL303@13, PAL301@13"
+    assert not [fix for fix in seen if fix[0] == "PAL303"]
