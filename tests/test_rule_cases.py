@@ -114,3 +114,107 @@ def test_pal105_trailing_spaces_removed_from_certificate_lines_are_no_change(tmp
 def test_pal401_removing_an_option_system_uri_is_templated_from_is_a_repave(tmp_path: Path) -> None:
     found = lint_change("os-layer-repave", tmp_path)
     assert ("removed-option/byoos-values.yaml", 5, "PAL401") in found
+
+
+# Fixes, applied in the test process as `check --fix` applies them (tests/test_fixes.py runs the CLI, which
+# mutation testing cannot see)
+
+#: A fix as a test sees it: the rule id and line of its finding, its title, and whether it is safe.
+FixSeen = tuple[str, int, str, bool]
+
+
+def fix_fixture(relative: str, tmp_path: Path, unsafe: bool = False) -> tuple[list[str], list[FixSeen]]:
+    """Lint the fixture file ``relative`` (under tests/fixtures/) alone and apply its fixes in memory, as
+    ``check --fix`` does (``unsafe``: with ``--unsafe-fixes``): the fixed file's lines, and the fixes applied or
+    left over."""
+    from msgspec.structs import replace
+
+    from linter.fix.loop import fix_until_stable
+    from tests.fix_properties import engine, request_for
+
+    source = FIXTURES / relative
+    copy = copy_expanded(source.parent, tmp_path / "fixture")
+    target = copy / source.name
+    outcome = fix_until_stable(engine().run, replace(request_for(copy), paths=(str(target),)), unsafe)
+    text = outcome.after.get(str(target), target.read_text(encoding="utf-8"))
+    seen = [(a.finding.rule_id, a.finding.location.span.line, a.fix.title, a.fix.safe) for a in outcome.applied]
+    seen += [(f.rule_id, f.location.span.line, f.fix.title, f.fix.safe) for f in outcome.run.active_findings
+             if f.fix is not None]
+    return text.split("\n"), seen
+
+
+# PAL002 ambiguous-credential-value
+
+def test_pal002_a_number_is_fixed_safely_by_quoting_it(tmp_path: Path) -> None:
+    lines, seen = fix_fixture("ambiguous-credential-value/byoos-values.yaml", tmp_path)
+    assert lines[7] == "  user: '0700123'  # expect: PAL002@9"
+    assert ("PAL002", 8, "quote the value", True) in seen
+
+
+def test_pal002_a_boolean_is_fixed_safely_by_quoting_it(tmp_path: Path) -> None:
+    lines, seen = fix_fixture("ambiguous-credential-value/site-user-data-mirror.yaml", tmp_path)
+    assert lines[9] == "        username: 'true'  # expect: PAL002@19"
+    assert ("PAL002", 10, "quote the value", True) in seen
+
+
+def test_pal002_a_yaml_1_1_boolean_in_a_packs_values_is_fixed_safely_by_quoting_it(tmp_path: Path) -> None:
+    lines, seen = fix_fixture("ambiguous-credential-value/profile.yaml", tmp_path)
+    assert lines[18] == "        user: 'yes'  # expect: PAL002@15"
+    assert ("PAL002", 19, "quote the value", True) in seen
+
+
+def test_pal002_a_masked_password_is_quoted_and_a_note_after_the_key_is_left_alone(tmp_path: Path) -> None:
+    lines, seen = fix_fixture("ambiguous-credential-value/site-user-data-masked.yaml", tmp_path)
+    assert lines[8] == "    password: '####'"
+    assert ("PAL002", 9, "quote the value", True) in seen
+    assert lines[18] == "        password: # set by the site's installer"  # words: a comment, not a masked value
+    assert not [fix for fix in seen if fix[:2] == ("PAL002", 19)]
+
+
+def test_pal002_a_value_cut_short_by_a_comment_is_quoted_whole_only_by_an_unsafe_fix(tmp_path: Path) -> None:
+    lines, seen = fix_fixture("ambiguous-credential-value/site-user-data-masked.yaml", tmp_path)
+    assert lines[14] == "        password: Tr0ub4dor #3"
+    assert ("PAL002", 15, "quote the whole value, ' #' and what follows included", False) in seen
+    lines, _seen = fix_fixture("ambiguous-credential-value/site-user-data-masked.yaml", tmp_path / "unsafe", True)
+    assert lines[14] == "        password: 'Tr0ub4dor #3'"
+
+
+def test_pal002_an_empty_password_gets_no_fix(tmp_path: Path) -> None:
+    lines, seen = fix_fixture("ambiguous-credential-value/byoos-values-empty-password.yaml", tmp_path, True)
+    assert lines[10] == "  password:"
+    assert not [fix for fix in seen if fix[:2] == ("PAL002", 11)]
+
+
+# PAL303 malformed-macro
+
+def test_pal303_a_missing_closing_brace_is_repaired_by_a_safe_fix(tmp_path: Path) -> None:
+    lines, seen = fix_fixture("malformed-macro/byoos-values.yaml", tmp_path)
+    assert lines[10] == "  system.registry: '{{.spectro.macro.OS_REGISTRY}}'  # expect: PAL303@20"
+    assert ("PAL303", 11, "repair the macro's braces", True) in seen
+
+
+def test_pal303_a_macro_never_closed_or_never_opened_gets_both_its_braces(tmp_path: Path) -> None:
+    lines, seen = fix_fixture("malformed-macro/byoos-values-braces.yaml", tmp_path)
+    assert lines[9] == "  password: '{{.spectro.macro.REGISTRY_PASSWORD}}'  # expect: PAL303@13, PAL301@13"
+    assert lines[11] == "  system.registry: '{{.spectro.macro.OS_REGISTRY}}'  # expect: PAL303@20"
+    assert {("PAL303", 10), ("PAL303", 12)} <= {fix[:2] for fix in seen}
+
+
+def test_pal303_a_brace_apart_from_its_macro_is_reported_but_not_moved(tmp_path: Path) -> None:
+    lines, seen = fix_fixture("malformed-macro/byoos-values-braces.yaml", tmp_path)
+    assert lines[7] == "  registry: '{ {.spectro.macro.REGISTRY_HOST}}'  # expect: PAL303@13, PAL108@13"
+    assert lines[8] == "  user: '{{.spectro.var.registry_user} }'  # expect: PAL303@9"
+    assert not [fix for fix in seen if fix[0] == "PAL303" and fix[1] in (8, 9)]
+
+
+def test_pal303_a_macro_in_a_packs_images_is_repaired_inside_the_values(tmp_path: Path) -> None:
+    lines, seen = fix_fixture("malformed-macro/profile-addon.yaml", tmp_path)
+    assert lines[19] == "        controller: '{{.spectro.macro.EDGE_REGISTRY}}/ingress-nginx/controller:v1.11.2'" \
+                        "  # expect: PAL303@21"
+    assert ("PAL303", 20, "repair the macro's braces", True) in seen
+
+
+def test_pal303_braces_are_not_repaired_when_the_macro_is_wrong_otherwise_too(tmp_path: Path) -> None:
+    lines, seen = fix_fixture("malformed-macro/byoos-values-scope-and-brace.yaml", tmp_path)
+    assert lines[9] == "  password: '{{.spectro.macros.REGISTRY_PASSWORD}'  # expect: PAL303@13, PAL301@13"
+    assert not [fix for fix in seen if fix[0] == "PAL303"]
