@@ -165,3 +165,11 @@ def test_pal005_credentials_outside_the_os_layer_have_no_fix(tmp_path: Path) -> 
     assert set(findings) == {"packs[0].providerCredentials", "packs[1].values.providerCredentials"}
     assert all(f.fix is None for f in findings.values())  # which OS layer they belong to is not known
 
+
+# PAL107 provider-credentials-need-byoos
+
+def test_pal107_an_os_layer_in_a_markdown_fence_cites_no_pack_entry(tmp_path: Path) -> None:
+    run = _lint_with_config("provider-credentials-need-byoos/markdown", "markdown: true\n", tmp_path)
+    [finding] = [f for f in run.active_findings if f.rule_id == "PAL107"]
+    assert (finding.location.path, finding.location.span.line) == ("notes.md", 10)
+    assert finding.related == ()  # a fence is no pack of a profile: there is no pack entry to point at
