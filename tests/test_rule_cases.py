@@ -117,6 +117,11 @@ def test_pal401_removing_an_option_system_uri_is_templated_from_is_a_repave(tmp_
     assert ("removed-option/byoos-values.yaml", 5, "PAL401") in found
 
 
+def test_pal401_options_templated_from_each_other_are_followed_once_round_the_cycle(tmp_path: Path) -> None:
+    found = lint_change("os-layer-repave", tmp_path)  # ends: options naming each other are no endless loop
+    assert [f for f in found if f[0].startswith("option-cycle/")] == [("option-cycle/byoos-values.yaml", 8, "PAL401")]
+
+
 # PAL005 misplaced-provider-credentials
 
 def _pal005_findings(relative: str, tmp_path: Path) -> dict[str, Finding]:
