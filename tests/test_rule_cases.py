@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from linter.changes.history import BaseRequest
-from linter.model import Run, Span
+from linter.fix.apply import apply_fixes
+from linter.model import Finding, Run, Span
 from tests.fixture_expansion import copy_expanded
 from tests.git_repo import BASE_BRANCH, repository_from_fixture
 from tests.helpers import FIXTURES, expectations, run_paths
@@ -218,3 +219,64 @@ def test_pal303_braces_are_not_repaired_when_the_macro_is_wrong_otherwise_too(tm
     lines, seen = fix_fixture("malformed-macro/byoos-values-scope-and-brace.yaml", tmp_path)
     assert lines[9] == "  password: '{{.spectro.macros.REGISTRY_PASSWORD}'  # expect: PAL303@13, PAL301@13"
     assert not [fix for fix in seen if fix[0] == "PAL303"]
+def test_pal401_options_templated_from_each_other_are_followed_once_round_the_cycle(tmp_path: Path) -> None:
+    found = lint_change("os-layer-repave", tmp_path)  # ends: options naming each other are no endless loop
+    assert [f for f in found if f[0].startswith("option-cycle/")] == [("option-cycle/byoos-values.yaml", 8, "PAL401")]
+
+
+# PAL005 misplaced-provider-credentials
+
+def _pal005_findings(relative: str, tmp_path: Path) -> dict[str, Finding]:
+    """The PAL005 findings of one fixture file, by YAML path, after checking its expectations."""
+    run, found, expected = lint_fixture(relative, tmp_path)
+    assert found == expected
+    return {f.location.yaml_path: f for f in run.active_findings if f.rule_id == "PAL005"}
+
+
+def test_pal005_credentials_under_pack_are_moved_to_the_root_by_an_unsafe_fix(tmp_path: Path) -> None:
+    [finding] = _pal005_findings("misplaced-provider-credentials/byoos-under-pack.yaml", tmp_path).values()
+    fix = finding.fix
+    assert fix is not None and not fix.safe  # moving them changes what the profile does: unsafe
+    assert fix.title == "move providerCredentials to the root of the OS layer values"
+    assert fix.paths == ("pack.providerCredentials", "providerCredentials")  # the data it changes
+    text = (tmp_path / "fixture" / "byoos-under-pack.yaml").read_text(encoding="utf-8")
+    fixed, applied = apply_fixes(text, [fix])
+    assert applied == [fix]
+    assert fixed == (
+        "# OS layer values: the credentials were indented one level too deep when pasted.\n"
+        "pack:\n"
+        "  content:\n"
+        "    images:\n"
+        "      - image: '{{.spectro.pack.edge-native-byoi.options.system.uri}}'\n"
+        "options:\n"
+        "  system.uri: harbor.edge.example.com/edge/ubuntu-k3s:v1.30.4-v4.5.3\n"
+        "providerCredentials:  # expect: PAL005@3\n"
+        "  registry: harbor.edge.example.com\n"
+        "  user: robot-edge\n"
+        "  password: '{{.spectro.macro.REGISTRY_PASSWORD}}'\n")
+
+
+def test_pal005_credentials_nested_deep_in_the_os_layer_have_a_fix_too(tmp_path: Path) -> None:
+    findings = _pal005_findings("misplaced-provider-credentials/byoos-nested.yaml", tmp_path)
+    assert findings["stages.boot[0].providerCredentials"].fix is not None
+    assert findings["options.providerCredentials"].fix is not None
+
+
+def test_pal005_flat_option_keys_have_no_fix(tmp_path: Path) -> None:
+    findings = _pal005_findings("misplaced-provider-credentials/byoos-under-options.yaml", tmp_path)
+    assert len(findings) == 3 and all(f.fix is None for f in findings.values())  # no mapping to move
+
+
+def test_pal005_credentials_outside_the_os_layer_have_no_fix(tmp_path: Path) -> None:
+    findings = _pal005_findings("misplaced-provider-credentials/profile.yaml", tmp_path)
+    assert set(findings) == {"packs[0].providerCredentials", "packs[1].values.providerCredentials"}
+    assert all(f.fix is None for f in findings.values())  # which OS layer they belong to is not known
+
+
+# PAL107 provider-credentials-need-byoos
+
+def test_pal107_an_os_layer_in_a_markdown_fence_cites_no_pack_entry(tmp_path: Path) -> None:
+    run = _lint_with_config("provider-credentials-need-byoos/markdown", "markdown: true\n", tmp_path)
+    [finding] = [f for f in run.active_findings if f.rule_id == "PAL107"]
+    assert (finding.location.path, finding.location.span.line) == ("notes.md", 10)
+    assert finding.related == ()  # a fence is no pack of a profile: there is no pack entry to point at
