@@ -114,3 +114,35 @@ def test_pal105_trailing_spaces_removed_from_certificate_lines_are_no_change(tmp
 def test_pal401_removing_an_option_system_uri_is_templated_from_is_a_repave(tmp_path: Path) -> None:
     found = lint_change("os-layer-repave", tmp_path)
     assert ("removed-option/byoos-values.yaml", 5, "PAL401") in found
+
+
+# PAL203 certificate-expires-soon
+
+def _pal203_lines(run: Run, file: str) -> list[int]:
+    return sorted(f.location.span.line for f in run.active_findings
+                  if f.rule_id == "PAL203" and f.location.path.endswith(file))
+
+
+def test_pal203_a_certificate_expiring_at_the_run_instant_expires_in_0_days(tmp_path: Path) -> None:
+    run, found, expected = lint_fixture("certificate-expires-soon/renewal-due.yaml", tmp_path)
+    assert found == expected
+    messages = sorted(f.message for f in run.active_findings if f.rule_id == "PAL203")
+    assert messages[0].endswith("expires in 0 days, on 2026-06-01")
+    assert messages[1].endswith("expires in 1 day, on 2026-06-02")
+
+
+def test_pal203_the_days_option_narrows_the_window(tmp_path: Path) -> None:
+    run = _lint_with_config("certificate-expires-soon", "rules:\n  certificate-expires-soon: {days: 5}\n", tmp_path)
+    assert _pal203_lines(run, "byoos-values.yaml") == []  # 10 days left: outside a 5-day window
+    assert _pal203_lines(run, "renewal-due.yaml") == [13, 33]
+
+
+def test_pal203_a_certificate_valid_through_the_last_instant_of_the_window_is_not_reported(tmp_path: Path) -> None:
+    # notAfter is inclusive (RFC 5280): a certificate whose notAfter is the window's end is valid all through it
+    run = _lint_with_config("certificate-expires-soon", "rules:\n  certificate-expires-soon: {days: 10}\n", tmp_path)
+    assert _pal203_lines(run, "byoos-values.yaml") == []
+
+
+def test_pal203_a_window_of_0_days_reports_nothing_not_even_at_the_run_instant(tmp_path: Path) -> None:
+    run = _lint_with_config("certificate-expires-soon", "rules:\n  certificate-expires-soon: {days: 0}\n", tmp_path)
+    assert not [f for f in run.active_findings if f.rule_id in ("PAL203", "PAL999")]
