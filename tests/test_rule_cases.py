@@ -109,6 +109,12 @@ def test_pal105_trailing_spaces_removed_from_certificate_lines_are_no_change(tmp
     assert not [f for f in found if f[0].startswith("trailing-spaces/")]
 
 
+def test_pal105_a_new_deployed_file_with_no_earlier_version_has_every_certificate_added(tmp_path: Path) -> None:
+    found = lint_change("tls-certificate-on-existing-cluster", tmp_path)
+    assert [f for f in found if f[0] == "imported/depot-east.yaml" and f[2] == "PAL105"] == [
+        ("imported/depot-east.yaml", 28, "PAL105")]  # the mirror's list; providerCredentials' is empty
+
+
 # PAL401 os-layer-repave
 
 def test_pal401_removing_an_option_system_uri_is_templated_from_is_a_repave(tmp_path: Path) -> None:
