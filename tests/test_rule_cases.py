@@ -152,3 +152,70 @@ def test_pal203_a_certificate_valid_through_the_last_instant_of_the_window_is_no
 def test_pal203_a_window_of_0_days_reports_nothing_not_even_at_the_run_instant(tmp_path: Path) -> None:
     run = _lint_with_config("certificate-expires-soon", "rules:\n  certificate-expires-soon: {days: 0}\n", tmp_path)
     assert not [f for f in run.active_findings if f.rule_id in ("PAL203", "PAL999")]
+
+
+# PAL201 certificate-unparseable
+
+FIXES_DIR = FIXTURES.parent / "fixes"
+
+
+def fix_case(relative: str, tmp_path: Path) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    """Fix the files of ``tests/fixes/<relative>/before/`` in this process, checking the properties every fix
+    keeps (tests/fix_properties.py): the titles of the fixes applied (as an editor and SARIF show them), the
+    text of each file they changed, and the text of each file of ``after/``, by path relative to the folder."""
+    from tests.fix_properties import check_properties
+
+    work = copy_expanded(FIXES_DIR / relative / "before", tmp_path / "work").resolve()
+    expected = copy_expanded(FIXES_DIR / relative / "after", tmp_path / "expected")
+    outcome = check_properties(work, unsafe=False)
+    fixed = {Path(path).resolve().relative_to(work).as_posix(): outcome.after[path] for path in outcome.changed}
+    wanted = {path.relative_to(expected).as_posix(): path.read_text(encoding="utf-8")
+              for path in sorted(expected.rglob("*")) if path.is_file()}
+    return [applied.fix.title for applied in outcome.applied], fixed, wanted
+
+
+def test_pal201_a_folded_certificate_is_fixed_by_making_its_block_scalar_literal(tmp_path: Path) -> None:
+    titles, fixed, wanted = fix_case("certificate-unparseable/folded", tmp_path)
+    assert titles == ["write the certificates as a literal block scalar ('|')"]
+    assert fixed == wanted
+
+
+def test_pal201_a_folded_bundle_is_fixed_once_for_all_its_certificates(tmp_path: Path) -> None:
+    titles, fixed, wanted = fix_case("certificate-unparseable/folded-bundle-in-packs-list", tmp_path)
+    assert titles == ["write the certificates as a literal block scalar ('|')"]
+    assert fixed == wanted
+
+
+def test_pal201_a_folded_certificate_whose_end_line_is_more_indented_is_fixed_too(tmp_path: Path) -> None:
+    # folding keeps the line break before the more indented END line, so the folded text also reads as an END
+    # without a BEGIN; the literal block scalar is a complete certificate all the same
+    titles, fixed, wanted = fix_case("certificate-unparseable/folded-end-line-indented", tmp_path)
+    assert titles == ["write the certificates as a literal block scalar ('|')"]
+    assert fixed == wanted
+
+
+def test_pal201_a_text_with_several_findings_carries_its_one_fix_on_the_first(tmp_path: Path) -> None:
+    run, found, expected = lint_fixture("certificate-unparseable/folded-end-line-indented.yaml", tmp_path)
+    assert found == expected
+    assert {f.message: f.fix is not None for f in run.active_findings if f.rule_id == "PAL201"} == {
+        "certificate on one line (line breaks folded away)": True,
+        "'-----END' line without a '-----BEGIN' line before it": False,
+    }
+
+
+def test_pal201_the_fix_goes_on_the_first_finding_whatever_folding_made_of_the_block(tmp_path: Path) -> None:
+    # a title line above a more indented BEGIN line: folded, the block reads as an empty one, not a one-line one
+    titles, fixed, wanted = fix_case("certificate-unparseable/folded-titled", tmp_path)
+    assert titles == ["write the certificates as a literal block scalar ('|')"]
+    assert fixed == wanted
+
+
+def test_pal201_no_fix_is_offered_when_a_literal_block_would_still_not_load(tmp_path: Path) -> None:
+    run, found, expected = lint_fixture("certificate-unparseable/folded-not-fixable.yaml", tmp_path)
+    assert found == expected
+    assert [f.fix for f in run.active_findings if f.rule_id == "PAL201"] == [None, None]
+
+
+def test_pal201_a_public_key_outside_a_certificate_field_is_not_reported(tmp_path: Path) -> None:
+    run, found, expected = lint_fixture("certificate-unparseable/signing-key.yaml", tmp_path)
+    assert found == expected == set()
