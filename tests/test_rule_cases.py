@@ -219,3 +219,34 @@ def test_pal201_no_fix_is_offered_when_a_literal_block_would_still_not_load(tmp_
 def test_pal201_a_public_key_outside_a_certificate_field_is_not_reported(tmp_path: Path) -> None:
     run, found, expected = lint_fixture("certificate-unparseable/signing-key.yaml", tmp_path)
     assert found == expected == set()
+
+
+# PAL003 os-layer-schema
+
+def _pal003_fixes(relative: str, tmp_path: Path) -> dict[str, object]:
+    """The fix title of each PAL003 finding of a fixture file (None for a finding without a fix), by YAML path."""
+    run, found, expected = lint_fixture(relative, tmp_path)
+    assert found == expected
+    return {f.location.yaml_path: f.fix.title if f.fix else None for f in run.active_findings if f.rule_id == "PAL003"}
+
+
+def test_pal003_a_misspelled_credentials_key_is_fixed_by_renaming_it(tmp_path: Path) -> None:
+    titles, fixed, wanted = fix_case("os-layer-schema/username", tmp_path)
+    assert titles == ["rename the key to 'user'"]
+    assert fixed == wanted
+
+
+def test_pal003_only_keys_with_one_clear_counterpart_get_a_rename_fix(tmp_path: Path) -> None:
+    assert _pal003_fixes("os-layer-schema/byoos-values.yaml", tmp_path) == {
+        "providerCredentials.url": "rename the key to 'registry'",
+        "providerCredentials.username": "rename the key to 'user'",
+        "providerCredentials.insecure": None,  # no such flag: the help says what to do instead
+        "options.system": None,
+    }
+
+
+def test_pal003_a_key_whose_counterpart_is_already_there_is_not_renamed(tmp_path: Path) -> None:
+    assert _pal003_fixes("os-layer-schema/user-given-twice.yaml", tmp_path) == {
+        "providerCredentials.username": None,  # renaming it would make a second 'user'
+        "providerCredentials.email": None,  # no key it stands for
+    }
