@@ -110,6 +110,12 @@ def test_pal105_trailing_spaces_removed_from_certificate_lines_are_no_change(tmp
     assert not [f for f in found if f[0].startswith("trailing-spaces/")]
 
 
+def test_pal105_a_new_deployed_file_with_no_earlier_version_has_every_certificate_added(tmp_path: Path) -> None:
+    found = lint_change("tls-certificate-on-existing-cluster", tmp_path)
+    assert [f for f in found if f[0] == "imported/depot-east.yaml" and f[2] == "PAL105"] == [
+        ("imported/depot-east.yaml", 28, "PAL105")]  # the mirror's list; providerCredentials' is empty
+
+
 # PAL401 os-layer-repave
 
 def test_pal401_removing_an_option_system_uri_is_templated_from_is_a_repave(tmp_path: Path) -> None:
@@ -280,3 +286,131 @@ def test_pal107_an_os_layer_in_a_markdown_fence_cites_no_pack_entry(tmp_path: Pa
     [finding] = [f for f in run.active_findings if f.rule_id == "PAL107"]
     assert (finding.location.path, finding.location.span.line) == ("notes.md", 10)
     assert finding.related == ()  # a fence is no pack of a profile: there is no pack entry to point at
+# PAL203 certificate-expires-soon
+
+def _pal203_lines(run: Run, file: str) -> list[int]:
+    return sorted(f.location.span.line for f in run.active_findings
+                  if f.rule_id == "PAL203" and f.location.path.endswith(file))
+
+
+def test_pal203_a_certificate_expiring_at_the_run_instant_expires_in_0_days(tmp_path: Path) -> None:
+    run, found, expected = lint_fixture("certificate-expires-soon/renewal-due.yaml", tmp_path)
+    assert found == expected
+    messages = sorted(f.message for f in run.active_findings if f.rule_id == "PAL203")
+    assert messages[0].endswith("expires in 0 days, on 2026-06-01")
+    assert messages[1].endswith("expires in 1 day, on 2026-06-02")
+
+
+def test_pal203_the_days_option_narrows_the_window(tmp_path: Path) -> None:
+    run = _lint_with_config("certificate-expires-soon", "rules:\n  certificate-expires-soon: {days: 5}\n", tmp_path)
+    assert _pal203_lines(run, "byoos-values.yaml") == []  # 10 days left: outside a 5-day window
+    assert _pal203_lines(run, "renewal-due.yaml") == [13, 33]
+
+
+def test_pal203_a_certificate_valid_through_the_last_instant_of_the_window_is_not_reported(tmp_path: Path) -> None:
+    # notAfter is inclusive (RFC 5280): a certificate whose notAfter is the window's end is valid all through it
+    run = _lint_with_config("certificate-expires-soon", "rules:\n  certificate-expires-soon: {days: 10}\n", tmp_path)
+    assert _pal203_lines(run, "byoos-values.yaml") == []
+
+
+def test_pal203_a_window_of_0_days_reports_nothing_not_even_at_the_run_instant(tmp_path: Path) -> None:
+    run = _lint_with_config("certificate-expires-soon", "rules:\n  certificate-expires-soon: {days: 0}\n", tmp_path)
+    assert not [f for f in run.active_findings if f.rule_id in ("PAL203", "PAL999")]
+
+
+# PAL201 certificate-unparseable
+
+FIXES_DIR = FIXTURES.parent / "fixes"
+
+
+def fix_case(relative: str, tmp_path: Path) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    """Fix the files of ``tests/fixes/<relative>/before/`` in this process, checking the properties every fix
+    keeps (tests/fix_properties.py): the titles of the fixes applied (as an editor and SARIF show them), the
+    text of each file they changed, and the text of each file of ``after/``, by path relative to the folder."""
+    from tests.fix_properties import check_properties
+
+    work = copy_expanded(FIXES_DIR / relative / "before", tmp_path / "work").resolve()
+    expected = copy_expanded(FIXES_DIR / relative / "after", tmp_path / "expected")
+    outcome = check_properties(work, unsafe=False)
+    fixed = {Path(path).resolve().relative_to(work).as_posix(): outcome.after[path] for path in outcome.changed}
+    wanted = {path.relative_to(expected).as_posix(): path.read_text(encoding="utf-8")
+              for path in sorted(expected.rglob("*")) if path.is_file()}
+    return [applied.fix.title for applied in outcome.applied], fixed, wanted
+
+
+def test_pal201_a_folded_certificate_is_fixed_by_making_its_block_scalar_literal(tmp_path: Path) -> None:
+    titles, fixed, wanted = fix_case("certificate-unparseable/folded", tmp_path)
+    assert titles == ["write the certificates as a literal block scalar ('|')"]
+    assert fixed == wanted
+
+
+def test_pal201_a_folded_bundle_is_fixed_once_for_all_its_certificates(tmp_path: Path) -> None:
+    titles, fixed, wanted = fix_case("certificate-unparseable/folded-bundle-in-packs-list", tmp_path)
+    assert titles == ["write the certificates as a literal block scalar ('|')"]
+    assert fixed == wanted
+
+
+def test_pal201_a_folded_certificate_whose_end_line_is_more_indented_is_fixed_too(tmp_path: Path) -> None:
+    # folding keeps the line break before the more indented END line, so the folded text also reads as an END
+    # without a BEGIN; the literal block scalar is a complete certificate all the same
+    titles, fixed, wanted = fix_case("certificate-unparseable/folded-end-line-indented", tmp_path)
+    assert titles == ["write the certificates as a literal block scalar ('|')"]
+    assert fixed == wanted
+
+
+def test_pal201_a_text_with_several_findings_carries_its_one_fix_on_the_first(tmp_path: Path) -> None:
+    run, found, expected = lint_fixture("certificate-unparseable/folded-end-line-indented.yaml", tmp_path)
+    assert found == expected
+    assert {f.message: f.fix is not None for f in run.active_findings if f.rule_id == "PAL201"} == {
+        "certificate on one line (line breaks folded away)": True,
+        "'-----END' line without a '-----BEGIN' line before it": False,
+    }
+
+
+def test_pal201_the_fix_goes_on_the_first_finding_whatever_folding_made_of_the_block(tmp_path: Path) -> None:
+    # a title line above a more indented BEGIN line: folded, the block reads as an empty one, not a one-line one
+    titles, fixed, wanted = fix_case("certificate-unparseable/folded-titled", tmp_path)
+    assert titles == ["write the certificates as a literal block scalar ('|')"]
+    assert fixed == wanted
+
+
+def test_pal201_no_fix_is_offered_when_a_literal_block_would_still_not_load(tmp_path: Path) -> None:
+    run, found, expected = lint_fixture("certificate-unparseable/folded-not-fixable.yaml", tmp_path)
+    assert found == expected
+    assert [f.fix for f in run.active_findings if f.rule_id == "PAL201"] == [None, None]
+
+
+def test_pal201_a_public_key_outside_a_certificate_field_is_not_reported(tmp_path: Path) -> None:
+    run, found, expected = lint_fixture("certificate-unparseable/signing-key.yaml", tmp_path)
+    assert found == expected == set()
+
+
+# PAL003 os-layer-schema
+
+def _pal003_fixes(relative: str, tmp_path: Path) -> dict[str, object]:
+    """The fix title of each PAL003 finding of a fixture file (None for a finding without a fix), by YAML path."""
+    run, found, expected = lint_fixture(relative, tmp_path)
+    assert found == expected
+    return {f.location.yaml_path: f.fix.title if f.fix else None for f in run.active_findings if f.rule_id == "PAL003"}
+
+
+def test_pal003_a_misspelled_credentials_key_is_fixed_by_renaming_it(tmp_path: Path) -> None:
+    titles, fixed, wanted = fix_case("os-layer-schema/username", tmp_path)
+    assert titles == ["rename the key to 'user'"]
+    assert fixed == wanted
+
+
+def test_pal003_only_keys_with_one_clear_counterpart_get_a_rename_fix(tmp_path: Path) -> None:
+    assert _pal003_fixes("os-layer-schema/byoos-values.yaml", tmp_path) == {
+        "providerCredentials.url": "rename the key to 'registry'",
+        "providerCredentials.username": "rename the key to 'user'",
+        "providerCredentials.insecure": None,  # no such flag: the help says what to do instead
+        "options.system": None,
+    }
+
+
+def test_pal003_a_key_whose_counterpart_is_already_there_is_not_renamed(tmp_path: Path) -> None:
+    assert _pal003_fixes("os-layer-schema/user-given-twice.yaml", tmp_path) == {
+        "providerCredentials.username": None,  # renaming it would make a second 'user'
+        "providerCredentials.email": None,  # no key it stands for
+    }
