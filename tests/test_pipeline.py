@@ -20,7 +20,7 @@ from linter.changes.baseline import dump_baseline, parse_baseline
 from linter.changes.history import BaseRequest
 from linter.config.load import Config
 from linter.config.resolver import ConfigChoice, ConfigResolver
-from linter.engine import pipeline
+from linter.engine import pipeline, result_cache
 from linter.engine.discover import Candidate, printable_path
 from linter.engine.pipeline import Engine, group_units
 from linter.engine.request import RunError, RunRequest
@@ -154,6 +154,7 @@ def test_files_outside_the_repository_are_counted_in_one_note(engine: Engine, tm
                     "skip them and their findings count as new")
     assert notes == [expected]
     assert sorted(f.baseline_state for f in run.findings) == ["new"] * outside + ["unchanged"]
+    assert run.absent == ()  # a file outside the repository has no base version, not one that cannot be read
 
 
 def test_no_outside_note_when_every_file_is_in_the_repository(engine: Engine, tmp_path: Path,
@@ -655,6 +656,7 @@ def test_a_markdown_file_deleted_since_the_base_has_its_findings_fixed_when_mark
     repo.commit_all("topic")
     run = lint(engine, repo.path, root=repo.path, base=BaseRequest(BASE_BRANCH), markdown=True)
     assert [(f.location.path, f.rule_id) for f in run.absent] == [("docs/guide.md", "PAL106")]
+    assert run.findings == () or all(f.location.path != "docs/guide.md" for f in run.findings)
     assert lint(engine, repo.path, root=repo.path, base=BaseRequest(BASE_BRANCH)).absent == ()
 
 
@@ -732,3 +734,49 @@ def test_change_rules_skip_a_file_whose_base_version_does_not_parse(engine: Engi
     repo.write("os.yaml", ECR_VALUES)
     run = lint(engine, repo.path, root=repo.path, base=BaseRequest(BASE_BRANCH))
     assert sorted({f.rule_id for f in run.findings}) == ["PAL106"]
+
+
+NAMED_PACK = """\
+resource "spectrocloud_cluster_profile" "edge" {
+  name  = "edge-addons"
+  cloud = "edge-native"
+  type  = "add-on"
+  pack {
+    name   = "%s"
+    tag    = "1.0.0"
+    values = var.addon_values
+  }
+}
+""" % SECRET
+
+
+def test_a_cached_result_keeps_its_base_findings_and_notices_redacted_with_the_run_secrets(
+        engine: Engine, tmp_path: Path, git_env: dict[str, str]) -> None:
+    """Another unit's password quoted in a base revision's finding or in a notice (a pack named like it) is not
+    kept in the cache."""
+    repo = _repository(tmp_path, {"quoting/os.yaml": QUOTING, "holding/os.yaml": HOLDING,
+                                  "addons/main.tf": NAMED_PACK})
+    run = lint(engine, repo.path, root=repo.path, base=BaseRequest(BASE_BRANCH), cache_root=repo.path, jobs=1)
+    assert any("its values are" in n.message for n in run.notices)
+    assert SECRET not in str(reported(run)) + str(run.notices)
+    assert _cached_texts(repo.path) and SECRET not in _cached_texts(repo.path)
+
+
+def test_entries_a_run_used_are_kept_when_the_cache_is_pruned(engine: Engine, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch,
+                                                              fresh: list[list[str]]) -> None:
+    monkeypatch.setattr(result_cache, "SPARE_ENTRIES", 0)
+    for folder in ("a", "b", "c"):
+        _write(tmp_path / folder / "os.yaml", ECR_VALUES)
+    lint(engine, tmp_path, root=tmp_path, cache_root=tmp_path, jobs=1)
+    lint(engine, tmp_path, root=tmp_path, cache_root=tmp_path, jobs=1)  # reads all three, prunes none of them
+    fresh.clear()
+    lint(engine, tmp_path, root=tmp_path, cache_root=tmp_path, jobs=1)
+    assert fresh == []
+
+
+def test_a_walk_reads_markdown_only_when_asked(engine: Engine, tmp_path: Path) -> None:
+    _write(tmp_path / "docs" / "guide.md", "# Edge site\n\n```yaml\n" + ECR_VALUES + "```\n")
+    asked = lint(engine, tmp_path, root=tmp_path, markdown=True)
+    assert [(f.location.path, f.rule_id) for f in asked.findings] == [("docs/guide.md", "PAL106")]
+    assert lint(engine, tmp_path, root=tmp_path).findings == ()

@@ -273,9 +273,7 @@ def settle(outcomes: list[LintedUnit], units: list[list[FileInput]], linters: Un
         if outcome.cached and not set(outcome.result.redacted_with) <= known:
             outcome = linters.lint(unit, use_cache=False)  # stale: a value it hides is no longer secret
             secrets = secrets | Secrets(outcome.secrets)
-        settled.append(outcome)
-        if outcome.key:
-            cache.used.add(outcome.key)
+        settled.append(outcome)  # the cache records the entries it reads and writes, which pruning keeps
     for outcome in settled:
         if not (outcome.storable or outcome.cached) or not outcome.key:
             continue
