@@ -114,3 +114,78 @@ def test_pal105_trailing_spaces_removed_from_certificate_lines_are_no_change(tmp
 def test_pal401_removing_an_option_system_uri_is_templated_from_is_a_repave(tmp_path: Path) -> None:
     found = lint_change("os-layer-repave", tmp_path)
     assert ("removed-option/byoos-values.yaml", 5, "PAL401") in found
+
+
+# PAL000 parse-error
+
+def fix_case(relative: str, tmp_path: Path, unsafe: bool = False) -> tuple[dict[str, str], dict[str, str], list[str]]:
+    """The fix case ``relative`` (under tests/fixes/) fixed in the test process, as ``check --fix`` fixes it: the
+    text of each file its ``before/`` becomes, the text of its ``after/`` files, and the titles of the fixes
+    applied (what an editor's code action and SARIF show)."""
+    from tests.fix_properties import fix_directory
+
+    source = FIXTURES.parent / "fixes" / relative
+    work = copy_expanded(source / "before", tmp_path / "work")
+    wanted = copy_expanded(source / "after", tmp_path / "after")
+    outcome = fix_directory(work, unsafe)
+    fixed = {path.relative_to(work).as_posix(): path.read_text(encoding="utf-8")
+             for path in sorted(work.rglob("*")) if path.is_file()}
+    fixed.update({Path(path).relative_to(work).as_posix(): text for path, text in outcome.after.items()})
+    after = {path.relative_to(wanted).as_posix(): path.read_text(encoding="utf-8")
+             for path in sorted(wanted.rglob("*")) if path.is_file()}
+    return fixed, after, [applied.fix.title for applied in outcome.applied]
+
+
+def test_pal000_a_masked_password_read_as_an_alias_is_fixed_by_quoting_it(tmp_path: Path) -> None:
+    fixed, after, titles = fix_case("parse-error/masked-password", tmp_path)
+    assert fixed == after
+    assert titles == ["quote the value"]
+
+
+def test_pal000_a_value_naming_an_undefined_alias_is_fixed_by_quoting_it(tmp_path: Path) -> None:
+    fixed, after, titles = fix_case("parse-error/undefined-alias", tmp_path)
+    assert fixed == after
+    assert titles == ["quote the value"]
+
+
+def test_pal000_a_value_starting_with_a_reserved_character_is_fixed_by_quoting_it(tmp_path: Path) -> None:
+    fixed, after, titles = fix_case("parse-error/reserved-character", tmp_path)
+    assert fixed == after
+    assert titles == ["quote the value"]
+
+
+def test_pal000_an_unquoted_macro_read_as_a_mapping_is_fixed_by_quoting_the_macro(tmp_path: Path) -> None:
+    fixed, after, titles = fix_case("parse-error/unquoted-macro-list-item", tmp_path)
+    assert fixed == after
+    assert titles == ["quote the macro"]
+
+
+def test_pal000_a_tab_in_indentation_offers_no_fix(tmp_path: Path) -> None:
+    run, found, expected = lint_fixture("parse-error/recovered-site", tmp_path)
+    assert found == expected
+    fixes = {f.location.span.column: f.fix for f in run.active_findings if f.rule_id == "PAL000"}
+    assert fixes[1] is None  # the tab: which spaces it stands for is the author's to say
+    assert fixes[15] is not None and fixes[15].title == "quote the value"  # the '@' value on the next line
+
+
+def test_pal000_an_unquoted_macro_before_a_path_is_masked_and_the_rest_of_the_file_linted(tmp_path: Path) -> None:
+    run, found, expected = lint_fixture("parse-error/unquoted-macro-before-path.yaml", tmp_path)
+    assert found == expected
+    assert "PAL301" in rule_ids(found)  # linted past the value
+    [finding] = [f for f in run.active_findings if f.rule_id == "PAL000"]
+    assert finding.location.yaml_path == 'options["system.uri"]'
+
+
+def test_pal000_an_unquoted_macro_before_a_path_is_fixed_by_quoting_the_whole_value(tmp_path: Path) -> None:
+    fixed, after, titles = fix_case("parse-error/unquoted-macro-before-path", tmp_path)
+    assert fixed == after
+    assert titles == ["quote the macro"]
+
+
+def test_pal000_the_fix_of_each_masked_value_quotes_that_value(tmp_path: Path) -> None:
+    run, found, expected = lint_fixture("parse-error/two-registries", tmp_path)
+    assert found == expected
+    findings = [f for f in run.active_findings if f.rule_id == "PAL000"]
+    assert len(findings) == 2
+    for finding in findings:  # both at column 19, on lines of their own
+        assert {r.span.line for r in finding.fix.replacements} == {finding.location.span.line}
