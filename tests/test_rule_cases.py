@@ -189,3 +189,46 @@ def test_pal000_the_fix_of_each_masked_value_quotes_that_value(tmp_path: Path) -
     assert len(findings) == 2
     for finding in findings:  # both at column 19, on lines of their own
         assert {r.span.line for r in finding.fix.replacements} == {finding.location.span.line}
+
+
+# PAL301 plaintext-password: the fix
+
+def _pal301_fixes(relative: str, tmp_path: Path) -> dict[str, object]:
+    """The fix of each PAL301 finding of the fixture folder ``relative``, by file name."""
+    run, found, expected = lint_fixture(relative, tmp_path)
+    assert found == expected
+    return {f.location.path.rsplit("/", 1)[-1]: f.fix for f in run.active_findings if f.rule_id == "PAL301"}
+
+
+def test_pal301_the_fix_replaces_the_password_by_a_macro_named_after_its_registry(tmp_path: Path) -> None:
+    fixed, after, titles = fix_case("plaintext-password/unsafe-os-layer", tmp_path, unsafe=True)
+    assert fixed == after
+    assert titles == ["replace the password with the macro HARBOR_EXAMPLE_COM_PASSWORD"]
+
+
+def test_pal301_the_fix_is_unsafe_and_says_to_create_the_macro_and_rotate_the_password(tmp_path: Path) -> None:
+    fix = _pal301_fixes("plaintext-password/macro-names", tmp_path)["misplaced-registry-credentials.yaml"]
+    assert not fix.safe
+    assert fix.note == ("create the Palette macro MIRROR_STORE_042_EXAMPLE_NET_PASSWORD (Tenant or Project Settings, "
+                        "Macros) holding the password that was in the file; it stays in the file's git history, so "
+                        "rotate it")
+
+
+def test_pal301_the_macro_is_named_after_the_registry_host_as_written(tmp_path: Path) -> None:
+    fixes = _pal301_fixes("plaintext-password/macro-names", tmp_path)
+    titles = {name: fix.title.removeprefix("replace the password with the macro ") for name, fix in fixes.items()}
+    assert titles == {
+        # a user-data registryCredentials pasted into a profile: named after its domain
+        "misplaced-registry-credentials.yaml": "MIRROR_STORE_042_EXAMPLE_NET_PASSWORD",
+        "capital-host.yaml": "HARBOR_EDGE_BOX_PASSWORD",
+        "ipv6-registry.yaml": "FD00_10_20_5000_PASSWORD",
+        # a macro name cannot start with a digit; a templated registry or none says nothing of the host
+        "public-ip-registry.yaml": "REGISTRY_PASSWORD",
+        "templated-registry.yaml": "REGISTRY_PASSWORD",
+        "no-registry.yaml": "REGISTRY_PASSWORD",
+    }
+
+
+def test_pal301_a_password_in_user_data_has_no_fix(tmp_path: Path) -> None:
+    fixes = _pal301_fixes("plaintext-password/site", tmp_path)
+    assert fixes and all(fix is None for fix in fixes.values())  # user-data has no macros
