@@ -232,3 +232,45 @@ def test_pal301_the_macro_is_named_after_the_registry_host_as_written(tmp_path: 
 def test_pal301_a_password_in_user_data_has_no_fix(tmp_path: Path) -> None:
     fixes = _pal301_fixes("plaintext-password/site", tmp_path)
     assert fixes and all(fix is None for fix in fixes.values())  # user-data has no macros
+
+
+# PAL108 provider-image-reference
+
+def test_pal108_the_fix_leaves_the_registry_host_alone_and_none_is_offered_for_user_information(
+        tmp_path: Path) -> None:
+    from linter.fix.apply import apply_fixes
+
+    run, found, expected = lint_fixture("provider-image-reference", tmp_path)
+    assert found == expected
+    registries = {}
+    for finding in run.active_findings:
+        if finding.rule_id == "PAL108" and finding.location.yaml_path == "providerCredentials.registry":
+            text = (tmp_path / "fixture" / finding.location.path).read_text(encoding="utf-8")
+            line = apply_fixes(text, [finding.fix])[0].splitlines()[finding.location.span.line - 1] \
+                if finding.fix is not None else None
+            registries[finding.location.path] = line.split("#")[0].strip() if line is not None else None
+    assert registries == {
+        "scheme-registry.yaml": "registry: harbor.edge.example.com",
+        "registry-scheme-twice.yaml": "registry: harbor.edge.example.com",
+        "registry-scheme-and-path.yaml": "registry: harbor.edge.example.com",  # its path holds '://' too
+        "path-registry.yaml": "registry: harbor.edge.example.com:8443",
+        "registry-scheme-only.yaml": None,  # no host to keep
+        "registry-user-info.yaml": None,
+        "registry-host-in-scheme.yaml": None,  # oci://robot-edge@oci: the user is seen after the scheme
+        "registry-not-a-host.yaml": None,
+    }
+
+
+def test_pal108_each_fix_case_becomes_its_after(tmp_path: Path) -> None:
+    for case in sorted((FIXTURES.parent / "fixes" / "provider-image-reference").iterdir()):
+        fixed, after, titles = fix_case(f"provider-image-reference/{case.name}", tmp_path / case.name)
+        assert fixed == after, case.name
+        assert titles == ["keep only the host, harbor.example.com"], case.name
+
+
+def test_pal108_the_fix_of_a_scheme_alone_is_one_deletion(tmp_path: Path) -> None:
+    run, found, expected = lint_fixture("provider-image-reference/scheme-registry.yaml", tmp_path)
+    assert found == expected
+    [finding] = [f for f in run.active_findings if f.rule_id == "PAL108"]
+    [deletion] = finding.fix.replacements  # https:// only: no empty edit after the host
+    assert (deletion.span.column, deletion.span.end_column, deletion.text) == (13, 21, "")
