@@ -118,10 +118,12 @@ def test_pal401_removing_an_option_system_uri_is_templated_from_is_a_repave(tmp_
 
 # PAL000 parse-error
 
-def fix_case(relative: str, tmp_path: Path, unsafe: bool = False) -> tuple[dict[str, str], dict[str, str], list[str]]:
+def fixed_in_process(relative: str, tmp_path: Path,
+                     unsafe: bool = False) -> tuple[dict[str, str], dict[str, str], list[str]]:
     """The fix case ``relative`` (under tests/fixes/) fixed in the test process, as ``check --fix`` fixes it: the
-    text of each file its ``before/`` becomes, the text of its ``after/`` files, and the titles of the fixes
-    applied (what an editor's code action and SARIF show)."""
+    text of each file its ``before/`` becomes (changed or not), the text of its ``after/`` files, and the titles
+    of the fixes applied (what an editor's code action and SARIF show). Named apart from main's PAL201
+    ``fix_case``, which returns the changed files only and takes no ``unsafe``."""
     from tests.fix_properties import fix_directory
 
     source = FIXTURES.parent / "fixes" / relative
@@ -137,25 +139,25 @@ def fix_case(relative: str, tmp_path: Path, unsafe: bool = False) -> tuple[dict[
 
 
 def test_pal000_a_masked_password_read_as_an_alias_is_fixed_by_quoting_it(tmp_path: Path) -> None:
-    fixed, after, titles = fix_case("parse-error/masked-password", tmp_path)
+    fixed, after, titles = fixed_in_process("parse-error/masked-password", tmp_path)
     assert fixed == after
     assert titles == ["quote the value"]
 
 
 def test_pal000_a_value_naming_an_undefined_alias_is_fixed_by_quoting_it(tmp_path: Path) -> None:
-    fixed, after, titles = fix_case("parse-error/undefined-alias", tmp_path)
+    fixed, after, titles = fixed_in_process("parse-error/undefined-alias", tmp_path)
     assert fixed == after
     assert titles == ["quote the value"]
 
 
 def test_pal000_a_value_starting_with_a_reserved_character_is_fixed_by_quoting_it(tmp_path: Path) -> None:
-    fixed, after, titles = fix_case("parse-error/reserved-character", tmp_path)
+    fixed, after, titles = fixed_in_process("parse-error/reserved-character", tmp_path)
     assert fixed == after
     assert titles == ["quote the value"]
 
 
 def test_pal000_an_unquoted_macro_read_as_a_mapping_is_fixed_by_quoting_the_macro(tmp_path: Path) -> None:
-    fixed, after, titles = fix_case("parse-error/unquoted-macro-list-item", tmp_path)
+    fixed, after, titles = fixed_in_process("parse-error/unquoted-macro-list-item", tmp_path)
     assert fixed == after
     assert titles == ["quote the macro"]
 
@@ -177,7 +179,7 @@ def test_pal000_an_unquoted_macro_before_a_path_is_masked_and_the_rest_of_the_fi
 
 
 def test_pal000_an_unquoted_macro_before_a_path_is_fixed_by_quoting_the_whole_value(tmp_path: Path) -> None:
-    fixed, after, titles = fix_case("parse-error/unquoted-macro-before-path", tmp_path)
+    fixed, after, titles = fixed_in_process("parse-error/unquoted-macro-before-path", tmp_path)
     assert fixed == after
     assert titles == ["quote the macro"]
 
@@ -201,7 +203,7 @@ def _pal301_fixes(relative: str, tmp_path: Path) -> dict[str, object]:
 
 
 def test_pal301_the_fix_replaces_the_password_by_a_macro_named_after_its_registry(tmp_path: Path) -> None:
-    fixed, after, titles = fix_case("plaintext-password/unsafe-os-layer", tmp_path, unsafe=True)
+    fixed, after, titles = fixed_in_process("plaintext-password/unsafe-os-layer", tmp_path, unsafe=True)
     assert fixed == after
     assert titles == ["replace the password with the macro HARBOR_EXAMPLE_COM_PASSWORD"]
 
@@ -263,7 +265,7 @@ def test_pal108_the_fix_leaves_the_registry_host_alone_and_none_is_offered_for_u
 
 def test_pal108_each_fix_case_becomes_its_after(tmp_path: Path) -> None:
     for case in sorted((FIXTURES.parent / "fixes" / "provider-image-reference").iterdir()):
-        fixed, after, titles = fix_case(f"provider-image-reference/{case.name}", tmp_path / case.name)
+        fixed, after, titles = fixed_in_process(f"provider-image-reference/{case.name}", tmp_path / case.name)
         assert fixed == after, case.name
         assert titles == ["keep only the host, harbor.example.com"], case.name
 
