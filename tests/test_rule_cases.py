@@ -122,7 +122,7 @@ def fixed_in_process(relative: str, tmp_path: Path,
                      unsafe: bool = False) -> tuple[dict[str, str], dict[str, str], list[str]]:
     """The fix case ``relative`` (under tests/fixes/) fixed in the test process, as ``check --fix`` fixes it: the
     text of each file its ``before/`` becomes (changed or not), the text of its ``after/`` files, and the titles
-    of the fixes applied (what an editor's code action and SARIF show). Named apart from main's PAL201
+    of the fixes applied (what an editor's code action and SARIF show). Named apart from PAL201's
     ``fix_case``, which returns the changed files only and takes no ``unsafe``."""
     from tests.fix_properties import fix_directory
 
