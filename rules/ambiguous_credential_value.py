@@ -121,19 +121,13 @@ def _credential_mappings(doc: Document) -> Iterator[YamlPath]:
             yield ("stylus", "externalRegistries", "registries", index)
 
 
-def _line(lines: list[str], line: int) -> str:
-    return lines[line - 1].rstrip("\r") if 1 <= line <= len(lines) else ""
-
-
 def _misread(doc: Document, path: YamlPath, lines: list[str]) -> Optional[str]:
     """Why YAML does not read the value as the text written (a reason code), or None."""
     info = doc.info(path)
     if info is None or info.style != "":
         return None  # quoted and block scalars are strings; collections are the schema rules' business
-    if info.tag == "null":
-        after_key = ""
-        if info.key is not None:
-            after_key = _line(lines, info.key.end_line)[info.key.end_column - 1:]
+    if info.tag == "null":  # a credential field is a mapping entry: it has a key, on a line of the text
+        after_key = lines[info.key.end_line - 1][info.key.end_column - 1:]
         return "null-comment" if _COMMENT_AFTER_KEY.match(after_key) else "null"
     if info.tag in ("int", "float"):
         return "number"
@@ -144,7 +138,7 @@ def _misread(doc: Document, path: YamlPath, lines: list[str]) -> Optional[str]:
         return None
     if value.lower() in _YAML11_BOOLS:
         return "yaml11-bool"
-    rest = _line(lines, info.value.end_line)[info.value.end_column - 1:]
+    rest = lines[info.value.end_line - 1][info.value.end_column - 1:]  # a '\r' left at its end matters not
     found = _COMMENT_AFTER_VALUE.match(rest)
     if found is not None:
         gap, after = found.group(1), found.group(2)

@@ -128,7 +128,6 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
             problem = _problem(text, block)
             if problem is None:
                 continue
-            repair, unfolding = (unfolding, None) if problem == "one-line" else (None, unfolding)
             if problem == "not-a-certificate":
                 message = f"{text.field} holds a '{block.label}' block, not a certificate"
                 help = f"the field takes CA certificates ('-----BEGIN CERTIFICATE-----'): {_CONSEQUENCE}; {_FIX}"
@@ -137,21 +136,20 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
                 message = what
                 help = f"{why + ': ' if why else ''}{_CONSEQUENCE}; {fix}"
             yield Issue(message, at=text.path, span=pem.block_span(doc, text, block),
-                        value=f"{block.line}:{problem}", help=help, fix=repair)
+                        value=f"{block.line}:{problem}", help=help, fix=unfolding)
+            unfolding = None  # the text's one fix goes on its first finding
 
 
 def _unfolding(doc: Document, text: pem.PemText) -> Optional[TextFix]:
     """The fix of certificates whose only problem is a folded block scalar (``>``): make it literal (``|``), when
-    every block then reads as a complete certificate."""
-    if not text.blocks or any(block.problem not in ("", "one-line") for block in text.blocks):
-        return None
+    every block then reads as a complete certificate (what folding did to the blocks, a line break lost or one
+    kept before a more indented line, does not matter then)."""
     found = fixes.literal_block(doc, text.path)
     if found is None:
         return None
     edit, literal = found
     blocks = pem.split_pem(literal)
-    if not blocks or any(block.problem or not block.is_certificate or pem.load_certificate(block) is None
-                         for block in blocks):
+    if not blocks or any(pem.load_certificate(block) is None for block in blocks):
         return None
     return fixes.safe("write the certificates as a literal block scalar ('|')", edit)
 

@@ -107,7 +107,8 @@ def check(cluster: Cluster, ctx: RuleContext) -> Iterator[Issue]:
     if not user_data:
         return
     for layer in cluster.os_layers:
-        if not isinstance(layer.get(CREDENTIALS), dict):
+        credentials = layer.get(CREDENTIALS)
+        if not isinstance(credentials, dict):
             continue
         image = macros.provider_image(layer.data)
         if image.agent_mode:
@@ -118,8 +119,7 @@ def check(cluster: Cluster, ctx: RuleContext) -> Iterator[Issue]:
             if found is None:
                 continue
             where, at, note = found
-            credentials = layer.get(CREDENTIALS)
-            registry = credentials.get("registry") if isinstance(credentials, dict) else None
+            registry = credentials.get("registry")
             source = f" instead of from {images.registry_host(registry)}" \
                 if isinstance(registry, str) and registry.strip() and not macros.contains_macro(registry) else ""
             yield Issue(

@@ -101,24 +101,23 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
                     help=f"{problems[0]}: Palette cannot substitute it, so {what}; write it as "
                          "'{{.spectro.macro.NAME}}' (or .var, .system, .pack)",
                     at=path, part="value", value=problems[0],
-                    fix=_braces_repaired(doc, path, value, credentials.is_secret_key(key)))
+                    fix=_braces_repaired(doc, path, value))
 
 
 #: A macro with whatever braces surround it: ``{``s, blanks, an optional ``-``, the path, blanks, ``}``s.
 _WRITTEN_MACRO = re.compile(r"(\{*)(\s*-?\s*)(\.?spectro\.[\w.-]*)(\s*-?\s*)(\}*)", re.IGNORECASE)
 
 
-def _braces_repaired(doc: Document, path: YamlPath, value: str, secret: bool) -> Optional[TextFix]:
+def _braces_repaired(doc: Document, path: YamlPath, value: str) -> Optional[TextFix]:
     """The fix when braces are all that is wrong: each macro gets exactly ``{{`` and ``}}``. Offered only when
     every brace of the value belongs to a macro and the repaired value has no problem left."""
     repaired = _WRITTEN_MACRO.sub(lambda m: "{{" + m.group(2) + m.group(3) + m.group(4) + "}}", value)
-    if repaired == value or "{" in _WRITTEN_MACRO.sub("", value) or "}" in _WRITTEN_MACRO.sub("", value):
+    outside = _WRITTEN_MACRO.sub("", value)  # a brace left here is no macro's: not for this fix to move
+    if repaired == value or "{" in outside or "}" in outside:
         return None
-    if macros.macro_problems(repaired, secret=secret):
+    if macros.macro_problems(repaired):  # whether a problem is left; ``secret`` changes only its wording
         return None
-    import difflib
-
-    edits = [fixes.replace_in_value(doc, path, first, last, repaired[start:end])
-             for tag, first, last, start, end in difflib.SequenceMatcher(None, value, repaired, autojunk=False)
-             .get_opcodes() if tag != "equal"]
+    edits = [fixes.replace_in_value(doc, path, found.start(group), found.end(group), braces)
+             for found in _WRITTEN_MACRO.finditer(value) for group, braces in ((1, "{{"), (5, "}}"))
+             if found.group(group) != braces]
     return fixes.safe("repair the macro's braces", *edits)

@@ -28,6 +28,12 @@ bundle), which :mod:`tests.fixture_expansion` replaces with the PEM text before 
 | ``rsa-private-key`` | an RSA private key in the traditional OpenSSL form (``RSA PRIVATE KEY``) |
 | ``public-key`` | the leaf's public key (``PUBLIC KEY``: not a certificate) |
 | ``truncated`` | ``ca`` with its last three lines cut off (no END line) |
+| ``expires-in-a-day`` | like ``leaf``, expires one day after the clock |
+| ``five-names`` | like ``leaf``, SANs for five store registries (store-01 to store-05.edge.example.net), no IP |
+| ``six-names`` | like ``five-names`` with a sixth store registry (store-06.edge.example.net) |
+| ``ca-end-line-indented`` | ``ca`` with two more spaces before its END line, as a careless paste leaves it |
+| ``ca-titled`` | ``ca`` after a title line, with two more spaces before its BEGIN line (a careless paste) |
+| ``ca-six-dashes`` | ``ca`` with six dashes each side of its BEGIN and END labels (armour PEM readers miss) |
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ from tests.helpers import FIXED_NOW
 DAY = dt.timedelta(days=1)
 SANS = ("harbor.example.com", "*.edge.example.com")
 SAN_IPS = ("10.10.254.254",)
+STORES = tuple(f"store-{number:02d}.edge.example.net" for number in range(1, 7))
 
 
 @functools.lru_cache(maxsize=None)
@@ -118,6 +125,12 @@ def catalogue(now: dt.datetime = FIXED_NOW) -> dict[str, str]:
         "public-key": leaf_key.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii").strip(),
         "truncated": "\n".join(ca_pem.splitlines()[:-3]),
+        "expires-in-a-day": leaf(21, before=now - 364 * DAY, after=now + DAY),
+        "five-names": leaf(22, sans=STORES[:5], ips=(), common="store-01.edge.example.net"),
+        "six-names": leaf(23, sans=STORES, ips=(), common="store-01.edge.example.net"),
+        "ca-end-line-indented": ca_pem.replace("-----END", "  -----END"),
+        "ca-titled": "Example Edge Registry CA\n" + ca_pem.replace("-----BEGIN", "  -----BEGIN"),
+        "ca-six-dashes": ca_pem.replace("-----", "------"),
     }
 
 

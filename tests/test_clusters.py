@@ -9,6 +9,7 @@ from linter.config.patterns import PathPatterns
 from linter.engine.clusters import Cluster, cluster_key, group_clusters
 from linter.inputs import read_file
 from linter.inputs.reader import ParsedFile
+from linter.model import Notice
 from linter.yaml.composer import YamlParser
 from linter.yaml.source import SourceFile
 from tests.helpers import FIXTURES, run_paths
@@ -120,3 +121,31 @@ def test_each_fenced_block_of_a_markdown_file_is_a_cluster_named_by_its_line() -
                                ("docs/runbook.md:12", "block", ["docs/runbook.md"]),
                                ("docs/os.yaml", "file", ["docs/os.yaml"])]
     assert [[d.kind for d in c.documents] for c in clusters[:2]] == [["os-layer"], ["user-data"]]
+
+
+def _site_notice(layers: int, directory: str) -> Notice:
+    return Notice(f"{layers} OS layers beside user-data in one folder, so it is not one edge site and the rules "
+                  "across files did not run there; list each site's files under clusters: in the configuration",
+                  path=directory)
+
+
+def test_two_os_layers_beside_user_data_are_files_alone_and_the_run_says_why() -> None:
+    notices: list[Notice] = []
+    files = [parsed("fleet/a.yaml", OS_LAYER), parsed("fleet/b.yaml", OS_LAYER), parsed("fleet/user-data", USER_DATA)]
+    clusters = group_clusters(files, Config(), notices)
+    assert shape(clusters) == [(p, "file", [p]) for p in ("fleet/a.yaml", "fleet/b.yaml", "fleet/user-data")]
+    assert notices == [_site_notice(2, "fleet")]
+
+
+def test_the_notice_for_the_top_folder_names_it_dot() -> None:
+    notices: list[Notice] = []
+    files = [parsed("a.yaml", OS_LAYER), parsed("b.yaml", OS_LAYER), parsed("c.yaml", OS_LAYER),
+             parsed("user-data", USER_DATA)]
+    group_clusters(files, Config(), notices)
+    assert notices == [_site_notice(3, ".")]
+
+
+def test_several_os_layers_without_user_data_are_a_folder_of_profiles_and_no_notice() -> None:
+    notices: list[Notice] = []
+    group_clusters([parsed("profiles/a.yaml", OS_LAYER), parsed("profiles/b.yaml", OS_LAYER)], Config(), notices)
+    assert notices == []

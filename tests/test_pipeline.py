@@ -10,19 +10,23 @@ import gc
 import shutil
 import subprocess
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Optional
 
 import pytest
 
 from linter import __version__
+from linter.changes.baseline import dump_baseline, parse_baseline
 from linter.changes.history import BaseRequest
 from linter.config.load import Config
 from linter.config.resolver import ConfigChoice, ConfigResolver
+from linter.engine import pipeline
 from linter.engine.discover import Candidate, printable_path
 from linter.engine.pipeline import Engine, group_units
-from linter.engine.request import RunRequest
+from linter.engine.request import RunError, RunRequest
+from linter.engine.result_cache import ResultCache
 from linter.engine.rule_loader import load_rules
-from linter.engine.units import FileInput
+from linter.engine.units import FileInput, UnitJob, UnitLinter
 from linter.model import Finding, Notice, Run, Severity
 from linter.resources import rules_dir
 from linter.validation.store import SchemaStore
@@ -370,3 +374,361 @@ def test_a_terraform_file_is_linted_with_the_values_file_it_reads_in_another_fol
     assert [(f.rule_id, f.location.path, f.location.span.line) for f in run.findings] == [
         ("PAL106", "module/os/edge.yaml", 6)]
     assert run.notices == () and run.files_checked == 2
+
+
+# ---- what a unit's job holds: its rules, options, clock and cache key ------------------------------------
+
+
+def _config(tmp_path: Path, text: str, folder: str = "") -> Config:
+    """The configuration ``text`` as the file ``folder/.palette-lint.yaml`` under ``tmp_path``."""
+    config_file = _write(tmp_path / folder / ".palette-lint.yaml", text)
+    return ConfigResolver(ConfigChoice(None, False, False), YamlParser(), SchemaStore()).governing(config_file)
+
+
+def _job(engine: Engine, tmp_path: Path, config: Optional[Config] = None, root: Optional[Path] = None,
+         label: Optional[str] = None, code: str = "code", cache: bool = True, **options: Any) -> UnitJob:
+    request = RunRequest(paths=(str(tmp_path),), **options)
+    history = SimpleNamespace(label=label) if label is not None else None  # all a job reads of the history
+    result_cache = ResultCache.open(tmp_path)[0] if cache else None
+    return engine._job(request, config or Config(root=tmp_path), root or tmp_path, history,  # type: ignore[arg-type]
+                       result_cache, code)
+
+
+def test_a_job_runs_the_rules_its_configuration_enables_with_their_options(engine: Engine, tmp_path: Path) -> None:
+    soon = next(rule for rule in engine.catalogue if rule.name == "certificate-expires-soon")
+    config = _config(tmp_path, f"rules:\n  PAL106: off\n  {soon.id}: {{days: 4000}}\n")
+    job = _job(engine, tmp_path, config)
+    assert "PAL106" not in {rule.id for rule in job.rules} and "PAL108" in {rule.id for rule in job.rules}
+    assert job.options[soon.id]["days"] == 4000
+    assert _job(engine, tmp_path, file_seconds=7.5).file_seconds == 7.5
+
+
+def test_a_job_on_the_real_clock_keeps_results_for_the_hour_and_on_a_fixed_one_for_that_instant(
+        engine: Engine, tmp_path: Path) -> None:
+    real = _job(engine, tmp_path)
+    assert real.now.tzinfo is not None and real.now.utcoffset() == dt.timedelta(0)
+    assert real.clock == real.now.strftime("%Y-%m-%dT%H") and len(real.clock) == 13 and not real.fixed_clock
+    fixed = _job(engine, tmp_path, now=FIXED_NOW)
+    assert (fixed.now, fixed.clock, fixed.fixed_clock) == (FIXED_NOW, FIXED_NOW.isoformat(), True)
+
+
+def test_a_job_without_a_base_revision_has_no_base_label(engine: Engine, tmp_path: Path) -> None:
+    assert _job(engine, tmp_path).base_label == ""
+    assert _job(engine, tmp_path, label="main (0123abc)").base_label == "main (0123abc)"
+
+
+def test_each_thing_a_unit_result_depends_on_is_part_of_its_cache_key(engine: Engine, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    base = _job(engine, tmp_path).run_key
+    assert base and _job(engine, tmp_path).run_key == base
+    clusters = _config(tmp_path, "clusters:\n  - files: [a/*]\n", "a")
+    ruled = _config(tmp_path, "rules:\n  PAL106: off\n", "b")
+    assert clusters.clusters and ruled.rules
+    keys = {
+        "the code": _job(engine, tmp_path, code="other code").run_key,
+        "the root": _job(engine, tmp_path, root=tmp_path / "sub").run_key,
+        "unknown files skipped": _job(engine, tmp_path, skip_unknown=True).run_key,
+        "Markdown read": _job(engine, tmp_path, markdown=True).run_key,
+        "the rules selected": _job(engine, tmp_path, select=("PAL1",)).run_key,
+        "the rules configured": _job(engine, tmp_path, Config(root=tmp_path, rules=ruled.rules)).run_key,
+        "the clusters declared": _job(engine, tmp_path, Config(root=tmp_path, clusters=clusters.clusters)).run_key,
+        "the configuration file": _job(engine, tmp_path, Config(path=tmp_path / "a.yaml", root=tmp_path)).run_key,
+        "the configuration's folder": _job(engine, tmp_path, Config(root=tmp_path / "a")).run_key,
+        "the base revision": _job(engine, tmp_path, label="main (0123abc)").run_key,
+    }
+    assert len({base, *keys.values()}) == len(keys) + 1, keys
+    monkeypatch.setattr(pipeline, "__version__", "0.0.0-other")
+    assert _job(engine, tmp_path).run_key not in (base, *keys.values())
+
+
+def test_the_code_of_the_linter_and_its_rules_is_part_of_the_cache_key(engine: Engine, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    request = RunRequest(paths=(str(tmp_path),), cache_root=tmp_path)
+    keys = []
+    for code in ("one build", "another build"):
+        monkeypatch.setattr(pipeline, "code_fingerprint", lambda _paths, code=code: code)
+        keys.append(engine._jobs(request, {"": Config(root=tmp_path)}, tmp_path, None, [])[""].run_key)
+    assert keys[0] != keys[1]
+
+
+# ---- what the result cache spares, keeps and refuses ------------------------------------------------------
+
+
+@pytest.fixture()
+def fresh(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The units linted rather than read from the cache, as the paths of their files, in the order linted."""
+    linted: list[list[str]] = []
+    original = UnitLinter._lint
+
+    def counting(self: UnitLinter, unit: Any, reads: Any) -> Any:
+        linted.append([file.path for file in unit])
+        return original(self, unit, reads)
+
+    monkeypatch.setattr(UnitLinter, "_lint", counting)
+    return linted
+
+
+def test_a_warm_run_lints_no_unit_again(engine: Engine, tmp_path: Path, fresh: list[list[str]]) -> None:
+    for folder in ("a", "b"):
+        _write(tmp_path / folder / "os.yaml", ECR_VALUES)
+    cold = lint(engine, tmp_path, root=tmp_path, cache_root=tmp_path, jobs=1)
+    assert fresh == [["a/os.yaml"], ["b/os.yaml"]]
+    fresh.clear()
+    for _round in range(2):  # and a third run still finds what the second one used
+        assert reported(lint(engine, tmp_path, root=tmp_path, cache_root=tmp_path, jobs=1)) == reported(cold)
+        assert fresh == []
+
+
+def test_a_unit_first_linted_beside_cached_ones_is_cached_too(engine: Engine, tmp_path: Path,
+                                                             fresh: list[list[str]]) -> None:
+    a = _write(tmp_path / "a" / "os.yaml", ECR_VALUES).parent
+    b = _write(tmp_path / "b" / "os.yaml", ECR_VALUES).parent
+    lint(engine, a, root=tmp_path, cache_root=tmp_path, jobs=1)
+    lint(engine, a, b, root=tmp_path, cache_root=tmp_path, jobs=1)
+    assert fresh == [["a/os.yaml"], ["b/os.yaml"]]
+    lint(engine, a, b, root=tmp_path, cache_root=tmp_path, jobs=1)
+    assert fresh == [["a/os.yaml"], ["b/os.yaml"]]
+
+
+ESCAPED = ECR_VALUES.replace("'{{.spectro.macro.ecr_password}}'", '"Hunter\\x2D22-plain-text"')  # "Hunter-22-..."
+
+
+def test_a_unit_whose_secret_cannot_be_placed_is_not_cached_and_the_next_one_is(engine: Engine, tmp_path: Path,
+                                                                                fresh: list[list[str]]) -> None:
+    """A password written with an escape is not in the file's text as it is read: the unit that holds it is
+    linted every time (its cached result could not be redacted again), the units after it are cached."""
+    _write(tmp_path / "a" / "os.yaml", ESCAPED)
+    _write(tmp_path / "b" / "os.yaml", ECR_VALUES)
+    first = lint(engine, tmp_path, root=tmp_path, cache_root=tmp_path, jobs=1)
+    assert "Hunter-22-plain-text" not in str(reported(first)) and "PAL301" in str(reported(first))
+    fresh.clear()
+    assert reported(lint(engine, tmp_path, root=tmp_path, cache_root=tmp_path, jobs=1)) == reported(first)
+    assert fresh == [["a/os.yaml"]]
+
+
+def test_a_result_cut_short_by_the_time_budget_is_not_cached(engine: Engine, tmp_path: Path) -> None:
+    _write(tmp_path / "os.yaml", ECR_VALUES)
+    hurried = lint(engine, tmp_path, root=tmp_path, cache_root=tmp_path, jobs=1, file_seconds=1e-6)
+    assert [f.rule_id for f in hurried.findings] == ["PAL000"]
+    patient = lint(engine, tmp_path, root=tmp_path, cache_root=tmp_path, jobs=1)
+    assert [f.rule_id for f in patient.findings] == ["PAL106"]
+
+
+def test_a_cached_result_records_only_the_secrets_it_hides(engine: Engine, tmp_path: Path,
+                                                          fresh: list[list[str]]) -> None:
+    """A unit stored in a run that knew another unit's password, which it does not quote, is still read from
+    the cache in a run that does not know that password."""
+    clean = _write(tmp_path / "clean" / "os.yaml", ECR_VALUES).parent
+    holding = _write(tmp_path / "holding" / "os.yaml", HOLDING).parent
+    lint(engine, clean, holding, root=tmp_path, cache_root=tmp_path, jobs=1)
+    fresh.clear()
+    lint(engine, clean, root=tmp_path, cache_root=tmp_path, jobs=1)
+    assert fresh == []
+
+
+def test_a_cached_result_stored_again_redacted_is_read_from_the_cache_next_time(engine: Engine, tmp_path: Path,
+                                                                               fresh: list[list[str]]) -> None:
+    quoting = _write(tmp_path / "quoting" / "os.yaml", QUOTING).parent
+    holding = _write(tmp_path / "holding" / "os.yaml", HOLDING).parent
+    lint(engine, quoting, root=tmp_path, cache_root=tmp_path, jobs=1)  # stored: the value is no secret here
+    both = lint(engine, quoting, holding, root=tmp_path, cache_root=tmp_path, jobs=1)  # stored again, redacted
+    fresh.clear()
+    assert reported(lint(engine, quoting, holding, root=tmp_path, cache_root=tmp_path, jobs=1)) == reported(both)
+    assert fresh == []
+
+
+# ---- configurations of several folders in one run -------------------------------------------------------
+
+
+def test_each_folder_is_linted_under_its_own_configuration(engine: Engine, tmp_path: Path) -> None:
+    for folder in ("a", "b", "c"):
+        _write(tmp_path / folder / "os.yaml", ECR_VALUES)
+    _write(tmp_path / "a" / ".palette-lint.yaml", "rules:\n  PAL106: off\n")
+    _write(tmp_path / "b" / ".palette-lint.yaml", "rules:\n  PAL106: warning\n")
+    run = lint(engine, tmp_path, root=tmp_path)
+    assert [(f.location.path, f.rule_id, f.severity) for f in run.findings] == [
+        ("b/os.yaml", "PAL106", Severity.WARNING), ("c/os.yaml", "PAL106", Severity.ERROR)]
+
+
+# ---- baselines and base revisions -------------------------------------------------------------------------
+
+MOVED = "# the registry moved down a line\n" + ECR_VALUES.replace("user: AWS", "user: robot-edge").replace(
+    "123456789012.dkr.ecr.us-east-1.amazonaws.com", "harbor.example.com")  # PAL106 fixed
+
+
+def test_a_baseline_accepts_what_it_lists_and_places_what_was_fixed(engine: Engine, tmp_path: Path) -> None:
+    for folder in ("kept", "fixed", "broken", "deleted"):
+        _write(tmp_path / folder / "os.yaml", ECR_VALUES)
+    first = lint(engine, tmp_path, root=tmp_path)
+    baseline = parse_baseline(dump_baseline(first.findings), "baseline.json")
+    _write(tmp_path / "fixed" / "os.yaml", MOVED)
+    _write(tmp_path / "broken" / "os.yaml", "options: [\n")
+    (tmp_path / "deleted" / "os.yaml").unlink()
+    _write(tmp_path / "added" / "os.yaml", ECR_VALUES)
+    run = lint(engine, tmp_path, root=tmp_path, baseline=baseline)
+    by_path = {f.location.path: f for f in run.findings if f.rule_id == "PAL106"}
+    assert sorted(by_path) == ["added/os.yaml", "kept/os.yaml"]
+    assert by_path["kept/os.yaml"].suppression is not None and by_path["kept/os.yaml"].baseline_state == "unchanged"
+    assert by_path["added/os.yaml"].suppression is None and by_path["added/os.yaml"].baseline_state == "new"
+    assert run.comparison is not None
+    assert (run.comparison.base, run.comparison.baseline, run.comparison.new, run.comparison.unchanged,
+            run.comparison.fixed) == ("", "baseline.json", 1, 1, 3)
+    assert [(f.location.path, f.location.span.line, f.location.span.column) for f in run.absent] == [
+        ("broken/os.yaml", 1, 1), ("deleted/os.yaml", 1, 1), ("fixed/os.yaml", 3, 13)]
+
+
+def test_a_run_without_base_or_baseline_compares_nothing(engine: Engine, tmp_path: Path) -> None:
+    _write(tmp_path / "os.yaml", ECR_VALUES)
+    run = lint(engine, tmp_path, root=tmp_path)
+    assert run.comparison is None and run.absent == ()
+    assert {f.baseline_state for f in run.findings} == {""}
+
+
+def _repository(tmp_path: Path, files: dict[str, str]) -> GitRepo:
+    repo = GitRepo.init(tmp_path / "repo")
+    for relative, text in files.items():
+        repo.write(relative, text)
+    repo.commit_all("base")
+    repo.git("checkout", "-qb", "topic")
+    return repo
+
+
+@pytest.mark.parametrize("new_only", [False, True])
+def test_findings_of_the_base_revision_are_unchanged_and_accepted_only_with_new_only(
+        engine: Engine, tmp_path: Path, git_env: dict[str, str], new_only: bool) -> None:
+    repo = _repository(tmp_path, {"a/os.yaml": ECR_VALUES, "b/os.yaml": ECR_VALUES, "c/os.yaml": ECR_VALUES})
+    repo.write("b/os.yaml", MOVED)
+    repo.write("c/os.yaml", ECR_VALUES.replace("us-east-1", "eu-west-1"))
+    repo.commit_all("topic")
+    run = lint(engine, repo.path, root=repo.path, base=BaseRequest(BASE_BRANCH), new_only=new_only)
+    states = {f.location.path: (f.baseline_state, f.suppression is not None) for f in run.findings
+              if f.rule_id == "PAL106"}
+    assert states == {"a/os.yaml": ("unchanged", new_only), "c/os.yaml": ("new", False)}
+    assert [(f.location.path, f.rule_id) for f in run.absent] == [("b/os.yaml", "PAL106"), ("c/os.yaml", "PAL106")]
+    assert run.comparison is not None and run.comparison.new_only is new_only
+    assert run.comparison.base.startswith(BASE_BRANCH + " (")
+
+
+def test_files_outside_the_repository_get_no_note_when_no_change_rule_runs(engine: Engine, tmp_path: Path,
+                                                                           git_env: dict[str, str]) -> None:
+    repo = _repository(tmp_path, {"os.yaml": ECR_VALUES})
+    elsewhere = _write(tmp_path / "elsewhere" / "os.yaml", ECR_VALUES)
+    run = lint(engine, repo.path, elsewhere, root=repo.path, base=BaseRequest(BASE_BRANCH), select=("PAL106",))
+    assert run.notices == ()
+
+
+def test_a_base_revision_that_cannot_be_used_is_a_notice_of_the_run(engine: Engine, tmp_path: Path,
+                                                                    git_env: dict[str, str]) -> None:
+    repo = _repository(tmp_path, {"os.yaml": ECR_VALUES})
+    run = lint(engine, repo.path, root=repo.path, base=BaseRequest("no-such-branch", required=False))
+    assert any("no-such-branch" in n.message and n.level == "warning" for n in run.notices), run.notices
+
+
+def test_staged_content_is_linted_and_an_editor_buffer_wins_over_it(engine: Engine, tmp_path: Path,
+                                                                    git_env: dict[str, str]) -> None:
+    repo = _repository(tmp_path, {"os.yaml": MOVED})
+    repo.write("os.yaml", ECR_VALUES)
+    repo.git("add", "os.yaml")
+    repo.write("os.yaml", MOVED)  # the working tree is clean again; the index is not
+    staged = BaseRequest(BASE_BRANCH, staged=True)
+    run = lint(engine, repo.path, root=repo.path, base=staged)
+    assert [(f.rule_id, f.location.span.line) for f in run.findings if f.rule_id == "PAL106"] == [("PAL106", 2)]
+    buffer = {str(repo.path / "os.yaml"): ("\n\n" + ECR_VALUES).encode()}
+    run = lint(engine, repo.path, root=repo.path, base=staged, overlay=buffer)
+    assert [(f.rule_id, f.location.span.line) for f in run.findings if f.rule_id == "PAL106"] == [("PAL106", 4)]
+
+
+def test_an_editor_buffer_is_linted_instead_of_the_file_and_a_new_buffer_named_too(engine: Engine, tmp_path: Path) -> None:
+    on_disk = _write(tmp_path / "os.yaml", MOVED)
+    unsaved = tmp_path / "new" / "os.yaml"
+    run = lint(engine, tmp_path, unsaved, root=tmp_path, overlay={str(on_disk): ECR_VALUES.encode(),
+                                                                  str(unsaved): ECR_VALUES.encode()})
+    assert [(f.location.path, f.rule_id) for f in run.findings if f.rule_id == "PAL106"] == [
+        ("new/os.yaml", "PAL106"), ("os.yaml", "PAL106")]
+
+
+def test_a_markdown_file_deleted_since_the_base_has_its_findings_fixed_when_markdown_is_read(
+        engine: Engine, tmp_path: Path, git_env: dict[str, str]) -> None:
+    guide = "# Edge site\n\n```yaml\n" + ECR_VALUES + "```\n"
+    repo = _repository(tmp_path, {"docs/guide.md": guide, "os.yaml": MOVED})
+    repo.git("rm", "-q", "docs/guide.md")
+    repo.commit_all("topic")
+    run = lint(engine, repo.path, root=repo.path, base=BaseRequest(BASE_BRANCH), markdown=True)
+    assert [(f.location.path, f.rule_id) for f in run.absent] == [("docs/guide.md", "PAL106")]
+    assert lint(engine, repo.path, root=repo.path, base=BaseRequest(BASE_BRANCH)).absent == ()
+
+
+# ---- what the run tells on its way ---------------------------------------------------------------------
+
+
+def test_progress_is_told_the_files_done_of_all(engine: Engine, tmp_path: Path) -> None:
+    for folder in ("a", "b", "c"):
+        _write(tmp_path / folder / "os.yaml", ECR_VALUES)
+    told: list[tuple[int, int]] = []
+    request = RunRequest(paths=(str(tmp_path),), root=tmp_path, now=FIXED_NOW, jobs=1)
+    engine.run(request, progress=lambda done, total: told.append((done, total)))
+    assert told[-1] == (3, 3) and all(total == 3 for _done, total in told)
+
+
+def test_a_link_out_of_the_repository_is_a_notice_of_the_run(engine: Engine, tmp_path: Path) -> None:
+    outside = _write(tmp_path / "outside.yaml", ECR_VALUES)
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    (tmp_path / "repo" / "os.yaml").symlink_to(outside)
+    run = lint(engine, tmp_path / "repo", root=tmp_path / "repo")
+    assert [n.message for n in run.notices if "symbolic link" in n.message] == [
+        "a symbolic link to a file outside the repository: not followed"]
+
+
+def test_a_folder_configuration_that_cannot_be_used_stops_the_run_with_its_message(engine: Engine,
+                                                                                    tmp_path: Path) -> None:
+    _write(tmp_path / "os.yaml", ECR_VALUES)
+    _write(tmp_path / "site" / "os.yaml", ECR_VALUES)
+    _write(tmp_path / "site" / ".palette-lint.yaml", "selct: [PAL1]\n")
+    with pytest.raises(RunError) as raised:
+        lint(engine, tmp_path, root=tmp_path)
+    [message] = raised.value.messages
+    assert "site/.palette-lint.yaml" in message and "selct" in message
+
+
+def test_without_a_root_the_run_takes_the_repository_of_the_working_directory(
+        engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".git").mkdir()
+    _write(tmp_path / "site" / "os.yaml", ECR_VALUES)
+    monkeypatch.chdir(tmp_path / "site")
+    run = engine.run(RunRequest(paths=(str(tmp_path / "site"),), now=FIXED_NOW))
+    assert {f.location.path for f in run.findings} == {"site/os.yaml"}
+
+
+def test_clusters_declared_by_a_folder_configuration_match_paths_from_that_folder(tmp_path: Path) -> None:
+    config = _config(tmp_path, "clusters:\n  - files: [east/os.yaml, shared/user-data]\n", "fleet")
+    files = _inputs(tmp_path, "fleet/east/os.yaml", "fleet/east/user-data", "fleet/shared/user-data")
+    assert _units(files, config=config) == [["fleet/east/os.yaml", "fleet/shared/user-data"],
+                                            ["fleet/east/user-data"]]
+
+
+BIG = ECR_VALUES + "# padding\n" * 450_000  # over the 4 MiB a file may have
+
+
+def test_a_version_over_the_size_limit_in_the_index_or_the_base_is_not_read(engine: Engine, tmp_path: Path,
+                                                                           git_env: dict[str, str]) -> None:
+    repo = _repository(tmp_path, {"os.yaml": BIG})
+    repo.write("os.yaml", ECR_VALUES)
+    run = lint(engine, repo.path, root=repo.path, base=BaseRequest(BASE_BRANCH))
+    assert [(f.rule_id, f.message) for f in run.absent] == [
+        ("PAL000", "file is 4,500,236 bytes, over the 4,194,304-byte limit")]  # the base version, now fixed
+    assert {f.rule_id for f in run.findings} == {"PAL106"}  # and no change rule: nothing to compare with
+    repo.write("os.yaml", BIG)
+    repo.git("add", "os.yaml")
+    repo.write("os.yaml", ECR_VALUES)
+    run = lint(engine, repo.path, root=repo.path, base=BaseRequest(BASE_BRANCH, staged=True))
+    assert [(f.rule_id, f.message) for f in run.findings] == [
+        ("PAL000", "file is 4,500,236 bytes, over the 4,194,304-byte limit")]
+
+
+def test_change_rules_skip_a_file_whose_base_version_does_not_parse(engine: Engine, tmp_path: Path,
+                                                                   git_env: dict[str, str]) -> None:
+    """Not "everything was added": the base version cannot be compared with, so the change rules say nothing."""
+    repo = _repository(tmp_path, {"os.yaml": "options: [\n"})
+    repo.write("os.yaml", ECR_VALUES)
+    run = lint(engine, repo.path, root=repo.path, base=BaseRequest(BASE_BRANCH))
+    assert sorted({f.rule_id for f in run.findings}) == ["PAL106"]

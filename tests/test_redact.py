@@ -6,12 +6,13 @@ import html
 import json
 from pathlib import Path
 
+import msgspec
 import pytest
 
-from linter.model import Finding, Location, Notice, RelatedLocation, Run, Severity, Span
+from linter.model import Finding, Fix, Location, Notice, RelatedLocation, Replacement, Run, Severity, Span
 from linter.output import FORMATTERS, render
 from linter.palette import credentials
-from linter.redact import PRIVATE_KEY_REDACTED, REDACTED, Secrets, escaped_forms, redact, redact_run
+from linter.redact import PRIVATE_KEY_REDACTED, REDACTED, Secrets, escaped_forms, redact, redact_findings, redact_run
 from tests.certs import catalogue
 from tests.helpers import run_paths
 
@@ -252,3 +253,31 @@ def test_redact_run_scrubs_every_message_and_url_credentials_in_yaml_paths() -> 
     assert redacted.absent[0].location.yaml_path == "password"
     assert [(n.message, n.path) for n in redacted.notices] == [("cannot read ***", "dir/kairos.yaml")]
     assert redacted.findings[0].related[0].location.path == "dir/kairos.yaml"
+
+
+def _with_fix(fix: Fix) -> Finding:
+    return msgspec.structs.replace(_finding("plain"), fix=fix)
+
+
+def test_a_fix_keeps_its_edits_and_loses_secrets_from_its_title_note_and_paths() -> None:
+    secrets = Secrets(["Hunter-22"])
+    edit = Replacement(Span(2, 13, 2, 22), "'{{.spectro.macro.REGISTRY_PASSWORD}}'")
+    fix = Fix("replace Hunter-22 with a macro", (edit,), note="then set Hunter-22 in the macro",
+              paths=('registries["Hunter-22"].password',))
+    [redacted] = redact_findings([_with_fix(fix)], secrets)
+    assert redacted.fix == Fix(f"replace {REDACTED} with a macro", (edit,), note=f"then set {REDACTED} in the macro",
+                               paths=(f'registries["{REDACTED}"].password',))
+
+
+def test_a_fix_that_would_write_a_secret_is_dropped_not_altered() -> None:
+    secrets = Secrets(["Hunter-22"])
+    fix = Fix("quote the password", (Replacement(Span(2, 13, 2, 22), "'Hunter-22'"),))
+    [redacted] = redact_findings([_with_fix(fix)], secrets)
+    assert redacted.fix is None
+    assert redacted.message == "message plain"
+
+
+def test_a_fix_without_secrets_is_kept_as_it_is() -> None:
+    fix = Fix("quote the value", (Replacement(Span(2, 13, 2, 17), "'no'"),), note="check it", paths=("a.b",))
+    [redacted] = redact_findings([_with_fix(fix)], Secrets(["Hunter-22"]))
+    assert redacted.fix == fix

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from linter.engine.suppress import read_directives
+from linter.fix.apply import apply_fixes
 from linter.model import Span
 from linter.output.sarif import sarif_log
 from linter.output.text import format_text
@@ -428,3 +429,74 @@ def test_a_comment_one_space_after_a_quoted_string_is_read(tmp_path: Path) -> No
     text = ecr().replace("  user: AWS", '  user: "AWS" # palette-lint: disable-file=PAL106 -- lab')
     run = lint(tmp_path, text)
     assert reported(run) == [] and run.findings[0].suppression is not None
+
+
+# ---- the fix of an unused suppression ---------------------------------------------------------------------
+
+SCHEME = "providerCredentials:\n  registry: https://harbor.example.com{comment}\n"  # PAL108 on line 2
+
+
+def fixed(tmp_path: Path, text: str) -> tuple[str, list[str]]:
+    """``text`` once the fixes of its unused suppressions (PAL900) are applied, and their titles."""
+    run = lint(tmp_path, text)
+    fixes = [f.fix for f in run.findings if f.rule_id == "PAL900" and f.fix is not None]
+    new_text, applied = apply_fixes(text, fixes)
+    return new_text, [fix.title for fix in applied]
+
+
+def test_an_unused_comment_after_a_value_is_removed_with_the_spaces_before_it(tmp_path: Path) -> None:
+    text = SCHEME.format(comment="   # palette-lint: disable=PAL106 -- lab registry")
+    assert fixed(tmp_path, text) == (SCHEME.format(comment=""), ["remove the unused suppression"])
+
+
+def test_an_unused_comment_alone_on_its_line_is_removed_with_the_line(tmp_path: Path) -> None:
+    directive = "  # palette-lint: disable-next-line=PAL106 -- lab registry\n"
+    text = "providerCredentials:\n" + directive + "  registry: harbor.example.com\n  user: robot\n"
+    assert fixed(tmp_path, text) == (text.replace(directive, ""), ["remove the unused suppression"])
+
+
+def test_an_unused_comment_on_the_last_line_is_removed_with_its_line_break(tmp_path: Path) -> None:
+    text = "providerCredentials:\n  registry: harbor.example.com\n# palette-lint: disable-file=PAL106 -- lab\n"
+    assert fixed(tmp_path, text)[0] == "providerCredentials:\n  registry: harbor.example.com\n"
+
+
+def test_an_unused_comment_on_a_last_line_without_a_line_break_leaves_an_empty_line(tmp_path: Path) -> None:
+    text = "providerCredentials:\n  registry: harbor.example.com\n# palette-lint: disable-file=PAL106 -- lab"
+    assert fixed(tmp_path, text)[0] == "providerCredentials:\n  registry: harbor.example.com\n"
+
+
+def test_only_the_unused_rules_leave_a_comment_that_still_hides_a_finding(tmp_path: Path) -> None:
+    text = SCHEME.format(comment="  # palette-lint: disable=PAL106,PAL108,PAL301 -- lab registry")
+    assert fixed(tmp_path, text) == (SCHEME.format(comment="  # palette-lint: disable=PAL108 -- lab registry"),
+                                     ["remove PAL106, PAL301 from the suppression"])
+    spaced = SCHEME.format(comment="  #palette-lint : disable = PAL301 , PAL108 -- lab registry")
+    assert fixed(tmp_path, spaced)[0] == SCHEME.format(comment="  #palette-lint : disable = PAL108 -- lab registry")
+
+
+def test_a_rule_named_unused_is_taken_out_by_name(tmp_path: Path) -> None:
+    text = SCHEME.format(comment="  # palette-lint: disable=token-auth-registry,PAL108 -- lab registry")
+    assert fixed(tmp_path, text) == (SCHEME.format(comment="  # palette-lint: disable=PAL108 -- lab registry"),
+                                     ["remove token-auth-registry from the suppression"])
+
+
+def test_an_unreadable_comment_has_no_fix(tmp_path: Path) -> None:
+    text = SCHEME.format(comment="  # palette-lint: disable=PAL1O6 -- typo")
+    run = lint(tmp_path, text)
+    [problem] = [f for f in run.findings if f.rule_id == "PAL900"]
+    assert problem.fix is None
+
+
+@pytest.mark.parametrize("mark", ["//", "#"])
+def test_a_terraform_comment_loses_its_unused_rules_with_either_comment_mark(tmp_path: Path, mark: str) -> None:
+    written = f"{mark} palette-lint: disable-file=PAL108,PAL106 -- ECR login refreshed by a job"
+    text = TERRAFORM.format(directive=written)
+    (tmp_path / "profile.tf").write_text(text, encoding="utf-8")
+    run = run_paths([tmp_path / "profile.tf"], root=tmp_path)
+    fixes = [f.fix for f in run.findings if f.rule_id == "PAL900" and f.fix is not None]
+    assert apply_fixes(text, fixes)[0] == TERRAFORM.format(directive=written.replace("PAL108,", ""))
+
+
+def test_the_rules_a_comment_keeps_stay_in_their_order_and_comma_separated(tmp_path: Path) -> None:
+    text = ecr(before="# palette-lint: disable-file=PAL301,PAL108,PAL106 -- migrating off ECR (OPS-17)\n")
+    text = text.replace("'{{.spectro.macro.ECR_LOGIN_PASSWORD}}'", "eyJwYXlsb2FkIjoiZmFrZSJ9-not-real")
+    assert fixed(tmp_path, text)[0] == text.replace("PAL301,PAL108,PAL106", "PAL301,PAL106")

@@ -9,8 +9,8 @@ equivalent when no test can tell it from the original; each is listed, with the 
 ``tools/mutation-equivalents.txt`` (one line each, reviewed like code). ``--report`` prints the table from the
 last runs' results without running; ``--survivors`` also prints each living mutant's diff and the line to add
 to the equivalents file when it is one; ``--alive`` runs again only the mutants the last run left alive, which is
-how to check new tests (a module named otherwise runs all its mutants again). Install with
-``.venv/bin/pip install -e '.[mutation]'``.
+how to check new tests (a module named otherwise, or whose source changed since, runs all its mutants again).
+Install with ``.venv/bin/pip install -e '.[mutation]'``.
 
 What it adds to ``mutmut run`` (docs/testing.md says why):
 
@@ -135,7 +135,7 @@ def _run(modules: list[str], owners: dict[str, list[str]], jobs: int, alive_only
     mutmut_main.collect_or_load_stats = collect_then_narrow
     names: list[str] = []
     for module in modules:
-        if alive_only and (MUTANTS / (module + ".meta")).exists():
+        if alive_only and (MUTANTS / (module + ".meta")).exists() and not _source_changed(module):
             names.extend(_alive(module))  # killed mutants stay killed while tests are only added
         elif _has_mutants(module):
             names.append(f"{_dotted(module)}.*")
@@ -145,6 +145,13 @@ def _run(modules: list[str], owners: dict[str, list[str]], jobs: int, alive_only
         except SystemExit as stop:  # mutmut exits on a failed clean run; its output says why
             if stop.code not in (0, None):
                 raise
+
+
+def _source_changed(module: str) -> bool:
+    """Whether ``module`` changed since mutmut last made its mutants: mutmut makes them again, under names the
+    last run's results do not hold, so all of them run."""
+    copy = MUTANTS / module
+    return not copy.exists() or (ROOT / module).stat().st_mtime > copy.stat().st_mtime
 
 
 def _alive(module: str) -> list[str]:

@@ -269,7 +269,7 @@ def _removal(directive: Directive, source: SourceFile, unused: Sequence[str]) ->
         else:
             span = Span(directive.line, 1, directive.line, len(line) + 1)
         return Fix("remove the unused suppression", (Replacement(span, ""),))
-    comment = re.search(_COMMENT, line[start:])
+    comment = re.search(_HCL_COMMENT if source.path.endswith(".tf") else _COMMENT, line[start:])
     body = re.match(_BODY, line[start + comment.end():]) if comment is not None else None
     if comment is None or body is None or body.group("rules") is None:
         return None

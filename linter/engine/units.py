@@ -221,9 +221,12 @@ class UnitLinter:
         change_rules = [rule for rule in job.rules if rule.scope == "change"]
         for file in unit:
             parsed = files_now.get(file.path)
+            before = versions.get(file.path)
+            if file.state == MODIFIED and (before is None or before.root is None):
+                continue  # the base version is over the size limit or does not parse: nothing to compare with
             if change_rules and parsed is not None and file.state in (ADDED, MODIFIED):
                 deployed = file.deployed
-                check_change(change_rules, pair_documents(versions.get(file.path), parsed),
+                check_change(change_rules, pair_documents(before, parsed),
                              lambda rule: contexts[rule.id].for_change(deployed, job.base_label), now_side)
         self._check_clusters(base_files, contexts, base_side)
         return tuple(f for f in base_side.stamp_line_hashes(base_side.finish()) if f.rule_id != INTERNAL_ERROR_ID)
