@@ -75,6 +75,6 @@ def _quoting(doc: Document, kind: str, path: YamlPath, span: Span) -> Optional[T
         return fixes.safe(title, *(fixes.quote_value(doc, path) or (None,)))
     if kind not in ("unquoted-macro", "alias-star", "undefined-alias", "syntax"):
         return None
-    covered = next((masked for masked in doc.masked if (masked.line, masked.column) == (span.line, span.column)),
-                   None)
+    # The value masked on the problem's line (one at most: a masked value runs to the line's end or its comment).
+    covered = next((masked for masked in doc.masked if masked.line == span.line), None)
     return fixes.safe(title, *(fixes.quote_span(doc, covered) or (None,))) if covered is not None else None

@@ -140,6 +140,8 @@ def _recover(text: str, failure: ParseFailure) -> Optional[tuple[str, Span, int]
     line = lines[line0]
     if failure.kind == "tab":
         return _recover_tab(lines, line0)
+    if failure.kind == "unquoted-macro":  # the parser stops after a macro ({{...}}/edge/os): the value starts at it
+        column0 = line.find("{{")
     reserved = line[column0:column0 + 2] == "{{" or line[column0:column0 + 1] in ("*", "&", "@", "`")
     if not reserved or not _VALUE_PREFIX.fullmatch(line[:column0]):
         return None
