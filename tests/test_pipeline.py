@@ -639,7 +639,8 @@ def test_staged_content_is_linted_and_an_editor_buffer_wins_over_it(engine: Engi
     assert [(f.rule_id, f.location.span.line) for f in run.findings if f.rule_id == "PAL106"] == [("PAL106", 4)]
 
 
-def test_an_editor_buffer_is_linted_instead_of_the_file_and_a_new_buffer_named_too(engine: Engine, tmp_path: Path) -> None:
+def test_an_editor_buffer_is_linted_instead_of_the_file_and_a_new_buffer_named_too(engine: Engine,
+                                                                                    tmp_path: Path) -> None:
     on_disk = _write(tmp_path / "os.yaml", MOVED)
     unsaved = tmp_path / "new" / "os.yaml"
     run = lint(engine, tmp_path, unsaved, root=tmp_path, overlay={str(on_disk): ECR_VALUES.encode(),

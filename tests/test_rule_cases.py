@@ -323,16 +323,19 @@ def test_pal203_a_window_of_0_days_reports_nothing_not_even_at_the_run_instant(t
 FIXES_DIR = FIXTURES.parent / "fixes"
 
 
-def fix_case(relative: str, tmp_path: Path) -> tuple[list[str], dict[str, str], dict[str, str]]:
-    """Fix the files of ``tests/fixes/<relative>/before/`` in this process, checking the properties every fix
-    keeps (tests/fix_properties.py): the titles of the fixes applied (as an editor and SARIF show them), the
-    text of each file they changed, and the text of each file of ``after/``, by path relative to the folder."""
+def fix_case(relative: str, tmp_path: Path, unsafe: bool = False) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    """The fix case ``tests/fixes/<relative>/`` fixed in this process as ``check --fix`` (``--unsafe-fixes``) fixes
+    it, checking the properties every fix keeps (tests/fix_properties.py): the titles of the fixes applied (as an
+    editor and SARIF show them), the text of each file of ``before/`` once fixed (changed or not), and the text
+    of each file of ``after/``, by path relative to the folder."""
     from tests.fix_properties import check_properties
 
     work = copy_expanded(FIXES_DIR / relative / "before", tmp_path / "work").resolve()
     expected = copy_expanded(FIXES_DIR / relative / "after", tmp_path / "expected")
-    outcome = check_properties(work, unsafe=False)
-    fixed = {Path(path).resolve().relative_to(work).as_posix(): outcome.after[path] for path in outcome.changed}
+    outcome = check_properties(work, unsafe=unsafe)
+    fixed = {path.relative_to(work).as_posix(): path.read_text(encoding="utf-8")
+             for path in sorted(work.rglob("*")) if path.is_file()}
+    fixed.update({Path(path).resolve().relative_to(work).as_posix(): text for path, text in outcome.after.items()})
     wanted = {path.relative_to(expected).as_posix(): path.read_text(encoding="utf-8")
               for path in sorted(expected.rglob("*")) if path.is_file()}
     return [applied.fix.title for applied in outcome.applied], fixed, wanted
@@ -418,46 +421,27 @@ def test_pal003_a_key_whose_counterpart_is_already_there_is_not_renamed(tmp_path
 
 # PAL000 parse-error
 
-def fixed_in_process(relative: str, tmp_path: Path,
-                     unsafe: bool = False) -> tuple[dict[str, str], dict[str, str], list[str]]:
-    """The fix case ``relative`` (under tests/fixes/) fixed in the test process, as ``check --fix`` fixes it: the
-    text of each file its ``before/`` becomes (changed or not), the text of its ``after/`` files, and the titles
-    of the fixes applied (what an editor's code action and SARIF show). Named apart from PAL201's
-    ``fix_case``, which returns the changed files only and takes no ``unsafe``."""
-    from tests.fix_properties import fix_directory
-
-    source = FIXTURES.parent / "fixes" / relative
-    work = copy_expanded(source / "before", tmp_path / "work")
-    wanted = copy_expanded(source / "after", tmp_path / "after")
-    outcome = fix_directory(work, unsafe)
-    fixed = {path.relative_to(work).as_posix(): path.read_text(encoding="utf-8")
-             for path in sorted(work.rglob("*")) if path.is_file()}
-    fixed.update({Path(path).relative_to(work).as_posix(): text for path, text in outcome.after.items()})
-    after = {path.relative_to(wanted).as_posix(): path.read_text(encoding="utf-8")
-             for path in sorted(wanted.rglob("*")) if path.is_file()}
-    return fixed, after, [applied.fix.title for applied in outcome.applied]
-
 
 def test_pal000_a_masked_password_read_as_an_alias_is_fixed_by_quoting_it(tmp_path: Path) -> None:
-    fixed, after, titles = fixed_in_process("parse-error/masked-password", tmp_path)
+    titles, fixed, after = fix_case("parse-error/masked-password", tmp_path)
     assert fixed == after
     assert titles == ["quote the value"]
 
 
 def test_pal000_a_value_naming_an_undefined_alias_is_fixed_by_quoting_it(tmp_path: Path) -> None:
-    fixed, after, titles = fixed_in_process("parse-error/undefined-alias", tmp_path)
+    titles, fixed, after = fix_case("parse-error/undefined-alias", tmp_path)
     assert fixed == after
     assert titles == ["quote the value"]
 
 
 def test_pal000_a_value_starting_with_a_reserved_character_is_fixed_by_quoting_it(tmp_path: Path) -> None:
-    fixed, after, titles = fixed_in_process("parse-error/reserved-character", tmp_path)
+    titles, fixed, after = fix_case("parse-error/reserved-character", tmp_path)
     assert fixed == after
     assert titles == ["quote the value"]
 
 
 def test_pal000_an_unquoted_macro_read_as_a_mapping_is_fixed_by_quoting_the_macro(tmp_path: Path) -> None:
-    fixed, after, titles = fixed_in_process("parse-error/unquoted-macro-list-item", tmp_path)
+    titles, fixed, after = fix_case("parse-error/unquoted-macro-list-item", tmp_path)
     assert fixed == after
     assert titles == ["quote the macro"]
 
@@ -479,7 +463,7 @@ def test_pal000_an_unquoted_macro_before_a_path_is_masked_and_the_rest_of_the_fi
 
 
 def test_pal000_an_unquoted_macro_before_a_path_is_fixed_by_quoting_the_whole_value(tmp_path: Path) -> None:
-    fixed, after, titles = fixed_in_process("parse-error/unquoted-macro-before-path", tmp_path)
+    titles, fixed, after = fix_case("parse-error/unquoted-macro-before-path", tmp_path)
     assert fixed == after
     assert titles == ["quote the macro"]
 
@@ -503,7 +487,7 @@ def _pal301_fixes(relative: str, tmp_path: Path) -> dict[str, object]:
 
 
 def test_pal301_the_fix_replaces_the_password_by_a_macro_named_after_its_registry(tmp_path: Path) -> None:
-    fixed, after, titles = fixed_in_process("plaintext-password/unsafe-os-layer", tmp_path, unsafe=True)
+    titles, fixed, after = fix_case("plaintext-password/unsafe-os-layer", tmp_path, unsafe=True)
     assert fixed == after
     assert titles == ["replace the password with the macro HARBOR_EXAMPLE_COM_PASSWORD"]
 
@@ -565,7 +549,7 @@ def test_pal108_the_fix_leaves_the_registry_host_alone_and_none_is_offered_for_u
 
 def test_pal108_each_fix_case_becomes_its_after(tmp_path: Path) -> None:
     for case in sorted((FIXTURES.parent / "fixes" / "provider-image-reference").iterdir()):
-        fixed, after, titles = fixed_in_process(f"provider-image-reference/{case.name}", tmp_path / case.name)
+        titles, fixed, after = fix_case(f"provider-image-reference/{case.name}", tmp_path / case.name)
         assert fixed == after, case.name
         assert titles == ["keep only the host, harbor.example.com"], case.name
 
