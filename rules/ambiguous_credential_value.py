@@ -138,7 +138,7 @@ def _misread(doc: Document, path: YamlPath, lines: list[str]) -> Optional[str]:
         return None
     if value.lower() in _YAML11_BOOLS:
         return "yaml11-bool"
-    rest = lines[info.value.end_line - 1][info.value.end_column - 1:]  # a '\r' left at its end matters not
+    rest = lines[info.value.end_line - 1][info.value.end_column - 1:]
     found = _COMMENT_AFTER_VALUE.match(rest)
     if found is not None:
         gap, after = found.group(1), found.group(2)
@@ -186,7 +186,9 @@ def _fix(doc: Document, field: str, reason: str) -> str:
 @rule(id="PAL002", name="ambiguous-credential-value", kinds={OS_LAYER, USER_DATA}, severity="error",
       tags=("correctness", "credentials"))
 def check(doc: Document, ctx: RuleContext) -> Iterator[Issue]:
-    lines = doc.own_text.split("\n")  # a pack's values string for an embedded document
+    # The text's lines as YAML counts them (a lone carriage return breaks a line too); a pack's values string
+    # for an embedded document.
+    lines = re.split(r"\r\n|\r|\n", doc.own_text)
     reported = {tuple(problem.path) for problem in doc.problems}  # an unquoted macro: PAL000 reports it
     for mapping_path in _credential_mappings(doc):
         mapping = doc.get(mapping_path)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from linter.changes.history import BaseRequest
 from linter.fix.apply import apply_fixes
 from linter.model import Finding, Run, Span
@@ -560,3 +562,18 @@ def test_pal108_the_fix_of_a_scheme_alone_is_one_deletion(tmp_path: Path) -> Non
     [finding] = [f for f in run.active_findings if f.rule_id == "PAL108"]
     [deletion] = finding.fix.replacements  # https:// only: no empty edit after the host
     assert (deletion.span.column, deletion.span.end_column, deletion.text) == (13, 21, "")
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n"])
+def test_pal002_values_are_read_on_their_own_lines_whatever_the_line_breaks(tmp_path: Path, newline: str) -> None:
+    """A lone carriage return breaks a line for YAML as a line feed does: the values after it are checked on the
+    line YAML reads them from (the rule failed with an IndexError on such a file)."""
+    text = newline.join(["pack:", "  content: {}", "providerCredentials:", "  registry: harbor.example.com",
+                         "  user: 1234", "  password: Tr0ub4dor #3", "options:",
+                         "  system.uri: harbor.example.com/edge/os:v1", ""])
+    (tmp_path / "os.yaml").write_bytes(text.encode())
+    run = run_paths([tmp_path / "os.yaml"], root=tmp_path)
+    found = sorted((f.location.span.line, f.location.span.column, f.message) for f in run.findings
+                   if f.rule_id in ("PAL002", "PAL999"))
+    assert found == [(5, 9, "user is read as a number, not as the text written"),
+                     (6, 13, "password is cut short at ' #' (the rest is a comment)")]
